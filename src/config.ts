@@ -1,0 +1,135 @@
+/**
+ * Environment → typed, validated configuration. Validation happens once, up front: an invalid value stops
+ * the start with one line per problem naming the variable, the value received and what is allowed.
+ */
+import { z } from 'zod';
+
+export type ConnectionsPath = 'connections' | 'external/connections';
+export type BatchMode = 'json' | 'off';
+
+export interface GatewayConfig {
+  /** Port of the GraphQL endpoint `/graphql`. Default 4000; 0 picks a free port. */
+  port: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host: string;
+  /** OData service root (no trailing slash), e.g. https://graph.microsoft.com/beta. Unset: embedded service. */
+  upstreamUrl: string | undefined;
+  /** Path family of the connections collection. Default `connections`. */
+  connectionsPath: ConnectionsPath;
+  /** Timeout of one upstream request (headers and body), in ms. Default 10000. */
+  upstreamTimeoutMs: number;
+  /** Deadline of a whole GraphQL request, retries included, in ms. Default 30000. */
+  requestDeadlineMs: number;
+  /** Requests per `$batch`. Default 20 (Microsoft Graph's limit). */
+  batchMax: number;
+  /** `json`: keyed reads go as OData JSON `$batch`; `off`: concurrent GETs. Default `json`. */
+  batchMode: BatchMode;
+  /** Concurrent GETs per GraphQL request when `$batch` is off or unsupported. Default 8. */
+  getConcurrency: number;
+  /** Retries of an idempotent upstream read on 429/502/503/504 or a reset connection. Default 2. */
+  retryMax: number;
+  /** Longest Retry-After (seconds) the gateway waits out; a longer one fails at once with THROTTLED. Default 5. */
+  retryAfterMaxSeconds: number;
+  /** Base of the exponential backoff with full jitter when no Retry-After is given, in ms. Default 100. */
+  retryBaseMs: number;
+  /** Upstream connections kept per origin. Default 32. */
+  upstreamConnections: number;
+  /** pino level. Default `info`. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `a whole number from ${min} to ${max}` }).max(max, { message: `a whole number from ${min} to ${max}` }));
+
+const upstreamUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'an absolute http(s) URL of the OData service root, without query, fragment or credentials' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const schema = z.object({
+  PORT: integer(0, 65535).default(4000),
+  HOST: z.string().trim().min(1, { message: 'a host name or IP address' }).default('127.0.0.1'),
+  UPSTREAM_URL: upstreamUrl.optional(),
+  CONNECTIONS_PATH: z
+    .enum(['connections', 'external/connections'], { message: '`connections` or `external/connections`' })
+    .default('connections'),
+  UPSTREAM_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+  REQUEST_DEADLINE_MS: integer(1, 600_000).default(30_000),
+  BATCH_MAX: integer(1, 20).default(20),
+  BATCH_MODE: z.enum(['json', 'off'], { message: '`json` or `off`' }).default('json'),
+  GET_CONCURRENCY: integer(1, 256).default(8),
+  RETRY_MAX: integer(0, 10).default(2),
+  RETRY_AFTER_MAX_S: integer(0, 300).default(5),
+  RETRY_BASE_MS: integer(1, 60_000).default(100),
+  UPSTREAM_CONNECTIONS: integer(1, 1024).default(32),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export const configVariables = Object.keys(schema.shape) as Array<keyof typeof schema.shape>;
+
+/** Thrown by {@link loadConfig}; `problems` holds one line per invalid variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from an environment (default `process.env`); empty values count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const input: Record<string, string> = {};
+  for (const name of configVariables) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `Invalid ${name}=${JSON.stringify(input[name] ?? '')}: expected ${issue.message}.`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    upstreamUrl: c.UPSTREAM_URL,
+    connectionsPath: c.CONNECTIONS_PATH,
+    upstreamTimeoutMs: c.UPSTREAM_TIMEOUT_MS,
+    requestDeadlineMs: c.REQUEST_DEADLINE_MS,
+    batchMax: c.BATCH_MAX,
+    batchMode: c.BATCH_MODE,
+    getConcurrency: c.GET_CONCURRENCY,
+    retryMax: c.RETRY_MAX,
+    retryAfterMaxSeconds: c.RETRY_AFTER_MAX_S,
+    retryBaseMs: c.RETRY_BASE_MS,
+    upstreamConnections: c.UPSTREAM_CONNECTIONS,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** Defaults with overrides, for tests and embedding. */
+export function defaultConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return { ...loadConfig({}), ...overrides };
+}

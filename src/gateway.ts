@@ -1,0 +1,85 @@
+/**
+ * createGateway(config) → a graphql-yoga instance over an OData upstream, without listening, so tests can
+ * call `yoga.fetch` or mount it on any server. Builds everything shared across requests once: the schema,
+ * one upstream client (one keep-alive pool per origin) and the API over it.
+ */
+import { readFileSync } from 'node:fs';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.js';
+import { createContext, type GatewayContext, type SharedState } from './context.js';
+import { graphiqlTabs } from './graphiql-tabs.js';
+import { UpstreamClient } from './odata/client.js';
+import { ConnectionOperationsApi } from './odata/operations.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  api: ConnectionOperationsApi;
+  /** Closes the upstream pool (after the HTTP server stopped taking requests). */
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** The OData service root (the configured UPSTREAM_URL, or the embedded service's). */
+  serviceRoot: string;
+  log: Logger;
+}
+
+export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gateway {
+  const client = new UpstreamClient({
+    serviceRoot,
+    timeoutMs: config.upstreamTimeoutMs,
+    connections: config.upstreamConnections,
+    retryMax: config.retryMax,
+    retryAfterMaxSeconds: config.retryAfterMaxSeconds,
+    retryBaseMs: config.retryBaseMs,
+  });
+  const api = new ConnectionOperationsApi(client, config);
+
+  const unknownStatuses = new Set<string>();
+  const shared: SharedState = {
+    api,
+    serviceRoot,
+    connectionsPath: config.connectionsPath,
+    requestDeadlineMs: config.requestDeadlineMs,
+    log,
+    onUnknownStatus(member) {
+      if (unknownStatuses.has(member) || unknownStatuses.size >= 1000) return;
+      unknownStatuses.add(member);
+      log.warn({ member }, 'upstream sent an unknown connectionOperationStatus member; serving UNKNOWN_FUTURE_VALUE');
+    },
+  };
+
+  const yoga = createYoga<Record<string, never>, GatewayContext>({
+    schema: makeExecutableSchema({ typeDefs, resolvers }),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    context: ({ request }) => createContext(shared, request),
+    renderGraphiQL,
+    graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
+    maskedErrors: {
+      isDev: false,
+      maskError(error, message) {
+        const masked = maskError(error, message, false);
+        // Expected errors pass through unchanged; only what gets masked is a bug worth a log line.
+        if (masked !== error) log.error({ err: error }, 'unexpected error, masked in the response');
+        return masked;
+      },
+    },
+    logging: {
+      debug: (...args) => log.debug({ args }, 'yoga'),
+      info: (...args) => log.info({ args }, 'yoga'),
+      warn: (...args) => log.warn({ args }, 'yoga'),
+      error: (...args) => log.error({ args }, 'yoga'),
+    },
+  });
+
+  return { yoga, api, close: () => client.close() };
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm start`: read the configuration, start the embedded OData service when no UPSTREAM_URL is set,
+ * serve the gateway, and close both cleanly on SIGINT/SIGTERM.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createGateway } from './gateway.js';
+import { createLogger } from './logger.js';
+import { serveGateway } from './server.js';
+import { createODataService, type ODataService } from './upstream/service.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(problem);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+
+  let embedded: ODataService | undefined;
+  let serviceRoot = config.upstreamUrl;
+  if (serviceRoot === undefined) {
+    embedded = createODataService({ seed: true });
+    serviceRoot = await embedded.listen(0, '127.0.0.1');
+  }
+
+  const gateway = createGateway({ config, serviceRoot, log });
+  const running = await serveGateway(gateway, config.port, config.host);
+  const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
+  console.log(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await running.close();
+    await embedded?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * Pure building and reading of OData JSON `$batch` bodies (OData JSON Format 4.01 §19, as Microsoft Graph
+ * implements it): `{"requests":[{id, method, url}]}` in, `{"responses":[{id, status, headers, body}]}` out,
+ * responses in any order, each part failing on its own.
+ */
+import { UpstreamError } from './errors.js';
+
+export interface BatchPart {
+  /** Unique within one batch. */
+  id: string;
+  method: 'GET';
+  /** Relative to the service root, with a leading slash (`/connections/c/operations/x?$select=id`). */
+  url: string;
+}
+
+export interface BatchPartResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string | undefined>;
+  body: unknown;
+}
+
+export interface BatchRequestBody {
+  requests: Array<{ id: string; method: string; url: string; headers: Record<string, string> }>;
+}
+
+export function buildBatchBody(parts: readonly BatchPart[]): BatchRequestBody {
+  return {
+    requests: parts.map((part) => ({
+      id: part.id,
+      method: part.method,
+      url: part.url,
+      headers: { accept: 'application/json' },
+    })),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function lowerCaseHeaders(value: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (!isRecord(value)) return out;
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v === 'string' || typeof v === 'number') out[name.toLowerCase()] = String(v);
+  }
+  return out;
+}
+
+/** A part body is JSON; some services send it as a JSON string. */
+function partBody(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a `$batch` response into a map from part id to its response. Only ids that were asked for are kept;
+ * a part the upstream left out is simply missing from the map (the caller fails that part alone).
+ * Throws UPSTREAM_ERROR when the body is not a batch response at all.
+ */
+export function parseBatchResponse(body: unknown, askedIds: ReadonlySet<string>): Map<string, BatchPartResponse> {
+  if (!isRecord(body) || !Array.isArray(body.responses)) throw UpstreamError.malformed(200);
+  const out = new Map<string, BatchPartResponse>();
+  for (const response of body.responses) {
+    if (!isRecord(response)) continue;
+    const id = typeof response.id === 'string' ? response.id : typeof response.id === 'number' ? String(response.id) : undefined;
+    const status = typeof response.status === 'number' ? response.status : Number(response.status);
+    if (id === undefined || !askedIds.has(id) || out.has(id) || !Number.isInteger(status)) continue;
+    out.set(id, { status, headers: lowerCaseHeaders(response.headers), body: partBody(response.body) });
+  }
+  return out;
+}

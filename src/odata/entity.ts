@@ -1,0 +1,92 @@
+/**
+ * The gateway's internal model of upstream entities, and the parsing of upstream JSON into it.
+ * Status stays the OData member string here; the GraphQL enum mapping happens at the field resolver,
+ * so an unknown member of the evolvable enum is data, never a parse failure.
+ */
+import { UpstreamError } from './errors.js';
+
+export interface InnerErrorDetailModel {
+  source: string | null;
+  message: string | null;
+}
+
+export interface ErrorDetailModel {
+  errorCode: string | null;
+  message: string | null;
+  details: InnerErrorDetailModel[] | null;
+}
+
+/** A connectionOperation as read from the upstream, plus the parent connection id from the request path. */
+export interface OperationModel {
+  id: string;
+  connectionId: string;
+  /** OData member name as sent by the upstream (may be a member this gateway does not know). */
+  status: string | null;
+  error: ErrorDetailModel | null;
+  etag: string | null;
+}
+
+/** One page of a collection read. */
+export interface OperationPageModel {
+  connectionId: string;
+  nodes: OperationModel[];
+  /** `@odata.nextLink`, absolute, when the upstream has more. */
+  nextLink: string | null;
+  /** `@odata.count`, when asked for. */
+  totalCount: number | null;
+}
+
+type Json = unknown;
+
+function isRecord(value: Json): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: Json): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function parseInnerErrorDetail(value: Json): InnerErrorDetailModel | null {
+  if (!isRecord(value)) return null;
+  return { source: optionalString(value.source), message: optionalString(value.message) };
+}
+
+function parseErrorDetail(value: Json): ErrorDetailModel | null {
+  if (!isRecord(value)) return null;
+  const details = Array.isArray(value.details)
+    ? value.details.map(parseInnerErrorDetail).filter((d): d is InnerErrorDetailModel => d !== null)
+    : null;
+  return { errorCode: optionalString(value.errorCode), message: optionalString(value.message), details };
+}
+
+/**
+ * Parses one entity. Accepts a bare entity and one wrapped as `{"value": {...}}` (some services do that).
+ * Throws UPSTREAM_ERROR when the body is not an entity with a string id.
+ */
+export function parseOperation(body: Json, connectionId: string): OperationModel {
+  const entity = isRecord(body) && isRecord(body.value) ? body.value : body;
+  if (!isRecord(entity) || typeof entity.id !== 'string') {
+    throw UpstreamError.malformed();
+  }
+  return {
+    id: entity.id,
+    connectionId,
+    status: optionalString(entity.status),
+    error: parseErrorDetail(entity.error),
+    etag: optionalString(entity['@odata.etag']),
+  };
+}
+
+/** Parses a collection response `{"value": [...], "@odata.nextLink"?, "@odata.count"?}`. */
+export function parseOperationPage(body: Json, connectionId: string): OperationPageModel {
+  if (!isRecord(body) || !Array.isArray(body.value)) {
+    throw UpstreamError.malformed();
+  }
+  const count = body['@odata.count'];
+  return {
+    connectionId,
+    nodes: body.value.map((entity) => parseOperation(entity, connectionId)),
+    nextLink: optionalString(body['@odata.nextLink']),
+    totalCount: typeof count === 'number' && Number.isSafeInteger(count) ? count : null,
+  };
+}

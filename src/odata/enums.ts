@@ -1,0 +1,39 @@
+/**
+ * The OData members behind the GraphQL enums, defined once. Keys are the GraphQL names, values the OData
+ * names. graphql-tools binds them as the enums' internal values, so resolvers and the query-option builders
+ * speak OData names and the GraphQL names exist only on the wire, in both directions.
+ */
+
+/** connectionOperationStatus (an evolvable enum: see `toKnownStatus`). */
+export enum ODataStatus {
+  UNSPECIFIED = 'unspecified',
+  IN_PROGRESS = 'inprogress',
+  COMPLETED = 'completed',
+  FAILED = 'failed',
+  UNKNOWN_FUTURE_VALUE = 'unknownFutureValue',
+}
+
+/** Sortable properties of connectionOperation. */
+export enum ODataOrderProperty {
+  ID = 'id',
+  STATUS = 'status',
+}
+
+/** `$orderby` directions. */
+export enum ODataOrderDirection {
+  ASC = 'asc',
+  DESC = 'desc',
+}
+
+const knownStatuses: ReadonlySet<string> = new Set(Object.values(ODataStatus));
+
+/**
+ * Maps an upstream member to one the GraphQL enum can serialise. Newer services may add members after
+ * `unknownFutureValue`; those read as UNKNOWN_FUTURE_VALUE, and `onUnknown` hears of each.
+ */
+export function toKnownStatus(member: string | null, onUnknown: (member: string) => void): ODataStatus | null {
+  if (member === null) return null;
+  if (knownStatuses.has(member)) return member as ODataStatus;
+  onUnknown(member);
+  return ODataStatus.UNKNOWN_FUTURE_VALUE;
+}

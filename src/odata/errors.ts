@@ -1,0 +1,129 @@
+/**
+ * Upstream failures as typed GraphQL errors: the status→code map lives here and nowhere else.
+ * Only the contract's fields reach the client (code, upstreamStatus, odataCode, requestId, retryAfter,
+ * outcomeUnknown); upstream URLs, bodies, messages and headers never do.
+ */
+import { GraphQLError } from 'graphql';
+import type { ErrorCode } from '../errors.js';
+
+export interface UpstreamErrorExtensions {
+  code: ErrorCode;
+  upstreamStatus?: number;
+  odataCode?: string;
+  requestId?: string;
+  retryAfter?: number;
+  outcomeUnknown?: boolean;
+}
+
+const messages: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: 'The upstream rejected the request as invalid.',
+  UNAUTHENTICATED: 'The upstream did not accept the credentials.',
+  FORBIDDEN: 'The upstream denied access.',
+  NOT_FOUND: 'The upstream has no such resource.',
+  CONFLICT: 'The upstream reported a conflict: the resource already exists or changed.',
+  PRECONDITION_FAILED: 'The resource changed since the given ETag (If-Match did not match).',
+  THROTTLED: 'The upstream is throttling requests; retry after `retryAfter` seconds.',
+  UPSTREAM_ERROR: 'The upstream failed to answer properly.',
+  UPSTREAM_TIMEOUT: 'The upstream did not answer in time.',
+  UPSTREAM_UNAVAILABLE: 'The upstream could not be reached.',
+};
+
+/** Maps an upstream HTTP status to the contract's code. */
+export function codeForStatus(status: number, retryAfter: number | undefined): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'BAD_USER_INPUT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 412:
+      return 'PRECONDITION_FAILED';
+    case 429:
+      return 'THROTTLED';
+    case 503:
+      return retryAfter !== undefined ? 'THROTTLED' : 'UPSTREAM_ERROR';
+    default:
+      return 'UPSTREAM_ERROR';
+  }
+}
+
+/** Reads a `Retry-After` value (delta-seconds or HTTP date) as whole seconds, or undefined. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Picks `error.code` and `error.innerError["request-id"]` out of a Graph-style error body, if there. */
+function odataErrorFields(body: unknown): { odataCode?: string; requestId?: string } {
+  if (!isRecord(body) || !isRecord(body.error)) return {};
+  const { code, innerError } = body.error;
+  const requestId = isRecord(innerError) ? innerError['request-id'] : undefined;
+  return {
+    ...(typeof code === 'string' && code.length <= 200 ? { odataCode: code } : {}),
+    ...(typeof requestId === 'string' && requestId.length <= 200 ? { requestId } : {}),
+  };
+}
+
+export class UpstreamError extends GraphQLError {
+  declare readonly extensions: UpstreamErrorExtensions & Record<string, unknown>;
+
+  constructor(extensions: UpstreamErrorExtensions, message = messages[extensions.code]) {
+    super(message, { extensions: { ...extensions } });
+    this.name = 'UpstreamError';
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code;
+  }
+
+  get upstreamStatus(): number | undefined {
+    return this.extensions.upstreamStatus;
+  }
+
+  /** An upstream answer with an error status. `headers` keys are lower-case. */
+  static fromResponse(status: number, body: unknown, headers: Record<string, string | undefined>): UpstreamError {
+    const retryAfter = parseRetryAfter(headers['retry-after']);
+    const code = codeForStatus(status, retryAfter);
+    const fields = odataErrorFields(body);
+    const requestId = fields.requestId ?? headers['request-id'];
+    return new UpstreamError({
+      code,
+      upstreamStatus: status,
+      ...(fields.odataCode !== undefined ? { odataCode: fields.odataCode } : {}),
+      ...(requestId !== undefined && requestId.length <= 200 ? { requestId } : {}),
+      ...(code === 'THROTTLED' ? { retryAfter: retryAfter ?? 1 } : {}),
+    });
+  }
+
+  /** A 2xx answer whose body is not what OData promises (bad JSON, wrong shape). */
+  static malformed(upstreamStatus?: number, requestId?: string): UpstreamError {
+    return new UpstreamError({
+      code: 'UPSTREAM_ERROR',
+      ...(upstreamStatus !== undefined ? { upstreamStatus } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+    });
+  }
+
+  /**
+   * No answer: `timeout` or `unavailable`. For a write whose request left the gateway, the outcome is
+   * unknown: the upstream may have applied it.
+   */
+  static noAnswer(kind: 'timeout' | 'unavailable', outcomeUnknown: boolean): UpstreamError {
+    return new UpstreamError({
+      code: kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
+      ...(outcomeUnknown ? { outcomeUnknown: true } : {}),
+    });
+  }
+}

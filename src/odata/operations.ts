@@ -1,0 +1,287 @@
+/**
+ * The upstream calls of DESIGN.md section 1 for connectionOperation: reads by key (plain GET, or OData JSON
+ * `$batch` for many, with a fallback to concurrent GETs), collection pages, and the four writes. This file
+ * knows OData and HTTP; it knows nothing of GraphQL resolvers or DataLoader.
+ */
+import type { BatchMode, ConnectionsPath } from '../config.js';
+import { buildBatchBody, parseBatchResponse, type BatchPart, type BatchPartResponse } from './batch.js';
+import type { HttpMethod, UpstreamClient, UpstreamResponse } from './client.js';
+import { mapConcurrently } from './concurrency.js';
+import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
+import { UpstreamError, parseRetryAfter } from './errors.js';
+import type { ODataStatus } from './enums.js';
+import { retryDelay, type RetrySettings } from './retry-policy.js';
+import { formatQuery, operationPath, operationsPath, operationsRefPath } from './url.js';
+
+/** What every upstream call of one GraphQL request carries. */
+export interface CallContext {
+  /** Forwarded headers (Authorization, client-request-id). */
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  /** Epoch ms: no retry starts after it. */
+  deadline: number;
+}
+
+/** One read by key. `select` is a `$select` value. */
+export interface KeyRead {
+  connectionId: string;
+  id: string;
+  select: string;
+}
+
+/** A page request: either query options for the first page, or a checked absolute paging link. */
+export type PageRequest =
+  | { connectionId: string; link: string }
+  | {
+      connectionId: string;
+      options: { $select: string; $filter?: string; $orderby?: string; $top?: string; $count?: string };
+    };
+
+export interface OperationWrite {
+  id?: string | null;
+  status?: ODataStatus | null;
+  error?: {
+    errorCode?: string | null;
+    message?: string | null;
+    details?: ReadonlyArray<{ source?: string | null; message?: string | null }> | null;
+  } | null;
+}
+
+export interface OperationsApiOptions extends RetrySettings {
+  connectionsPath: ConnectionsPath;
+  batchMax: number;
+  batchMode: BatchMode;
+  getConcurrency: number;
+}
+
+/** Statuses with which an upstream says it has no `$batch`. */
+const NO_BATCH_STATUSES: ReadonlySet<number> = new Set([404, 405, 501]);
+
+/** Drops undefined members, so that only what the client gave is sent. */
+function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A request body with the `@odata.type` annotations Microsoft Graph expects on each structured value. */
+export function operationBody(write: OperationWrite): Record<string, unknown> {
+  const error =
+    write.error == null
+      ? write.error
+      : {
+          '@odata.type': '#microsoft.graph.errorDetail',
+          ...defined({
+            errorCode: write.error.errorCode,
+            message: write.error.message,
+            details:
+              write.error.details == null
+                ? write.error.details
+                : write.error.details.map((d) => ({
+                    '@odata.type': '#microsoft.graph.innerErrorDetail',
+                    ...defined({ source: d.source, message: d.message }),
+                  })),
+          }),
+        };
+  return {
+    '@odata.type': '#microsoft.graph.connectionOperation',
+    ...defined({ id: write.id ?? undefined, status: write.status, error }),
+  };
+}
+
+export class ConnectionOperationsApi {
+  /** Learned once per upstream: false after `$batch` answered 404, 405 or 501. */
+  private batchSupported: boolean;
+
+  constructor(
+    private readonly client: UpstreamClient,
+    private readonly options: OperationsApiOptions,
+  ) {
+    this.batchSupported = options.batchMode === 'json';
+  }
+
+  /** Whether keyed reads currently go as `$batch`. */
+  get usesBatch(): boolean {
+    return this.batchSupported;
+  }
+
+  private entityTarget(read: KeyRead): string {
+    return operationPath(this.options.connectionsPath, read.connectionId, read.id) + formatQuery({ $select: read.select });
+  }
+
+  private send(
+    call: CallContext,
+    method: HttpMethod,
+    target: string,
+    extra: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean } = {},
+  ): Promise<UpstreamResponse> {
+    return this.client.send({
+      method,
+      target,
+      headers: { ...call.headers, ...extra.headers },
+      ...(extra.body !== undefined ? { body: extra.body } : {}),
+      idempotent: extra.idempotent ?? method === 'GET',
+      write: method !== 'GET',
+      signal: call.signal,
+      deadline: call.deadline,
+    });
+  }
+
+  /** Turns one read's response into its result: the entity, null for 404, or its typed error. */
+  private readResult(read: KeyRead, response: BatchPartResponse | UpstreamResponse): OperationModel | null | Error {
+    if (response.status === 404) return null;
+    if (response.status >= 200 && response.status < 300) {
+      try {
+        return parseOperation(response.body, read.connectionId);
+      } catch (error) {
+        return error as Error;
+      }
+    }
+    return UpstreamError.fromResponse(response.status, response.body, response.headers);
+  }
+
+  private async getOne(read: KeyRead, call: CallContext): Promise<OperationModel | null | Error> {
+    try {
+      return this.readResult(read, await this.send(call, 'GET', this.entityTarget(read)));
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /**
+   * Reads many entities by key, results in the order of `reads` (DataLoader's contract). One read is a plain
+   * GET; more go as `$batch` posts of at most `batchMax` parts sent concurrently; without `$batch`, as GETs
+   * at most `getConcurrency` at a time. Never rejects: each read gets its entity, null, or its own error.
+   */
+  async readMany(reads: readonly KeyRead[], call: CallContext): Promise<Array<OperationModel | null | Error>> {
+    if (reads.length === 1) return [await this.getOne(reads[0]!, call)];
+    if (this.batchSupported) {
+      const chunks: KeyRead[][] = [];
+      for (let i = 0; i < reads.length; i += this.options.batchMax) chunks.push(reads.slice(i, i + this.options.batchMax));
+      const results = await Promise.all(chunks.map((chunk) => this.readBatch(chunk, call)));
+      return results.flat();
+    }
+    return mapConcurrently(reads, this.options.getConcurrency, (read) => this.getOne(read, call));
+  }
+
+  /**
+   * One `$batch` of reads. Parts answered 429/502/503/504 are sent again (and only they) after their
+   * Retry-After or a backoff, within the retry budget; the rest keep their first answer.
+   */
+  private async readBatch(reads: readonly KeyRead[], call: CallContext): Promise<Array<OperationModel | null | Error>> {
+    const results = new Array<OperationModel | null | Error>(reads.length);
+    let pending = reads.map((read, index) => ({ read, index }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const parts: BatchPart[] = pending.map(({ read, index }) => ({ id: String(index), method: 'GET', url: `/${this.entityTarget(read)}` }));
+      let response: UpstreamResponse;
+      try {
+        response = await this.send(call, 'POST', '$batch', { body: buildBatchBody(parts), idempotent: true });
+      } catch (error) {
+        for (const { index } of pending) results[index] = error as Error;
+        return results;
+      }
+      if (NO_BATCH_STATUSES.has(response.status) && attempt === 1) {
+        this.batchSupported = false;
+        const fallback = await mapConcurrently(pending, this.options.getConcurrency, ({ read }) => this.getOne(read, call));
+        pending.forEach(({ index }, i) => (results[index] = fallback[i]!));
+        return results;
+      }
+      if (response.status !== 200) {
+        const error = UpstreamError.fromResponse(response.status, response.body, response.headers);
+        for (const { index } of pending) results[index] = error;
+        return results;
+      }
+      let answers: Map<string, BatchPartResponse>;
+      try {
+        answers = parseBatchResponse(response.body, new Set(parts.map((p) => p.id)));
+      } catch (error) {
+        for (const { index } of pending) results[index] = error as Error;
+        return results;
+      }
+      const retry: typeof pending = [];
+      let wait = 0;
+      for (const item of pending) {
+        const answer = answers.get(String(item.index));
+        if (answer === undefined) {
+          results[item.index] = UpstreamError.malformed(200, response.headers['request-id']);
+          continue;
+        }
+        const delay = retryDelay(
+          { status: answer.status, retryAfter: parseRetryAfter(answer.headers['retry-after']) },
+          attempt,
+          this.options,
+          call.deadline - Date.now(),
+        );
+        if (answer.status >= 400 && delay !== undefined) {
+          retry.push(item);
+          wait = Math.max(wait, delay);
+        } else {
+          results[item.index] = this.readResult(item.read, answer);
+        }
+      }
+      pending = retry;
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    return results;
+  }
+
+  /** One page of a connection's operations. */
+  async readPage(request: PageRequest, call: CallContext): Promise<OperationPageModel> {
+    const target =
+      'link' in request
+        ? request.link
+        : operationsPath(this.options.connectionsPath, request.connectionId) + formatQuery(request.options);
+    const response = await this.send(call, 'GET', target);
+    if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
+    return parseOperationPage(response.body, request.connectionId);
+  }
+
+  /** The absolute URL of a first-page request: the position that cursors into the first page refer to. */
+  firstPageLink(request: Extract<PageRequest, { options: unknown }>): string {
+    return `${this.client.serviceRoot}/${operationsPath(this.options.connectionsPath, request.connectionId)}${formatQuery(request.options)}`;
+  }
+
+  private expectEntity(response: UpstreamResponse, connectionId: string): OperationModel {
+    if (response.status >= 200 && response.status < 300 && response.body !== undefined) {
+      return parseOperation(response.body, connectionId);
+    }
+    if (response.status >= 400) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
+    throw UpstreamError.malformed(response.status, response.headers['request-id']);
+  }
+
+  /** POST: sent once, never retried (a lost answer is reported with outcomeUnknown). */
+  async create(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
+    const response = await this.send(call, 'POST', operationsPath(this.options.connectionsPath, connectionId), { body: operationBody(write) });
+    return this.expectEntity(response, connectionId);
+  }
+
+  /** POST `/operations/$ref` with the operation's JSON: sent once, never retried. */
+  async addReference(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
+    const response = await this.send(call, 'POST', operationsRefPath(this.options.connectionsPath, connectionId), { body: operationBody(write) });
+    return this.expectEntity(response, connectionId);
+  }
+
+  /**
+   * PATCH; retried only with If-Match (a repeat then cannot apply twice). A 204 answer is success: the
+   * entity is read back.
+   */
+  async update(connectionId: string, id: string, write: OperationWrite, ifMatch: string | undefined, call: CallContext): Promise<OperationModel> {
+    const response = await this.send(call, 'PATCH', operationPath(this.options.connectionsPath, connectionId, id), {
+      body: operationBody(write),
+      ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch }, idempotent: true } : {}),
+    });
+    if (response.status === 204) {
+      const read = await this.getOne({ connectionId, id, select: 'id,status,error' }, call);
+      if (read === null) throw UpstreamError.fromResponse(404, undefined, {});
+      if (read instanceof Error) throw read;
+      return read;
+    }
+    return this.expectEntity(response, connectionId);
+  }
+
+  /** DELETE; retried only with If-Match. */
+  async remove(connectionId: string, id: string, ifMatch: string | undefined, call: CallContext): Promise<void> {
+    const response = await this.send(call, 'DELETE', operationPath(this.options.connectionsPath, connectionId, id), {
+      ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch }, idempotent: true } : {}),
+    });
+    if (response.status >= 400) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
+  }
+}

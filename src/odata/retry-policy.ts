@@ -1,0 +1,84 @@
+/**
+ * When an idempotent upstream read is tried again, as a callback for undici's retry interceptor.
+ * Only idempotent requests get this policy (the client decides); everything else is sent once.
+ *
+ * - 429, 502, 503, 504 and connection resets are retried, at most `retryMax` times;
+ * - a `Retry-After` is honoured when it is at most `retryAfterMaxSeconds`; a longer one gives up at once,
+ *   so the client hears THROTTLED with the upstream's `retryAfter` instead of a stalled request;
+ * - otherwise the wait is exponential backoff with full jitter (`retryBaseMs · 2^n · random`);
+ * - no wait may end past the GraphQL request's deadline.
+ */
+import type { RetryHandler } from 'undici';
+import { parseRetryAfter } from './errors.js';
+
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Network failures after which a read may be tried again. Timeouts are not: the deadline is spent. */
+const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+]);
+
+export interface RetrySettings {
+  retryMax: number;
+  retryAfterMaxSeconds: number;
+  retryBaseMs: number;
+}
+
+/**
+ * How long to wait before attempt `attempt + 1` (1-based `attempt` just failed), or undefined to give up.
+ * Pure apart from `random`, so it can be tested on its own.
+ */
+export function retryDelay(
+  failure: { status?: number; code?: string; retryAfter?: number },
+  attempt: number,
+  settings: RetrySettings,
+  msLeft: number,
+  random: () => number = Math.random,
+): number | undefined {
+  const retryable =
+    failure.status !== undefined
+      ? RETRYABLE_STATUSES.has(failure.status)
+      : failure.code !== undefined && RETRYABLE_ERROR_CODES.has(failure.code);
+  if (!retryable || attempt > settings.retryMax) return undefined;
+  if (failure.retryAfter !== undefined && failure.retryAfter > settings.retryAfterMaxSeconds) return undefined;
+  const delay =
+    failure.retryAfter !== undefined
+      ? failure.retryAfter * 1000
+      : Math.round(random() * settings.retryBaseMs * 2 ** (attempt - 1));
+  return delay < msLeft ? delay : undefined;
+}
+
+interface RetryableError extends Error {
+  statusCode?: number;
+  code?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+function header(headers: RetryableError['headers'], name: string): string | undefined {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The undici retry callback for one request whose deadline is `deadline` (epoch ms). */
+export function retryCallback(settings: RetrySettings, deadline: number): RetryHandler.RetryCallback {
+  return (err, { state }, next) => {
+    const e = err as RetryableError;
+    const delay = retryDelay(
+      {
+        ...(e.statusCode !== undefined ? { status: e.statusCode } : { code: e.code }),
+        retryAfter: parseRetryAfter(header(e.headers, 'retry-after')),
+      },
+      state.counter,
+      settings,
+      deadline - Date.now(),
+    );
+    if (delay === undefined) next(err);
+    else setTimeout(() => next(null), delay);
+  };
+}
+
+/** For requests that must not be retried (writes without If-Match). */
+export const noRetry: RetryHandler.RetryCallback = (err, _context, next) => next(err);

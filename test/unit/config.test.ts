@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      upstreamUrl: undefined,
+      connectionsPath: 'connections',
+      upstreamTimeoutMs: 10_000,
+      batchMax: 20,
+      batchMode: 'json',
+    });
+  });
+
+  it('reads valid values and trims the service root', () => {
+    expect(loadConfig({ PORT: '0', UPSTREAM_URL: 'https://graph.microsoft.com/beta/', CONNECTIONS_PATH: 'external/connections', BATCH_MAX: '5', BATCH_MODE: 'off' })).toMatchObject({
+      port: 0,
+      upstreamUrl: 'https://graph.microsoft.com/beta',
+      connectionsPath: 'external/connections',
+      batchMax: 5,
+      batchMode: 'off',
+    });
+  });
+
+  it('names the variable, the value and what is allowed, one line per problem', () => {
+    expect(problems({ PORT: 'http', BATCH_MAX: '21', CONNECTIONS_PATH: 'foo', UPSTREAM_URL: 'ftp://x', UPSTREAM_TIMEOUT_MS: '-5' })).toEqual([
+      'Invalid PORT="http": expected a whole number from 0 to 65535.',
+      'Invalid UPSTREAM_URL="ftp://x": expected an absolute http(s) URL of the OData service root, without query, fragment or credentials.',
+      'Invalid CONNECTIONS_PATH="foo": expected `connections` or `external/connections`.',
+      'Invalid UPSTREAM_TIMEOUT_MS="-5": expected a whole number from 1 to 600000.',
+      'Invalid BATCH_MAX="21": expected a whole number from 1 to 20.',
+    ]);
+    expect(problems({ UPSTREAM_URL: 'https://user:secret@host/beta' })).toHaveLength(1);
+  });
+});

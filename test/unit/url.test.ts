@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { GraphQLError } from 'graphql';
+import { assertValidKey, encodeKeySegment, formatQuery, operationPath } from '../../src/odata/url.js';
+
+describe('encodeKeySegment', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a/b', 'a%2Fb'],
+    ["it's", 'it%27s'],
+    ['100%', '100%25'],
+    ['what?', 'what%3F'],
+    ['#frag', '%23frag'],
+    ['with space', 'with%20space'],
+    ['ünïcødé', '%C3%BCn%C3%AFc%C3%B8d%C3%A9'],
+    ["('x')", '%28%27x%27%29'],
+    ['.', '%2E'],
+    ['..', '%2E%2E'],
+    ['...', '%2E%2E%2E'],
+    ['a.b', 'a.b'],
+    ['$batch', '%24batch'],
+  ])('encodes %j as one segment %j', (id, expected) => {
+    const encoded = encodeKeySegment(id);
+    expect(encoded).toBe(expected);
+    expect(encoded).not.toMatch(/[/?#'()]/);
+    expect(decodeURIComponent(encoded)).toBe(id);
+  });
+
+  it('keeps a path built from hostile ids under the collection', () => {
+    // What goes on the wire is this string as it is (undici does not normalise paths).
+    for (const id of ['..', '.', '../..', '../../admin', '%2e%2e', '?$top=1', '#x', '/']) {
+      const path = `beta/${operationPath('connections', 'c1', id)}`;
+      const segments = path.split('/');
+      expect(segments).toHaveLength(5);
+      expect(segments.slice(0, 4)).toEqual(['beta', 'connections', 'c1', 'operations']);
+      expect(segments[4]).not.toMatch(/^\.+$/);
+      expect(path).not.toMatch(/[?#]/);
+      expect(decodeURIComponent(segments[4]!)).toBe(id);
+    }
+  });
+});
+
+describe('assertValidKey', () => {
+  it('accepts opaque ids', () => {
+    expect(assertValidKey("a/b'c%d?e#f g ü ..", 'id')).toBe("a/b'c%d?e#f g ü ..");
+  });
+
+  it.each([
+    ['', 'must not be empty'],
+    ['x'.repeat(513), 'longer than 512'],
+    ['a\nb', 'control characters'],
+    ['a\u0000b', 'control characters'],
+    ['\ud800', 'well-formed'],
+  ])('refuses %j with BAD_USER_INPUT', (id, message) => {
+    let caught: unknown;
+    try {
+      assertValidKey(id, 'id');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(GraphQLError);
+    expect((caught as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
+    expect((caught as GraphQLError).message).toContain(message);
+  });
+});
+
+describe('formatQuery', () => {
+  it('keeps $ names and encodes values', () => {
+    expect(formatQuery({ $select: 'id,status', $filter: "id eq 'a&b'", $top: undefined })).toBe(
+      "?$select=id%2Cstatus&$filter=id%20eq%20'a%26b'",
+    );
+    expect(formatQuery({})).toBe('');
+  });
+});
