@@ -30,8 +30,8 @@ query ListOperations($after: String) {
     `
 # One operation by key (null when the upstream has none). Aliases are batched into one $batch.
 query ReadOperations {
-  first: connectionOperation(connectionId: "contosohr", id: "op-failed-1") { id connectionId status etag error { errorCode message details { source message } } }
-  second: connectionOperation(connectionId: "contosohr", id: "op-completed-1") { id status }
+  first: connectionOperation(connectionId: "contosohr", id: "hr-op-004") { id connectionId status etag error { errorCode message details { source message } } }
+  second: connectionOperation(connectionId: "contosohr", id: "hr-op-001") { id status }
   missing: connectionOperation(connectionId: "contosohr", id: "no-such-operation") { id }
 }`,
   ),

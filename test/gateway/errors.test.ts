@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { defaultConfig } from '../../src/config.js';
+import { createGateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+const READ = '{ connectionOperation(connectionId: "c1", id: "op") { id status } }';
+const CREATE = 'mutation { createConnectionOperation(connectionId: "c1", input: { id: "new" }) { id } }';
+
+describe('upstream failures become typed errors (DESIGN.md error table)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ config: { upstreamTimeoutMs: 300, retryMax: 2, retryAfterMaxSeconds: 1 } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.upstream.reset();
+    stack.upstream.store.putOperation('c1', { id: 'op', status: 'completed' });
+  });
+
+  function expectNoLeak(result: unknown): void {
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(stack.serviceRoot);
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).not.toMatch(/stack|at .*\.ts/i);
+  }
+
+  it.each([
+    [400, 'BAD_USER_INPUT'],
+    [401, 'UNAUTHENTICATED'],
+    [403, 'FORBIDDEN'],
+    [409, 'CONFLICT'],
+    [412, 'PRECONDITION_FAILED'],
+    [500, 'UPSTREAM_ERROR'],
+    [501, 'UPSTREAM_ERROR'],
+  ])('maps upstream %i on a read to %s with upstreamStatus, odataCode and requestId, once', async (status, code) => {
+    stack.upstream.faults.add({ fault: { type: 'status', status } });
+    const result = await stack.gql(READ);
+    expect(result.status).toBe(200);
+    expect(result.data).toEqual({ connectionOperation: null });
+    const error = result.errors![0]!;
+    expect(error.path).toEqual(['connectionOperation']);
+    expect(error.extensions).toMatchObject({ code, upstreamStatus: status });
+    expect(typeof error.extensions!.odataCode).toBe('string');
+    expect(error.extensions!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Object.keys(error.extensions!).sort()).toEqual(['code', 'odataCode', 'requestId', 'upstreamStatus']);
+    expect(stack.httpRequests()).toHaveLength(1);
+    expectNoLeak(result);
+  });
+
+  it('retries a throttled read and then answers THROTTLED with retryAfter', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 1 }, times: 10 });
+    const result = await stack.gql(READ);
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', upstreamStatus: 429, retryAfter: 1 });
+    expect(stack.httpRequests()).toHaveLength(3);
+  }, 10_000);
+
+  it('treats 503 with Retry-After as THROTTLED, and answers once the throttling ends', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, times: 3 });
+    const throttled = await stack.gql(READ);
+    expect(throttled.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', upstreamStatus: 503 });
+    stack.upstream.clearRequests();
+    stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, times: 1 });
+    const recovered = await stack.gql(READ);
+    expect(recovered.errors).toBeUndefined();
+    expect(recovered.data!.connectionOperation.id).toBe('op');
+    expect(stack.httpRequests()).toHaveLength(2);
+  });
+
+  it('fails at once with THROTTLED when Retry-After exceeds what it may wait', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 120 }, times: 5 });
+    const result = await stack.gql(READ);
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', retryAfter: 120 });
+    expect(stack.httpRequests()).toHaveLength(1);
+  });
+
+  it('maps 503 without Retry-After to UPSTREAM_ERROR after its retries', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 503 }, times: 5 });
+    const result = await stack.gql(READ);
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamStatus: 503 });
+    expect(stack.httpRequests()).toHaveLength(3);
+  });
+
+  it('maps a malformed JSON answer to UPSTREAM_ERROR', async () => {
+    stack.upstream.faults.add({ fault: { type: 'malformed' } });
+    const result = await stack.gql(READ);
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamStatus: 200 });
+    expectNoLeak(result);
+  });
+
+  it('maps no answer in time to UPSTREAM_TIMEOUT', async () => {
+    stack.upstream.faults.add({ fault: { type: 'latency', ms: 1500 } });
+    const started = Date.now();
+    const result = await stack.gql(READ);
+    expect(result.errors![0]!.extensions).toEqual({ code: 'UPSTREAM_TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(1400);
+  });
+
+  it('retries a read whose connection dropped', async () => {
+    stack.upstream.faults.add({ fault: { type: 'drop' } });
+    const result = await stack.gql(READ);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.connectionOperation.id).toBe('op');
+    expect(stack.httpRequests()).toHaveLength(2);
+  });
+
+  it('never retries a create: 429 gives THROTTLED after exactly one POST', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 0 }, times: 5 });
+    const result = await stack.gql(CREATE);
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', upstreamStatus: 429 });
+    expect(stack.httpRequests().filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(stack.upstream.store.getOperation('c1', 'new')).toBeUndefined();
+  });
+
+  it('reports a create whose answer was lost with outcomeUnknown, after exactly one POST', async () => {
+    stack.upstream.faults.add({ fault: { type: 'drop-after-commit' }, match: { method: 'POST' } });
+    const result = await stack.gql(CREATE);
+    expect(result.errors![0]!.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+    expect(stack.httpRequests()).toHaveLength(1);
+    expect(stack.upstream.store.getOperation('c1', 'new')).toBeDefined();
+    // The client chose the id, so its retry is safe: the second create answers CONFLICT.
+    const retry = await stack.gql(CREATE);
+    expect(retry.errors![0]!.extensions!.code).toBe('CONFLICT');
+  });
+
+  it('reports a create that timed out with outcomeUnknown', async () => {
+    stack.upstream.faults.add({ fault: { type: 'latency', ms: 1000 }, match: { method: 'POST' } });
+    const result = await stack.gql(CREATE);
+    expect(result.errors![0]!.extensions).toEqual({ code: 'UPSTREAM_TIMEOUT', outcomeUnknown: true });
+    expect(stack.httpRequests()).toHaveLength(1);
+  });
+
+  it('keeps serving after all of that', async () => {
+    const result = await stack.gql(READ);
+    expect(result.data!.connectionOperation).toEqual({ id: 'op', status: 'COMPLETED' });
+  });
+});
+
+describe('an upstream that is not there', () => {
+  it('answers UPSTREAM_UNAVAILABLE, without outcomeUnknown for a write that was never sent', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const config = defaultConfig({ retryMax: 1, retryBaseMs: 1 });
+    const gateway = createGateway({ config, serviceRoot: `http://127.0.0.1:${port}/beta`, log: createLogger('silent') });
+    const post = (query: string) =>
+      gateway.yoga.fetch('http://gateway/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const read = (await (await post(READ)).json()) as { errors: Array<{ extensions: unknown }> };
+    expect(read.errors[0]!.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE' });
+    const write = (await (await post(CREATE)).json()) as { errors: Array<{ extensions: unknown }> };
+    expect(write.errors[0]!.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE' });
+    await gateway.close();
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Test stack: the embedded OData service and the gateway, each on an ephemeral loopback port, talking
+ * real HTTP. Tests drive the service's store, fault controls and request log directly.
+ */
+import { defaultConfig, type GatewayConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import { serveGateway } from '../../src/server.js';
+import { createODataService, type ODataService, type ODataServiceOptions, type RecordedRequest } from '../../src/upstream/service.js';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  headers: Headers;
+}
+
+export interface Stack {
+  upstream: ODataService;
+  gateway: Gateway;
+  /** `http://127.0.0.1:port` of the gateway. */
+  url: string;
+  /** The upstream's service root. */
+  serviceRoot: string;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  /** Requests the upstream received (top-level HTTP only, no $batch parts). */
+  httpRequests(): RecordedRequest[];
+  /** $batch parts the upstream executed. */
+  batchParts(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startStack(options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions } = {}): Promise<Stack> {
+  const upstream = createODataService(options.service);
+  const serviceRoot = await upstream.listen(0, '127.0.0.1');
+  const config = defaultConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5, ...options.config });
+  const gateway = createGateway({ config, serviceRoot, log: createLogger(config.logLevel) });
+  const running = await serveGateway(gateway, 0, '127.0.0.1');
+  return {
+    upstream,
+    gateway,
+    url: running.url,
+    serviceRoot,
+    async gql(query, variables, headers = {}) {
+      const response = await fetch(`${running.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResult, 'status' | 'headers'>;
+      return { status: response.status, headers: response.headers, ...body } as GraphQLResult<any>;
+    },
+    httpRequests: () => upstream.requests.filter((r) => r.batchPart === undefined),
+    batchParts: () => upstream.requests.filter((r) => r.batchPart !== undefined),
+    async close() {
+      await running.close(1000);
+      await upstream.close();
+    },
+  };
+}
+
+/** The path of a recorded request below the service root's path (e.g. `/connections/c/operations`). */
+export function pathBelowRoot(stack: Stack, request: RecordedRequest): string {
+  const rootPath = new URL(stack.serviceRoot).pathname;
+  return request.path.startsWith(rootPath) ? request.path.slice(rootPath.length) : request.path;
+}
