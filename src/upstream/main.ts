@@ -1,0 +1,70 @@
+/**
+ * `npm run upstream`: the embedded OData service on its own, seeded with sample data.
+ *
+ * Environment:
+ *   PORT                    port to listen on; unset or 0 = a free port (default)
+ *   HOST                    interface to bind (default 127.0.0.1)
+ *   ODATA_PAGE_SIZE         server-driven page size (default 100)
+ *   ODATA_CONTROL_ENDPOINT  'true' exposes {root}/$test/... for fault injection (default off)
+ *
+ * Prints one line `OData service root: http://HOST:PORT/beta`; exits 0 on SIGINT/SIGTERM after
+ * closing every connection. Invalid configuration stops the start with one line naming the variable.
+ */
+import { createODataService } from './service.js';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const port = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) fail(`Invalid PORT=${JSON.stringify(value)}: expected an integer from 0 to 65535 (0 = any free port).`);
+  return port;
+}
+
+function parsePageSize(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(Number.isSafeInteger(n) && n >= 1)) fail(`Invalid ODATA_PAGE_SIZE=${JSON.stringify(value)}: expected a positive integer.`);
+  return n;
+}
+
+function parseFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  return fail(`Invalid ${name}=${JSON.stringify(value)}: expected true or false.`);
+}
+
+const port = parsePort(process.env['PORT']);
+const host = process.env['HOST'] || '127.0.0.1';
+const pageSize = parsePageSize(process.env['ODATA_PAGE_SIZE']);
+const controlEndpoint = parseFlag('ODATA_CONTROL_ENDPOINT', process.env['ODATA_CONTROL_ENDPOINT']);
+
+const service = createODataService({ seed: true, controlEndpoint, ...(pageSize !== undefined ? { pageSize } : {}) });
+
+try {
+  const url = await service.listen(port, host);
+  process.stdout.write(`OData service root: ${url}\n`);
+} catch (error) {
+  fail(`Could not listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+let stopping = false;
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) {
+    process.stderr.write(`Received ${signal} again; exiting now.\n`);
+    process.exit(1);
+  }
+  stopping = true;
+  service.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`Error while closing: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,72 @@
+/**
+ * `$metadata`: the CSDL 4.0 XML document describing this service, restricted to the types it serves
+ * (names and member values as in Microsoft Graph's own CSDL).
+ *
+ * `external` is modelled as a singleton of `microsoft.graph.externalConnectors.external` whose
+ * `connections` navigation property is bound to the `connections` entity set: that is exactly how
+ * this service behaves (both path families address the same data). Graph's real `external` type has no
+ * key; here it gets one (`id`) so the document stays valid CSDL 4.0, where entity types need a key.
+ */
+import { NAMESPACE, STATUS_MEMBERS } from './model.js';
+
+const EXTERNAL_NAMESPACE = `${NAMESPACE}.externalConnectors`;
+
+function enumMembers(): string {
+  return Object.entries(STATUS_MEMBERS)
+    .map(([name, value]) => `        <Member Name="${name}" Value="${value}"/>`)
+    .join('\n');
+}
+
+export function metadataXml(): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="${NAMESPACE}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="connectionOperationStatus">
+${enumMembers()}
+      </EnumType>
+      <ComplexType Name="errorDetail">
+        <Property Name="errorCode" Type="Edm.String"/>
+        <Property Name="message" Type="Edm.String"/>
+        <Property Name="details" Type="Collection(${NAMESPACE}.innerErrorDetail)"/>
+      </ComplexType>
+      <ComplexType Name="innerErrorDetail">
+        <Property Name="source" Type="Edm.String"/>
+        <Property Name="message" Type="Edm.String"/>
+      </ComplexType>
+      <EntityType Name="connectionOperation">
+        <Key>
+          <PropertyRef Name="id"/>
+        </Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="status" Type="${NAMESPACE}.connectionOperationStatus"/>
+        <Property Name="error" Type="${NAMESPACE}.errorDetail"/>
+      </EntityType>
+      <EntityType Name="externalConnection">
+        <Key>
+          <PropertyRef Name="id"/>
+        </Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="name" Type="Edm.String"/>
+        <NavigationProperty Name="operations" Type="Collection(${NAMESPACE}.connectionOperation)" ContainsTarget="true"/>
+      </EntityType>
+      <EntityContainer Name="GraphService">
+        <EntitySet Name="connections" EntityType="${NAMESPACE}.externalConnection"/>
+        <Singleton Name="external" Type="${EXTERNAL_NAMESPACE}.external">
+          <NavigationPropertyBinding Path="connections" Target="connections"/>
+        </Singleton>
+      </EntityContainer>
+    </Schema>
+    <Schema Namespace="${EXTERNAL_NAMESPACE}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="external">
+        <Key>
+          <PropertyRef Name="id"/>
+        </Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="connections" Type="Collection(${NAMESPACE}.externalConnection)"/>
+      </EntityType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+`;
+}

@@ -1,0 +1,38 @@
+/**
+ * The EDM facts the whole service agrees on (names from Microsoft Graph's CSDL), kept in one place so
+ * `$metadata`, `$filter`, `$orderby` and payload validation cannot drift apart.
+ */
+
+export const NAMESPACE = 'microsoft.graph';
+export const ENUM_TYPE = `${NAMESPACE}.connectionOperationStatus`;
+export const OPERATION_TYPE = `${NAMESPACE}.connectionOperation`;
+export const ERROR_DETAIL_TYPE = `${NAMESPACE}.errorDetail`;
+export const INNER_ERROR_DETAIL_TYPE = `${NAMESPACE}.innerErrorDetail`;
+
+/**
+ * Members of `connectionOperationStatus` with their underlying values. The values matter: OData orders
+ * enum properties by underlying value, not by name.
+ */
+export const STATUS_MEMBERS = {
+  unspecified: 0,
+  inprogress: 1,
+  completed: 2,
+  failed: 3,
+  unknownFutureValue: 4,
+} as const satisfies Record<string, number>;
+
+export type StatusMember = keyof typeof STATUS_MEMBERS;
+
+export const STATUS_MEMBER_NAMES = Object.keys(STATUS_MEMBERS) as StatusMember[];
+
+export function isStatusMember(value: string): value is StatusMember {
+  return Object.prototype.hasOwnProperty.call(STATUS_MEMBERS, value);
+}
+
+/** Structural properties of `connectionOperation`, in `$metadata` order. */
+export const OPERATION_PROPERTIES = ['id', 'status', 'error'] as const;
+export type OperationProperty = (typeof OPERATION_PROPERTIES)[number];
+
+export function isOperationProperty(value: string): value is OperationProperty {
+  return (OPERATION_PROPERTIES as readonly string[]).includes(value);
+}

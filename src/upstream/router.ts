@@ -1,0 +1,235 @@
+/**
+ * Routes, methods and status codes of the service: one synchronous function from a transport-neutral
+ * {@link ServiceRequest} to a {@link ServiceResponse}. It knows nothing about sockets, faults, latency or
+ * `$batch` framing, so top-level requests and batch parts share it unchanged.
+ *
+ * | resource                                   | methods            |
+ * |--------------------------------------------|--------------------|
+ * | `/`  (service document)                    | GET                |
+ * | `/$metadata`                               | GET                |
+ * | `/external`                                | GET                |
+ * | `/{cs}`                                    | GET                |
+ * | `/{cs}/{cid}`                              | GET                |
+ * | `/{cs}/{cid}/operations`                   | GET, POST          |
+ * | `/{cs}/{cid}/operations/$count`            | GET                |
+ * | `/{cs}/{cid}/operations/$ref`              | POST               |
+ * | `/{cs}/{cid}/operations/{id}` or `('id')`  | GET, PATCH, DELETE |
+ *
+ * `{cs}` is `connections` or `external/connections` (same data).
+ */
+import { queryOperations } from './collection.js';
+import { badRequest, itemNotFound, ODataError, segmentNotFound } from './errors.js';
+import { type RequestBody, type ServiceRequest, type ServiceResponse, odataErrorResponse } from './exchange.js';
+import { metadataXml } from './metadata.js';
+import { parseOperationPayload } from './payload.js';
+import { type PathFamily, type Resource, resolveResource, segmentsUnderBase } from './paths.js';
+import { type QueryEntry, type SystemQueryOption, nextLinkQuery, parseQueryOptions, parseQueryString } from './query-options.js';
+import { connectionsContext, operationContext, operationJson, operationUrl, operationsContext } from './representation.js';
+import type { ODataStore, StoredOperation } from './store.js';
+
+export interface RouterOptions {
+  store: ODataStore;
+  /** Base path segments, e.g. ['beta']. */
+  base: readonly string[];
+  basePath: string;
+  pageSize: () => number;
+}
+
+export type Router = (req: ServiceRequest) => ServiceResponse;
+
+const ALLOWED_METHODS: Record<Resource['kind'], readonly string[]> = {
+  serviceDocument: ['GET'],
+  metadata: ['GET'],
+  batch: ['POST'],
+  external: ['GET'],
+  connections: ['GET'],
+  connection: ['GET'],
+  operations: ['GET', 'POST'],
+  operationsCount: ['GET'],
+  operationsRef: ['POST'],
+  operation: ['GET', 'PATCH', 'DELETE'],
+};
+
+/** Query options each (resource, method) accepts; everything else starting with `$` is a 400. */
+function allowedOptions(kind: Resource['kind'], method: string): readonly SystemQueryOption[] {
+  if (kind === 'operations' && method === 'GET') return ['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$skiptoken'];
+  if (kind === 'operationsCount') return ['$filter'];
+  if (kind === 'operation' && method !== 'DELETE') return ['$select'];
+  if ((kind === 'operations' || kind === 'operationsRef') && method === 'POST') return ['$select'];
+  return [];
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): ServiceResponse {
+  return { status, headers, json: body };
+}
+
+/** `If-Match`: absent → ok; `*` → ok; else one of the listed ETags must equal the current one exactly. */
+function checkIfMatch(headers: Readonly<Record<string, string>>, current: StoredOperation): void {
+  const ifMatch = headers['if-match'];
+  if (ifMatch === undefined) return;
+  const tags = ifMatch.split(',').map((tag) => tag.trim());
+  if (tags.includes('*') || tags.includes(current.etag)) return;
+  throw new ODataError(
+    412,
+    'PreconditionFailed',
+    `The If-Match value '${ifMatch}' does not match the current ETag of the operation; read it again and retry.`,
+  );
+}
+
+function prefersMinimal(headers: Readonly<Record<string, string>>): boolean {
+  return (headers['prefer'] ?? '')
+    .split(',')
+    .some((preference) => preference.trim().toLowerCase() === 'return=minimal');
+}
+
+/** The JSON value of a write request, or a 400/415. */
+function requireJsonBody(req: ServiceRequest): unknown {
+  const contentType = req.headers['content-type'];
+  if (contentType !== undefined && !/json/i.test(contentType)) {
+    throw new ODataError(415, 'UnsupportedMediaType', `Content-Type '${contentType}' is not supported; send application/json.`);
+  }
+  const body: RequestBody = req.body;
+  if (body.kind === 'none') throw badRequest('The request body is empty; a JSON object is required.');
+  if (body.kind === 'invalid') throw badRequest('The request body is not valid JSON.');
+  return body.value;
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const { store } = options;
+
+  function root(req: ServiceRequest): string {
+    return `${req.origin}${options.basePath}`;
+  }
+
+  function requireConnection(connectionId: string, tenant: string): void {
+    if (!store.getConnection(connectionId, tenant)) throw itemNotFound(`The connection '${connectionId}' was not found.`);
+  }
+
+  function requireOperation(connectionId: string, id: string, tenant: string): StoredOperation {
+    requireConnection(connectionId, tenant);
+    const op = store.getOperation(connectionId, id, tenant);
+    if (!op) throw itemNotFound(`The operation '${id}' was not found in connection '${connectionId}'.`);
+    return op;
+  }
+
+  function entityResponse(status: number, req: ServiceRequest, family: PathFamily, connectionId: string, op: StoredOperation, select: ReturnType<typeof parseQueryOptions>['select'], headers: Record<string, string> = {}): ServiceResponse {
+    return json(
+      status,
+      { '@odata.context': operationContext(root(req), family, connectionId, select), ...operationJson(op, select) },
+      { etag: op.etag, ...headers },
+    );
+  }
+
+  function listOperations(req: ServiceRequest, family: PathFamily, connectionId: string, entries: readonly QueryEntry[]): ServiceResponse {
+    const query = parseQueryOptions(entries, allowedOptions('operations', 'GET'), 'the operations collection');
+    requireConnection(connectionId, req.tenant);
+    const page = queryOperations(store.listOperations(connectionId, req.tenant), query, options.pageSize());
+    const body: Record<string, unknown> = { '@odata.context': operationsContext(root(req), family, connectionId, query.select) };
+    if (query.count) body['@odata.count'] = page.count;
+    body['value'] = page.items.map((op) => operationJson(op, query.select));
+    if (page.nextOffset !== undefined) body['@odata.nextLink'] = `${req.origin}${req.rawPath}?${nextLinkQuery(entries, page.nextOffset)}`;
+    return json(200, body);
+  }
+
+  function createOperation(req: ServiceRequest, family: PathFamily, connectionId: string, select: ReturnType<typeof parseQueryOptions>['select']): ServiceResponse {
+    const payload = parseOperationPayload(requireJsonBody(req));
+    const id = payload.id ?? crypto.randomUUID();
+    const result = store.insertOperation(connectionId, { id, status: payload.status ?? null, error: payload.error ?? null }, req.tenant);
+    if (!result.ok) {
+      if (result.reason === 'connection-not-found') throw itemNotFound(`The connection '${connectionId}' was not found.`);
+      throw new ODataError(409, 'Conflict', `An operation with id '${id}' already exists in connection '${connectionId}'.`);
+    }
+    return entityResponse(201, req, family, connectionId, result.operation, select, {
+      location: operationUrl(root(req), family, connectionId, id),
+    });
+  }
+
+  function handle(req: ServiceRequest): ServiceResponse {
+    const segments = segmentsUnderBase(req.rawPath, options.base);
+    if (segments === undefined) throw segmentNotFound(req.rawPath);
+    const resource = resolveResource(segments);
+    const allowed = ALLOWED_METHODS[resource.kind];
+    if (!allowed.includes(req.method)) {
+      throw new ODataError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on this resource; allowed: ${allowed.join(', ')}.`, {
+        allow: allowed.join(', '),
+      });
+    }
+    const entries = parseQueryString(req.rawQuery);
+    const query = resource.kind === 'operations' && req.method === 'GET'
+      ? undefined // the list parses its own (wider) set of options
+      : parseQueryOptions(entries, allowedOptions(resource.kind, req.method), `${req.method} of this resource`);
+
+    switch (resource.kind) {
+      case 'serviceDocument':
+        return json(200, {
+          '@odata.context': `${root(req)}/$metadata`,
+          value: [
+            { name: 'connections', kind: 'EntitySet', url: 'connections' },
+            { name: 'external', kind: 'Singleton', url: 'external' },
+          ],
+        });
+      case 'metadata':
+        return { status: 200, headers: { 'content-type': 'application/xml' }, text: metadataXml() };
+      case 'batch':
+        throw badRequest('A $batch request cannot be nested inside a $batch request.');
+      case 'external':
+        return json(200, { '@odata.context': `${root(req)}/$metadata#external`, id: 'external' });
+      case 'connections':
+        return json(200, {
+          '@odata.context': connectionsContext(root(req), resource.family),
+          value: store.listConnections(req.tenant),
+        });
+      case 'connection': {
+        const connection = store.getConnection(resource.connectionId, req.tenant);
+        if (!connection) throw itemNotFound(`The connection '${resource.connectionId}' was not found.`);
+        return json(200, { '@odata.context': `${connectionsContext(root(req), resource.family)}/$entity`, ...connection });
+      }
+      case 'operationsCount': {
+        requireConnection(resource.connectionId, req.tenant);
+        const page = queryOperations(store.listOperations(resource.connectionId, req.tenant), { orderby: [], count: true, ...(query?.filter ? { filter: query.filter } : {}) }, 1);
+        return { status: 200, headers: { 'content-type': 'text/plain;charset=utf-8' }, text: String(page.count) };
+      }
+      case 'operations':
+        if (req.method === 'GET') return listOperations(req, resource.family, resource.connectionId, entries);
+        return createOperation(req, resource.family, resource.connectionId, query?.select);
+      case 'operationsRef':
+        // Adding a contained operation "by reference" with its full JSON behaves like a create.
+        return createOperation(req, resource.family, resource.connectionId, query?.select);
+      case 'operation': {
+        const { family, connectionId, operationId } = resource;
+        if (req.method === 'GET') {
+          return entityResponse(200, req, family, connectionId, requireOperation(connectionId, operationId, req.tenant), query?.select);
+        }
+        if (req.method === 'DELETE') {
+          checkIfMatch(req.headers, requireOperation(connectionId, operationId, req.tenant));
+          store.deleteOperation(connectionId, operationId, req.tenant);
+          return { status: 204, headers: {} };
+        }
+        // PATCH: validate the body before looking the entity up, as Graph does (400 beats 404).
+        const payload = parseOperationPayload(requireJsonBody(req));
+        if (payload.id !== undefined && payload.id !== operationId) {
+          throw badRequest(`The key property 'id' cannot be changed (body has '${payload.id}', the URL addresses '${operationId}').`);
+        }
+        checkIfMatch(req.headers, requireOperation(connectionId, operationId, req.tenant));
+        const patch: { status?: string | null; error?: ReturnType<typeof parseOperationPayload>['error'] } = {};
+        if (payload.status !== undefined) patch.status = payload.status;
+        if (payload.error !== undefined) patch.error = payload.error;
+        const updated = store.updateOperation(connectionId, operationId, patch, req.tenant);
+        if (!updated) throw itemNotFound(`The operation '${operationId}' was not found in connection '${connectionId}'.`);
+        if (prefersMinimal(req.headers)) {
+          return { status: 204, headers: { etag: updated.etag, 'preference-applied': 'return=minimal' } };
+        }
+        return entityResponse(200, req, family, connectionId, updated, query?.select);
+      }
+    }
+  }
+
+  return (req) => {
+    try {
+      return handle(req);
+    } catch (error) {
+      if (error instanceof ODataError) return odataErrorResponse(error, req);
+      throw error;
+    }
+  };
+}

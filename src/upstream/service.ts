@@ -1,0 +1,476 @@
+/**
+ * `createODataService()`: the embedded OData v4 service, a small but faithful stand-in for Microsoft
+ * Graph's external-connection operations API, on plain `node:http`.
+ *
+ * Pipeline of one HTTP request (each step in its own module):
+ *   record → fault decision (faults.ts) → latency → fault applied → tenancy (401) → `$batch` (batch.ts)
+ *   or router (router.ts) → write.
+ * The control endpoint (`{basePath}/$test/...`, off by default) bypasses all of it and is not recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { executeBatch } from './batch.js';
+import { codeForStatus, ODataError, segmentNotFound } from './errors.js';
+import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, normalizeHeaders, odataErrorResponse } from './exchange.js';
+import { FaultInjector, type FaultRule, faultRuleFromJson } from './faults.js';
+import { baseSegments, segmentsUnderBase } from './paths.js';
+import { parseQueryString, queryRecord } from './query-options.js';
+import { createRouter } from './router.js';
+import { type ODataStore, createStore } from './store.js';
+
+export type { FaultKind, FaultRule } from './faults.js';
+export { MAX_BATCH_REQUESTS } from './batch.js';
+
+export interface ODataServiceOptions {
+  /** Path prefix of the service root. Default `'/beta'`; `''` serves at the server root. */
+  basePath?: string;
+  /** Server-driven page size (items per collection response). Default 100. */
+  pageSize?: number;
+  /** Load the sample data (sample-data.ts). Default false: tests start empty unless they ask. */
+  seed?: boolean;
+  /**
+   * Partition data by the bearer token of the `Authorization` header. Default false. When on, a request
+   * without a bearer token is a 401, and (with `seed`) each new tenant is seeded on first sight.
+   */
+  tenancy?: boolean;
+  /** Expose the HTTP control endpoint at `${basePath}/$test/...`. Default false. */
+  controlEndpoint?: boolean;
+  /** Default true; when false `$batch` answers 404 (to test a client's fallback). */
+  supportsBatch?: boolean;
+  /** Called with unexpected internal errors (which answer 500). Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path + query as received, e.g. '/beta/connections/c1/operations?$select=id' (for batch parts: resolved against the root). */
+  url: string;
+  /** The raw path without query, exactly as received (not decoded). */
+  path: string;
+  /** Decoded query options. */
+  query: Record<string, string>;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  /** Parsed JSON, undefined when empty, the raw string when not JSON. */
+  body: unknown;
+  /**
+   * Set on records of `$batch` parts. `batchIndex`: ordinal of the `$batch` request (0-based, since the
+   * last clear) so parts can be grouped by batch; `id`: the part's id; `partIndex`: its position in the
+   * batch; `url`: the part URL as written by the client.
+   */
+  batchPart?: { batchIndex: number; id: string; partIndex: number; url: string };
+}
+
+export interface ODataService {
+  /** Service root after listen(), e.g. 'http://127.0.0.1:43123/beta' (no trailing slash). Throws before listen(). */
+  readonly url: string;
+  /** Default port 0 (a free one) and host '127.0.0.1'; resolves to `url`. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Closes the server and all sockets; pending latency timers are cleared. */
+  close(): Promise<void>;
+  /** The request handler, so the service can be mounted on another server. */
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  store: ODataStore;
+  faults: {
+    add(rule: FaultRule): void;
+    /** Add latency to every top-level response until reset (0 to stop). */
+    latency(ms: number): void;
+    reset(): void;
+  };
+  /** Every HTTP request received AND every `$batch` part (with batchPart set), in arrival order. */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /** Back to the state right after creation: data (re-seeded when `seed`), faults, requests, page size. */
+  reset(): void;
+  setPageSize(n: number): void;
+}
+
+const DEFAULT_BASE_PATH = '/beta';
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Truncated JSON used by the `malformed` fault. */
+const MALFORMED_BODY = '{"@odata.context":"$metadata#connections","value":[{"id":"';
+
+function normalizeBasePath(basePath: string): string {
+  const trimmed = basePath.replace(/\/+$/, '');
+  if (trimmed !== '' && !/^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/.test(trimmed)) {
+    throw new TypeError(`basePath must be '' or a path like '/beta' (segments of unreserved characters), received ${JSON.stringify(basePath)}.`);
+  }
+  return trimmed;
+}
+
+function validatePageSize(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new TypeError(`pageSize must be a positive integer, received ${String(n)}.`);
+  return n;
+}
+
+/** The client closed the connection before its request was complete: nothing to answer, nothing to log. */
+class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+}
+
+type ReadBody = { tooLarge: true } | { tooLarge: false; text: string };
+
+function readBody(req: http.IncomingMessage): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? { tooLarge: true } : { tooLarge: false, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', reject);
+    // A client that goes away mid-body emits neither 'end' nor always 'error'; settle the promise anyway.
+    req.on('close', () => {
+      if (!req.complete) reject(new ClientGoneError());
+    });
+  });
+}
+
+function parseBody(text: string): RequestBody {
+  if (text.trim() === '') return { kind: 'none' };
+  try {
+    return { kind: 'json', value: JSON.parse(text) as unknown };
+  } catch {
+    return { kind: 'invalid', raw: text };
+  }
+}
+
+function recordedBody(body: RequestBody): unknown {
+  return body.kind === 'json' ? body.value : body.kind === 'invalid' ? body.raw : undefined;
+}
+
+function safeQueryRecord(rawQuery: string): Record<string, string> {
+  try {
+    return queryRecord(parseQueryString(rawQuery));
+  } catch {
+    return {};
+  }
+}
+
+/** Bearer token, or undefined when there is none. */
+function bearerToken(headers: Readonly<Record<string, string>>): string | undefined {
+  const match = /^Bearer\s+(\S.*)$/i.exec(headers['authorization'] ?? '');
+  return match?.[1]?.trim();
+}
+
+export function createODataService(options: ODataServiceOptions = {}): ODataService {
+  const basePath = normalizeBasePath(options.basePath ?? DEFAULT_BASE_PATH);
+  const base = baseSegments(basePath);
+  const initialPageSize = validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE);
+  const seed = options.seed ?? false;
+  const tenancy = options.tenancy ?? false;
+  const controlEndpoint = options.controlEndpoint ?? false;
+  const supportsBatch = options.supportsBatch ?? true;
+  const onError = options.onError ?? ((error: unknown) => console.error('[odata-upstream] unexpected error', error));
+
+  const store = createStore();
+  const faults = new FaultInjector();
+  const requests: RecordedRequest[] = [];
+  const seenTenants = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let pageSize = initialPageSize;
+  let batchCounter = 0;
+  let server: http.Server | undefined;
+  let serviceUrl: string | undefined;
+
+  const route = createRouter({ store, base, basePath, pageSize: () => pageSize });
+
+  function seedInitial(): void {
+    if (!seed) return;
+    store.seedSampleData('');
+    seenTenants.add('');
+  }
+  seedInitial();
+
+  /** With tenancy and seed, a tenant gets the sample data on first sight, unless a test already put data there. */
+  function ensureTenant(tenant: string): void {
+    if (seenTenants.has(tenant)) return;
+    seenTenants.add(tenant);
+    if (seed && store.listConnections(tenant).length === 0) store.seedSampleData(tenant);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timer.unref(); // never keeps the process alive; close() also clears it
+      timers.add(timer);
+    });
+  }
+
+  /** `http://host:port` for absolute URLs: the Host the client used, so next links point where it already talks. */
+  function originOf(req: http.IncomingMessage): string {
+    const host = req.headers.host;
+    if (host && /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/.test(host)) return `http://${host}`;
+    return serviceUrl ? serviceUrl.slice(0, serviceUrl.length - basePath.length) : 'http://localhost';
+  }
+
+  function pathAfterBase(rawPath: string): string {
+    if (rawPath === basePath) return '/';
+    if (basePath === '' || rawPath.startsWith(`${basePath}/`)) return rawPath.slice(basePath.length);
+    return rawPath;
+  }
+
+  function write(res: http.ServerResponse, response: ServiceResponse, requestId: string, clientRequestId: string | undefined): void {
+    if (res.headersSent || res.destroyed) return;
+    const headers: Record<string, string> = { 'request-id': requestId, 'odata-version': '4.0' };
+    if (clientRequestId !== undefined) headers['client-request-id'] = clientRequestId;
+    Object.assign(headers, response.headers);
+    let payload: string | undefined;
+    if (response.json !== undefined) {
+      payload = JSON.stringify(response.json);
+      headers['content-type'] ??= JSON_CONTENT_TYPE;
+    } else if (response.text !== undefined) {
+      payload = response.text;
+    }
+    res.writeHead(response.status, headers);
+    res.end(payload);
+  }
+
+  function writeMalformed(res: http.ServerResponse, requestId: string, clientRequestId: string | undefined): void {
+    write(res, { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, text: MALFORMED_BODY }, requestId, clientRequestId);
+  }
+
+  function clearRequests(): void {
+    requests.length = 0; // keep the array identity: tests may hold a reference
+    batchCounter = 0;
+  }
+
+  function reset(): void {
+    store.clear();
+    seenTenants.clear();
+    faults.reset();
+    clearRequests();
+    pageSize = initialPageSize;
+    seedInitial();
+  }
+
+  function handleControl(method: string, what: string | undefined, body: RequestBody): ServiceResponse {
+    const jsonBody = body.kind === 'json' ? body.value : undefined;
+    const numberField = (key: string): number | undefined => {
+      const value = typeof jsonBody === 'object' && jsonBody !== null ? (jsonBody as Record<string, unknown>)[key] : undefined;
+      return typeof value === 'number' ? value : undefined;
+    };
+    const routes: Record<string, Partial<Record<string, () => ServiceResponse>>> = {
+      faults: {
+        POST: () => {
+          faults.add(faultRuleFromJson(jsonBody));
+          return { status: 204, headers: {} };
+        },
+        DELETE: () => {
+          faults.reset();
+          return { status: 204, headers: {} };
+        },
+      },
+      latency: {
+        POST: () => {
+          const ms = numberField('ms');
+          if (ms === undefined || ms < 0) throw new ODataError(400, 'BadRequest', 'Send {"ms": <non-negative number>}.');
+          faults.latency(ms);
+          return { status: 204, headers: {} };
+        },
+      },
+      reset: {
+        POST: () => {
+          reset();
+          return { status: 204, headers: {} };
+        },
+      },
+      requests: {
+        GET: () => ({ status: 200, headers: {}, json: { value: requests } }),
+        DELETE: () => {
+          clearRequests();
+          return { status: 204, headers: {} };
+        },
+      },
+      pageSize: {
+        POST: () => {
+          const n = numberField('pageSize');
+          if (n === undefined || !Number.isSafeInteger(n) || n < 1) throw new ODataError(400, 'BadRequest', 'Send {"pageSize": <positive integer>}.');
+          pageSize = n;
+          return { status: 204, headers: {} };
+        },
+      },
+    };
+    const methods = what !== undefined ? routes[what] : undefined;
+    if (!methods) throw segmentNotFound(`$test/${what ?? ''}`);
+    const action = methods[method];
+    if (!action) {
+      const allow = Object.keys(methods).join(', ');
+      throw new ODataError(405, 'MethodNotAllowed', `The method '${method}' is not allowed here; allowed: ${allow}.`, { allow });
+    }
+    return action();
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const rawUrl = (req.url ?? '/').split('#', 1)[0] ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const headers = normalizeHeaders(req.headers);
+    const requestId = randomUUID();
+    const clientRequestId = headers['client-request-id'];
+    const errorCtx = { requestId, clientRequestId };
+    const segments = segmentsUnderBase(rawPath, base);
+
+    if (controlEndpoint && segments?.[0] === '$test') {
+      const read = await readBody(req);
+      let response: ServiceResponse;
+      try {
+        response = handleControl(method, segments.length === 2 ? segments[1] : undefined, read.tooLarge ? { kind: 'none' } : parseBody(read.text));
+      } catch (error) {
+        if (!(error instanceof ODataError)) throw error;
+        response = odataErrorResponse(error, errorCtx);
+      }
+      write(res, response, requestId, clientRequestId);
+      return;
+    }
+
+    const record: RecordedRequest = { method, url: rawUrl, path: rawPath, query: safeQueryRecord(rawQuery), headers, body: undefined };
+    requests.push(record); // at arrival, so the log is in arrival order; the body is filled in below
+    const read = await readBody(req);
+    const body = read.tooLarge ? ({ kind: 'none' } as const) : parseBody(read.text);
+    record.body = read.tooLarge ? undefined : recordedBody(body);
+    if (read.tooLarge) {
+      write(res, errorResponse(413, 'RequestEntityTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, errorCtx, { connection: 'close' }), requestId, clientRequestId);
+      return;
+    }
+
+    const fault = faults.take({ method, path: pathAfterBase(rawPath), batchPart: false });
+    await sleep(faults.latencyMs + (fault?.type === 'latency' ? fault.ms : 0));
+    if (fault?.type === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.type === 'status') {
+      const extra: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+      write(res, errorResponse(fault.status, codeForStatus(fault.status), `Injected fault: status ${fault.status}.`, errorCtx, extra), requestId, clientRequestId);
+      return;
+    }
+    if (fault?.type === 'malformed') {
+      writeMalformed(res, requestId, clientRequestId);
+      return;
+    }
+
+    let tenant = '';
+    if (tenancy) {
+      const token = bearerToken(headers);
+      if (token === undefined) {
+        write(
+          res,
+          errorResponse(401, 'InvalidAuthenticationToken', 'Access token is empty.', errorCtx, { 'www-authenticate': 'Bearer' }),
+          requestId,
+          clientRequestId,
+        );
+        return;
+      }
+      tenant = token;
+    }
+    ensureTenant(tenant);
+
+    const serviceRequest: ServiceRequest = { method, rawPath, rawQuery, headers, body, origin: originOf(req), tenant, requestId, clientRequestId };
+    const isBatch = segments?.length === 1 && segments[0] === '$batch';
+    let response: ServiceResponse;
+    if (isBatch && !supportsBatch) {
+      response = odataErrorResponse(segmentNotFound('$batch'), errorCtx);
+    } else if (isBatch && method === 'POST') {
+      const outcome = await executeBatch(serviceRequest, {
+        route,
+        faults,
+        basePath,
+        batchIndex: batchCounter++,
+        record: (part) => requests.push(part),
+        sleep,
+      });
+      if (outcome.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (outcome.kind === 'malformed') {
+        writeMalformed(res, requestId, clientRequestId);
+        return;
+      }
+      response = outcome.response;
+    } else {
+      response = route(serviceRequest);
+    }
+
+    if (fault?.type === 'drop-after-commit') {
+      req.socket.destroy(); // the write happened; the client never learns it
+      return;
+    }
+    write(res, response, requestId, clientRequestId);
+  }
+
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handle(req, res).catch((error: unknown) => {
+      // A vanished client (aborted upload, reset socket) is not a service bug: nothing to log or answer.
+      if (error instanceof ClientGoneError || req.socket.destroyed) return;
+      onError(error);
+      if (!res.headersSent && !res.destroyed) {
+        const requestId = randomUUID();
+        write(res, errorResponse(500, 'InternalServerError', 'An unexpected error occurred.', { requestId }), requestId, undefined);
+      }
+    });
+  };
+
+  const service: ODataService = {
+    get url(): string {
+      if (serviceUrl === undefined) throw new Error('The OData service is not listening yet; await listen() first.');
+      return serviceUrl;
+    },
+    listen(port = 0, host = '127.0.0.1') {
+      if (server) return Promise.reject(new Error('The OData service is already listening; close() it first.'));
+      const created = http.createServer(handler);
+      server = created;
+      return new Promise<string>((resolve, reject) => {
+        created.once('error', (error) => {
+          server = undefined;
+          reject(error);
+        });
+        created.listen(port, host, () => {
+          const address = created.address() as AddressInfo;
+          const hostPart = host.includes(':') ? `[${host}]` : host;
+          serviceUrl = `http://${hostPart}:${address.port}${basePath}`;
+          resolve(serviceUrl);
+        });
+      });
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      const closing = server;
+      server = undefined;
+      serviceUrl = undefined;
+      if (!closing) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        closing.close((error) => (error ? reject(error) : resolve()));
+        closing.closeAllConnections();
+      });
+    },
+    handler,
+    store,
+    faults: {
+      add: (rule) => faults.add(rule),
+      latency: (ms) => faults.latency(ms),
+      reset: () => faults.reset(),
+    },
+    requests,
+    clearRequests,
+    reset,
+    setPageSize(n) {
+      pageSize = validatePageSize(n);
+    },
+  };
+  return service;
+}

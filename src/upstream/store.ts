@@ -1,0 +1,205 @@
+/**
+ * In-memory data of the embedded OData service: tenants → connections → operations.
+ *
+ * Operations live in an insertion-ordered `Map`, which gives collections a stable default order (needed
+ * for offset-based server-driven paging). Every write stamps a fresh weak ETag from a counter that never
+ * goes backwards, not even on `clear()`, so an ETag a client saw can never match a later version.
+ *
+ * The store hands out copies: callers (router, tests) can never mutate stored state by accident.
+ */
+import { SAMPLE_CONNECTIONS } from './sample-data.js';
+
+export interface InnerErrorDetail {
+  source?: string | null;
+  message?: string | null;
+}
+export interface ErrorDetail {
+  errorCode?: string | null;
+  message?: string | null;
+  details?: InnerErrorDetail[] | null;
+}
+export interface StoredOperation {
+  id: string;
+  /** Any string: tests store members the contract does not know (e.g. 'paused') to imitate an evolved upstream. */
+  status: string | null;
+  error: ErrorDetail | null;
+  /** Weak ETag, e.g. `W/"17"`; changes on every write. */
+  etag: string;
+}
+export interface StoredConnection {
+  id: string;
+  name: string;
+}
+
+/** Input of a write; `status`/`error` left `undefined` mean "not given" (keep, or null when new). */
+export interface OperationInput {
+  id: string;
+  status?: string | null;
+  error?: ErrorDetail | null;
+}
+
+export type InsertResult =
+  | { ok: true; operation: StoredOperation }
+  | { ok: false; reason: 'connection-not-found' | 'conflict' };
+
+export interface ODataStore {
+  // tenant is the bearer token value, or '' when tenancy is off / no token
+  addConnection(connectionId: string, name?: string, tenant?: string): void;
+  /** Upsert: creates the connection if missing; merges into an existing operation; always a new ETag. */
+  putOperation(
+    connectionId: string,
+    op: { id: string; status?: string | null; error?: ErrorDetail | null },
+    tenant?: string,
+  ): StoredOperation;
+  getOperation(connectionId: string, id: string, tenant?: string): StoredOperation | undefined;
+  listOperations(connectionId: string, tenant?: string): StoredOperation[];
+  allOperations(tenant?: string): Array<StoredOperation & { connectionId: string }>;
+  seedSampleData(tenant?: string): void;
+  clear(): void;
+
+  // Beyond the contract: what the router needs.
+  getConnection(connectionId: string, tenant?: string): StoredConnection | undefined;
+  listConnections(tenant?: string): StoredConnection[];
+  /** Create-only insert (POST semantics): fails on unknown connection or an existing id. */
+  insertOperation(connectionId: string, op: OperationInput, tenant?: string): InsertResult;
+  /** Merge `status`/`error` into an existing operation; undefined when connection or operation is missing. */
+  updateOperation(
+    connectionId: string,
+    id: string,
+    patch: { status?: string | null; error?: ErrorDetail | null },
+    tenant?: string,
+  ): StoredOperation | undefined;
+  /** True when something was deleted. */
+  deleteOperation(connectionId: string, id: string, tenant?: string): boolean;
+}
+
+interface ConnectionRecord {
+  id: string;
+  name: string;
+  operations: Map<string, StoredOperation>;
+}
+
+function copyError(error: ErrorDetail | null | undefined): ErrorDetail | null {
+  return error == null ? null : structuredClone(error);
+}
+
+function copyOperation(op: StoredOperation): StoredOperation {
+  return { id: op.id, status: op.status, error: copyError(op.error), etag: op.etag };
+}
+
+export function createStore(): ODataStore {
+  const tenants = new Map<string, Map<string, ConnectionRecord>>();
+  let etagCounter = 0;
+  const nextEtag = (): string => `W/"${++etagCounter}"`;
+
+  function connectionsOf(tenant: string): Map<string, ConnectionRecord> {
+    let connections = tenants.get(tenant);
+    if (!connections) {
+      connections = new Map();
+      tenants.set(tenant, connections);
+    }
+    return connections;
+  }
+
+  function findConnection(connectionId: string, tenant: string): ConnectionRecord | undefined {
+    return tenants.get(tenant)?.get(connectionId);
+  }
+
+  function ensureConnection(connectionId: string, tenant: string, name?: string): ConnectionRecord {
+    const connections = connectionsOf(tenant);
+    let connection = connections.get(connectionId);
+    if (!connection) {
+      connection = { id: connectionId, name: name ?? connectionId, operations: new Map() };
+      connections.set(connectionId, connection);
+    } else if (name !== undefined) {
+      connection.name = name;
+    }
+    return connection;
+  }
+
+  const store: ODataStore = {
+    addConnection(connectionId, name, tenant = '') {
+      ensureConnection(connectionId, tenant, name);
+    },
+
+    putOperation(connectionId, op, tenant = '') {
+      const connection = ensureConnection(connectionId, tenant);
+      const existing = connection.operations.get(op.id);
+      const stored: StoredOperation = {
+        id: op.id,
+        status: op.status !== undefined ? op.status : (existing?.status ?? null),
+        error: op.error !== undefined ? copyError(op.error) : copyError(existing?.error),
+        etag: nextEtag(),
+      };
+      connection.operations.set(op.id, stored);
+      return copyOperation(stored);
+    },
+
+    getOperation(connectionId, id, tenant = '') {
+      const op = findConnection(connectionId, tenant)?.operations.get(id);
+      return op ? copyOperation(op) : undefined;
+    },
+
+    listOperations(connectionId, tenant = '') {
+      const connection = findConnection(connectionId, tenant);
+      return connection ? [...connection.operations.values()].map(copyOperation) : [];
+    },
+
+    allOperations(tenant = '') {
+      const result: Array<StoredOperation & { connectionId: string }> = [];
+      for (const connection of tenants.get(tenant)?.values() ?? []) {
+        for (const op of connection.operations.values()) result.push({ ...copyOperation(op), connectionId: connection.id });
+      }
+      return result;
+    },
+
+    seedSampleData(tenant = '') {
+      for (const sample of SAMPLE_CONNECTIONS) {
+        ensureConnection(sample.id, tenant, sample.name);
+        for (const op of sample.operations) store.putOperation(sample.id, op, tenant);
+      }
+    },
+
+    clear() {
+      // The ETag counter deliberately survives: ETags from before a clear must never match again.
+      tenants.clear();
+    },
+
+    getConnection(connectionId, tenant = '') {
+      const connection = findConnection(connectionId, tenant);
+      return connection ? { id: connection.id, name: connection.name } : undefined;
+    },
+
+    listConnections(tenant = '') {
+      return [...(tenants.get(tenant)?.values() ?? [])].map((c) => ({ id: c.id, name: c.name }));
+    },
+
+    insertOperation(connectionId, op, tenant = '') {
+      const connection = findConnection(connectionId, tenant);
+      if (!connection) return { ok: false, reason: 'connection-not-found' };
+      if (connection.operations.has(op.id)) return { ok: false, reason: 'conflict' };
+      const stored: StoredOperation = {
+        id: op.id,
+        status: op.status ?? null,
+        error: copyError(op.error),
+        etag: nextEtag(),
+      };
+      connection.operations.set(op.id, stored);
+      return { ok: true, operation: copyOperation(stored) };
+    },
+
+    updateOperation(connectionId, id, patch, tenant = '') {
+      const existing = findConnection(connectionId, tenant)?.operations.get(id);
+      if (!existing) return undefined;
+      if (patch.status !== undefined) existing.status = patch.status;
+      if (patch.error !== undefined) existing.error = copyError(patch.error);
+      existing.etag = nextEtag();
+      return copyOperation(existing);
+    },
+
+    deleteOperation(connectionId, id, tenant = '') {
+      return findConnection(connectionId, tenant)?.operations.delete(id) ?? false;
+    },
+  };
+  return store;
+}
