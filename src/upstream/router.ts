@@ -33,6 +33,15 @@ export interface RouterOptions {
   base: readonly string[];
   basePath: string;
   pageSize: () => number;
+  quirks?: ServiceQuirks;
+}
+
+/** Ways real OData services differ from Graph that a client must tolerate; tests switch them on. */
+export interface ServiceQuirks {
+  /** Answer entities wrapped as `{"@odata.context", "value": {...}}` instead of bare. */
+  wrapEntities?: boolean;
+  /** Answer every PATCH with 204 No Content, whatever the Prefer header says. */
+  patchNoContent?: boolean;
 }
 
 export type Router = (req: ServiceRequest) => ServiceResponse;
@@ -113,11 +122,11 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function entityResponse(status: number, req: ServiceRequest, family: PathFamily, connectionId: string, op: StoredOperation, select: ReturnType<typeof parseQueryOptions>['select'], headers: Record<string, string> = {}): ServiceResponse {
-    return json(
-      status,
-      { '@odata.context': operationContext(root(req), family, connectionId, select), ...operationJson(op, select) },
-      { etag: op.etag, ...headers },
-    );
+    const context = operationContext(root(req), family, connectionId, select);
+    const body = options.quirks?.wrapEntities
+      ? { '@odata.context': context, value: operationJson(op, select) }
+      : { '@odata.context': context, ...operationJson(op, select) };
+    return json(status, body, { etag: op.etag, ...headers });
   }
 
   function listOperations(req: ServiceRequest, family: PathFamily, connectionId: string, entries: readonly QueryEntry[]): ServiceResponse {
@@ -216,7 +225,7 @@ export function createRouter(options: RouterOptions): Router {
         if (payload.error !== undefined) patch.error = payload.error;
         const updated = store.updateOperation(connectionId, operationId, patch, req.tenant);
         if (!updated) throw itemNotFound(`The operation '${operationId}' was not found in connection '${connectionId}'.`);
-        if (prefersMinimal(req.headers)) {
+        if (prefersMinimal(req.headers) || options.quirks?.patchNoContent) {
           return { status: 204, headers: { etag: updated.etag, 'preference-applied': 'return=minimal' } };
         }
         return entityResponse(200, req, family, connectionId, updated, query?.select);

@@ -16,10 +16,11 @@ import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTE
 import { FaultInjector, type FaultRule, faultRuleFromJson } from './faults.js';
 import { baseSegments, segmentsUnderBase } from './paths.js';
 import { parseQueryString, queryRecord } from './query-options.js';
-import { createRouter } from './router.js';
+import { createRouter, type ServiceQuirks } from './router.js';
 import { type ODataStore, createStore } from './store.js';
 
 export type { FaultKind, FaultRule } from './faults.js';
+export type { ServiceQuirks } from './router.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
 
 export interface ODataServiceOptions {
@@ -38,6 +39,8 @@ export interface ODataServiceOptions {
   controlEndpoint?: boolean;
   /** Default true; when false `$batch` answers 404 (to test a client's fallback). */
   supportsBatch?: boolean;
+  /** Deviations from Graph's response shapes, to test a client's tolerance. Default none. */
+  quirks?: ServiceQuirks;
   /** Called with unexpected internal errors (which answer 500). Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -179,7 +182,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   let server: http.Server | undefined;
   let serviceUrl: string | undefined;
 
-  const route = createRouter({ store, base, basePath, pageSize: () => pageSize });
+  const route = createRouter({ store, base, basePath, pageSize: () => pageSize, quirks: options.quirks });
 
   function seedInitial(): void {
     if (!seed) return;
