@@ -4,18 +4,36 @@
  * one upstream client (one keep-alive pool per origin) and the API over it.
  */
 import { readFileSync } from 'node:fs';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { addResolversToSchema } from '@graphql-tools/schema';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
 import { graphiqlTabs } from './graphiql-tabs.js';
 import { UpstreamClient } from './odata/client.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
-import { resolvers } from './resolvers/index.js';
+import { enumValues, objectResolvers } from './resolvers/index.js';
 
 export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+
+/**
+ * The executable schema: schema.graphql as a Federation v2 subgraph (adds `_service` and `_entities`).
+ * It is still a plain GraphQL schema for GraphiQL and frontends.
+ */
+export function buildSchema(): GraphQLSchema {
+  // The generated Resolvers type and @apollo/subgraph's resolver map describe the same object.
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: objectResolvers as GraphQLResolverMap<unknown> });
+  // Enum internal values go through graphql-tools, which also rewrites default values (`direction = ASC`)
+  // to the internal value; @apollo/subgraph leaves those as the GraphQL name.
+  return addResolversToSchema({
+    schema: subgraph,
+    resolvers: enumValues,
+  });
+}
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -57,7 +75,7 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
   };
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
-    schema: makeExecutableSchema({ typeDefs, resolvers }),
+    schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

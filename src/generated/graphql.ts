@@ -19,9 +19,13 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** An operation of an external connection (OData entity connectionOperation). */
+/**
+ * An operation of an external connection (OData entity connectionOperation). An entity keyed by its
+ * connection and id: other subgraphs refer to it as `{ connectionId id }`.
+ */
 export type ConnectionOperation = {
   __typename?: 'ConnectionOperation';
   /** The parent connection, taken from the request path. */
@@ -193,6 +197,17 @@ export type UpdateConnectionOperationInput = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -256,15 +271,27 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  ConnectionOperation: ConnectionOperation;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  ConnectionOperation:
+    ( { __typename: 'ConnectionOperation' }
+    & GraphQLRecursivePick<FederationTypes['ConnectionOperation'], {"connectionId":true,"id":true}> );
+};
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ConnectionOperation: ResolverTypeWrapper<OperationModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ConnectionOperationConnection: ResolverTypeWrapper<PagedModel>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ConnectionOperationEdge: ResolverTypeWrapper<Omit<ConnectionOperationEdge, 'node'> & { node: ResolversTypes['ConnectionOperation'] }>;
   ConnectionOperationFilter: ConnectionOperationFilter;
   ConnectionOperationOrder: ConnectionOperationOrder;
@@ -274,25 +301,25 @@ export type ResolversTypes = {
   DeleteConnectionOperationPayload: ResolverTypeWrapper<DeleteConnectionOperationPayload>;
   ErrorDetail: ResolverTypeWrapper<ErrorDetail>;
   ErrorDetailInput: ErrorDetailInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdFilter: IdFilter;
   InnerErrorDetail: ResolverTypeWrapper<InnerErrorDetail>;
   InnerErrorDetailInput: InnerErrorDetailInput;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   StatusFilter: StatusFilter;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateConnectionOperationInput: UpdateConnectionOperationInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Boolean: Scalars['Boolean']['output'];
   ConnectionOperation: OperationModel;
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   ConnectionOperationConnection: PagedModel;
+  Int: Scalars['Int']['output'];
   ConnectionOperationEdge: Omit<ConnectionOperationEdge, 'node'> & { node: ResolversParentTypes['ConnectionOperation'] };
   ConnectionOperationFilter: ConnectionOperationFilter;
   ConnectionOperationOrder: ConnectionOperationOrder;
@@ -300,20 +327,19 @@ export type ResolversParentTypes = {
   DeleteConnectionOperationPayload: DeleteConnectionOperationPayload;
   ErrorDetail: ErrorDetail;
   ErrorDetailInput: ErrorDetailInput;
-  ID: Scalars['ID']['output'];
   IdFilter: IdFilter;
   InnerErrorDetail: InnerErrorDetail;
   InnerErrorDetailInput: InnerErrorDetailInput;
-  Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   StatusFilter: StatusFilter;
-  String: Scalars['String']['output'];
   UpdateConnectionOperationInput: UpdateConnectionOperationInput;
 };
 
-export type ConnectionOperationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectionOperation'] = ResolversParentTypes['ConnectionOperation']> = {
+export type ConnectionOperationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectionOperation'] = ResolversParentTypes['ConnectionOperation'], FederationReferenceType extends FederationReferenceTypes['ConnectionOperation'] = FederationReferenceTypes['ConnectionOperation']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ConnectionOperation']> | FederationReferenceType, FederationReferenceType, ContextType>;
   connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['ErrorDetail']>, ParentType, ContextType>;
   etag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,16 +1,20 @@
-/** The resolver map: fields, object types, and the enums bound to their OData names. */
+/** The resolver map: fields and object types, and the enums bound to their OData names. */
 import type { Resolvers } from '../generated/graphql.js';
-import { ODataOrderDirection, ODataOrderProperty } from '../odata/enums.js';
+import { ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
-import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationStatus } from './types.js';
+import { ConnectionOperation, ConnectionOperationConnection } from './types.js';
 
-export const resolvers: Resolvers = {
+export const objectResolvers: Resolvers = {
   Query,
   Mutation,
   ConnectionOperation,
   ConnectionOperationConnection,
-  ConnectionOperationStatus,
+};
+
+/** GraphQL enum names → OData names: the internal values resolvers and query builders see. */
+export const enumValues: Record<string, Record<string, string>> = {
+  ConnectionOperationStatus: { ...ODataStatus },
   ConnectionOperationOrderField: { ...ODataOrderProperty },
   OrderDirection: { ...ODataOrderDirection },
 };

@@ -5,11 +5,22 @@
 import type {
   ConnectionOperationConnectionResolvers,
   ConnectionOperationResolvers,
-  ConnectionOperationStatusResolvers,
 } from '../generated/graphql.js';
-import { ODataStatus, toKnownStatus } from '../odata/enums.js';
+import { toKnownStatus } from '../odata/enums.js';
+import { assertValidKey } from '../odata/url.js';
+import { selectedProperties } from '../selection.js';
 
 export const ConnectionOperation: ConnectionOperationResolvers = {
+  /**
+   * Federation: a router's `_entities` representations go through the request's loader like aliases do,
+   * so N references cost ceil(N/BATCH_MAX) `$batch` requests, and an unknown key reads as null.
+   */
+  __resolveReference: (reference, context, info) =>
+    context.loader.load(
+      assertValidKey(reference.connectionId, 'representations.connectionId'),
+      assertValidKey(reference.id, 'representations.id'),
+      selectedProperties(info, [[]]),
+    ),
   status: (operation, _args, context) => toKnownStatus(operation.status, context.onUnknownStatus),
 };
 
@@ -22,6 +33,3 @@ export const ConnectionOperationConnection: ConnectionOperationConnectionResolve
   pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.endCursor }),
   totalCount: (page) => page.totalCount,
 };
-
-/** GraphQL enum names bound to OData member names (the internal values resolvers see). */
-export const ConnectionOperationStatus: ConnectionOperationStatusResolvers = { ...ODataStatus };
