@@ -34,6 +34,18 @@ export interface GatewayConfig {
   retryBaseMs: number;
   /** Upstream connections kept per origin. Default 32. */
   upstreamConnections: number;
+  /** Largest GraphQL request body, in bytes. Default 262144 (256 KiB). */
+  maxBodyBytes: number;
+  /** Deepest selection set, introspection included (GraphiQL's introspection is 21 deep). Default 24. */
+  maxDepth: number;
+  /** Aliases per operation. Default 500 (a page of keyed reads). */
+  maxAliases: number;
+  /** Tokens per document. Default 15000. */
+  maxTokens: number;
+  /** GraphQL Armor cost per operation. Default 50000. */
+  maxCost: number;
+  /** How long shutdown waits for in-flight requests before cutting them off, in ms. Default 10000. */
+  shutdownGraceMs: number;
   /** pino level. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -78,6 +90,12 @@ const schema = z.object({
   RETRY_AFTER_MAX_S: integer(0, 300).default(5),
   RETRY_BASE_MS: integer(1, 60_000).default(100),
   UPSTREAM_CONNECTIONS: integer(1, 1024).default(32),
+  MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024).default(256 * 1024),
+  MAX_DEPTH: integer(2, 200).default(24),
+  MAX_ALIASES: integer(1, 10_000).default(500),
+  MAX_TOKENS: integer(100, 1_000_000).default(15_000),
+  MAX_COST: integer(100, 10_000_000).default(50_000),
+  SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -125,6 +143,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryAfterMaxSeconds: c.RETRY_AFTER_MAX_S,
     retryBaseMs: c.RETRY_BASE_MS,
     upstreamConnections: c.UPSTREAM_CONNECTIONS,
+    maxBodyBytes: c.MAX_BODY_BYTES,
+    maxDepth: c.MAX_DEPTH,
+    maxAliases: c.MAX_ALIASES,
+    maxTokens: c.MAX_TOKENS,
+    maxCost: c.MAX_COST,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

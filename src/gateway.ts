@@ -14,6 +14,11 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
 import { graphiqlTabs } from './graphiql-tabs.js';
+import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
+import { useDocumentLimits } from './plugins/use-limits.js';
+import { useRequestGuards } from './plugins/use-request-guards.js';
+import { useReadiness } from './plugins/use-readiness.js';
+import { useRequestLog } from './plugins/use-request-log.js';
 import { UpstreamClient } from './odata/client.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
@@ -40,6 +45,8 @@ export interface Gateway {
   api: ConnectionOperationsApi;
   /** Closes the upstream pool (after the HTTP server stopped taking requests). */
   close(): Promise<void>;
+  /** Drops upstream sockets at once (when the shutdown grace period is over). */
+  destroy(): Promise<void>;
 }
 
 export interface GatewayOptions {
@@ -79,6 +86,13 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    plugins: [
+      useRequestGuards(config.maxBodyBytes),
+      useDocumentLimits(config),
+      useCsrfPreventionForWrites(),
+      useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
+      useRequestLog(),
+    ],
     context: ({ request }) => createContext(shared, request),
     renderGraphiQL,
     graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
@@ -99,5 +113,5 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     },
   });
 
-  return { yoga, api, close: () => client.close() };
+  return { yoga, api, close: () => client.close(), destroy: () => client.destroy() };
 }

@@ -1,15 +1,31 @@
 /**
- * Structured logs (pino). Credentials never reach a log line: the redaction list covers every place an
- * Authorization value could appear.
+ * Structured logs (pino). Credentials and upstream addresses never reach a log line: Authorization is
+ * redacted wherever it could appear, and logged errors have URLs and bearer tokens cut out of their text.
  */
-import { pino, type Logger } from 'pino';
+import { pino, stdSerializers, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+
+/** Removes URLs and bearer tokens from free text (error messages and stacks). */
+export function scrubText(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s'"<>]+/gi, '[url]').replace(/\bBearer\s+[^\s'"]+/gi, 'Bearer [redacted]');
+}
+
+function scrubError(error: unknown): Record<string, unknown> {
+  const serialized = stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of ['type', 'message', 'stack', 'code', 'path', 'extensions'] as const) {
+    const value = serialized[key];
+    if (value !== undefined) out[key] = typeof value === 'string' ? scrubText(value) : value;
+  }
+  return out;
+}
 
 export function createLogger(level: GatewayConfig['logLevel'], destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
       base: { service: 'odata-graphql-gateway' },
+      serializers: { err: scrubError },
       redact: {
         paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.authorization'],
         censor: '[redacted]',

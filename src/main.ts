@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await running.close();
+    await running.close(config.shutdownGraceMs);
     await embedded?.close();
     process.exit(0);
   };

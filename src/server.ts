@@ -15,6 +15,13 @@ export interface RunningServer {
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
   const server = createServer(gateway.yoga);
+  let closing = false;
+  // While shutting down, a keep-alive connection is closed as soon as its last response is sent.
+  server.on('request', (_request, response) => {
+    response.on('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -28,9 +35,14 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
     server,
     url: `http://${shownHost}:${address.port}`,
     async close(graceMs = 10_000) {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      // Past the grace period, whatever is still in flight is cut off, upstream sockets included.
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        void gateway.destroy();
+      }, graceMs);
       timer.unref();
       await closed;
       clearTimeout(timer);

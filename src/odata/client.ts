@@ -184,8 +184,21 @@ export class UpstreamClient {
     return UpstreamError.noAnswer(kind, request.write && sent);
   }
 
+  /** The status of `GET {root}/` (readiness), without retries; rejects when there is no answer. */
+  async probe(timeoutMs: number): Promise<number> {
+    const response = await this.agent.request({
+      origin: this.origin,
+      path: `${this.rootPath}/`,
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body.dump();
+    return response.statusCode;
+  }
+
   async close(): Promise<void> {
-    await this.agent.close();
+    if (!this.agent.destroyed) await this.agent.close();
   }
 
   /** Drops open sockets at once (shutdown after the grace period). */

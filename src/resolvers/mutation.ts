@@ -2,24 +2,15 @@
  * Mutation fields. Each write is one upstream request, sent once (see ConnectionOperationsApi); its result
  * primes the request's loader, so later fields of the same request need no read.
  */
-import { badUserInput } from '../errors.js';
 import type { MutationResolvers } from '../generated/graphql.js';
 import { assertValidKey } from '../odata/url.js';
 import { allProperties } from '../operation-loader.js';
-
-/** An ETag goes into the If-Match header: printable ASCII only, bounded. */
-function checkIfMatch(ifMatch: string | null | undefined): string | undefined {
-  if (ifMatch == null) return undefined;
-  if (!/^[\x20-\x7e]{1,1024}$/.test(ifMatch)) {
-    throw badUserInput('`ifMatch` must be an ETag: 1 to 1024 printable ASCII characters.', 'ifMatch');
-  }
-  return ifMatch;
-}
+import { checkIfMatch, checkWriteInput } from './input-checks.js';
 
 export const Mutation: MutationResolvers = {
   async createConnectionOperation(_parent, { connectionId, input }, context) {
     const cid = assertValidKey(connectionId, 'connectionId');
-    if (input.id != null) assertValidKey(input.id, 'input.id');
+    checkWriteInput(input);
     const created = await context.api.create(cid, input, context.call);
     context.loader.prime(created, allProperties);
     return created;
@@ -27,7 +18,7 @@ export const Mutation: MutationResolvers = {
 
   async addConnectionOperationReference(_parent, { connectionId, input }, context) {
     const cid = assertValidKey(connectionId, 'connectionId');
-    if (input.id != null) assertValidKey(input.id, 'input.id');
+    checkWriteInput(input);
     const added = await context.api.addReference(cid, input, context.call);
     context.loader.prime(added, allProperties);
     return added;
@@ -36,6 +27,7 @@ export const Mutation: MutationResolvers = {
   async updateConnectionOperation(_parent, { connectionId, id, input, ifMatch }, context) {
     const cid = assertValidKey(connectionId, 'connectionId');
     const key = assertValidKey(id, 'id');
+    checkWriteInput(input);
     const updated = await context.api.update(cid, key, input, checkIfMatch(ifMatch), context.call);
     context.loader.forget(cid, key);
     context.loader.prime(updated, allProperties);

@@ -131,9 +131,51 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
     expect(stack.httpRequests()).toHaveLength(1);
   });
 
+  it('retries an update only when it carries If-Match', async () => {
+    const { etag } = stack.upstream.store.putOperation('c1', { id: 'u', status: 'inprogress' });
+    stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, match: { method: 'PATCH' } });
+    const guarded = await stack.gql('mutation($e: String) { updateConnectionOperation(connectionId: "c1", id: "u", input: { status: COMPLETED }, ifMatch: $e) { status } }', { e: etag });
+    expect(guarded.errors).toBeUndefined();
+    expect(stack.httpRequests().map((r) => r.method)).toEqual(['PATCH', 'PATCH']);
+    stack.upstream.clearRequests();
+    stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, match: { method: 'PATCH' } });
+    const unguarded = await stack.gql('mutation { updateConnectionOperation(connectionId: "c1", id: "u", input: { status: FAILED }) { status } }');
+    expect(unguarded.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', upstreamStatus: 503 });
+    expect(stack.httpRequests().map((r) => r.method)).toEqual(['PATCH']);
+    expect(stack.upstream.store.getOperation('c1', 'u')!.status).toBe('completed');
+  });
+
+  it('retries a delete only when it carries If-Match', async () => {
+    const { etag } = stack.upstream.store.putOperation('c1', { id: 'd', status: 'completed' });
+    stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 0 }, match: { method: 'DELETE' }, times: 2 });
+    const unguarded = await stack.gql('mutation { deleteConnectionOperation(connectionId: "c1", id: "d") { id } }');
+    expect(unguarded.errors![0]!.extensions!.code).toBe('THROTTLED');
+    const guarded = await stack.gql('mutation($e: String) { deleteConnectionOperation(connectionId: "c1", id: "d", ifMatch: $e) { id } }', { e: etag });
+    expect(guarded.errors).toBeUndefined();
+    expect(stack.httpRequests().map((r) => r.method)).toEqual(['DELETE', 'DELETE', 'DELETE']);
+  });
+
   it('keeps serving after all of that', async () => {
     const result = await stack.gql(READ);
     expect(result.data!.connectionOperation).toEqual({ id: 'op', status: 'COMPLETED' });
+  });
+});
+
+describe('the deadline of a whole GraphQL request', () => {
+  it('stops retrying when the request deadline is spent, and answers in time', async () => {
+    const stack = await startStack({ config: { requestDeadlineMs: 600, upstreamTimeoutMs: 5000, retryMax: 10, retryAfterMaxSeconds: 5 } });
+    stack.upstream.store.putOperation('c1', { id: 'op', status: 'completed' });
+    stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 1 }, times: 10 });
+    const started = Date.now();
+    const throttled = await stack.gql(READ);
+    expect(throttled.errors![0]!.extensions!.code).toBe('THROTTLED');
+    expect(stack.httpRequests()).toHaveLength(1);
+    stack.upstream.faults.reset();
+    stack.upstream.faults.add({ fault: { type: 'latency', ms: 3000 } });
+    const stalled = await stack.gql(READ);
+    expect(stalled.errors![0]!.extensions).toEqual({ code: 'UPSTREAM_TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(2500);
+    await stack.close();
   });
 });
 

@@ -1,0 +1,35 @@
+/**
+ * Limits on the GraphQL document, enforced at validation, before any resolver runs: depth, aliases,
+ * tokens, directives and cost, by GraphQL Armor. Armor's rejections are plain validation errors; they are
+ * tagged BAD_USER_INPUT here so clients get the contract's typed code.
+ * Argument-level limits (ids, `first`, `in`, filters) live with the arguments (odata/query-options.ts).
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+export interface DocumentLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+}
+
+function tagBadUserInput(_context: unknown, error: GraphQLError): void {
+  // The error is created by Armor for this rejection only, so tagging it in place is safe.
+  (error.extensions as Record<string, unknown>).code = 'BAD_USER_INPUT';
+}
+
+export function useDocumentLimits(limits: DocumentLimits): Plugin {
+  const reject = { onReject: [tagBadUserInput], propagateOnRejection: true, exposeLimits: true };
+  return EnvelopArmorPlugin({
+    // Introspection counts too: __Type.fields → __Field.type → __Type… nests without end. GraphiQL's own
+    // introspection query is 21 deep, which bounds the default.
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: false, ...reject },
+    maxAliases: { n: limits.maxAliases, ...reject },
+    maxTokens: { n: limits.maxTokens, ...reject },
+    maxDirectives: { n: 50, ...reject },
+    costLimit: { maxCost: limits.maxCost, ...reject },
+    blockFieldSuggestion: { enabled: true },
+  }) as Plugin;
+}

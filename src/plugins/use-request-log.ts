@@ -1,0 +1,31 @@
+/**
+ * One structured log line per GraphQL request: operation, duration, error codes and the request id that
+ * was also sent upstream, so a request can be followed across both logs. Variables, headers and
+ * Authorization are never logged.
+ */
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context.js';
+
+export function useRequestLog(): Plugin<GatewayContext> {
+  return {
+    onExecute({ args }) {
+      const started = performance.now();
+      const context = args.contextValue;
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return; // no streamed results in this schema
+          const codes = (result.errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
+          context.log.info(
+            {
+              operationName: getOperationAST(args.document, args.operationName)?.name?.value ?? null,
+              durationMs: Math.round(performance.now() - started),
+              errors: codes.length ? codes : undefined,
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
