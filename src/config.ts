@@ -24,7 +24,7 @@ export interface GatewayConfig {
   batchMax: number;
   /** `json`: keyed reads go as OData JSON `$batch`; `off`: concurrent GETs. Default `json`. */
   batchMode: BatchMode;
-  /** Concurrent GETs per GraphQL request when `$batch` is off or unsupported. Default 8. */
+  /** Upstream reads in flight per GraphQL request: `$batch` posts, or GETs when `$batch` is off. Default 8. */
   getConcurrency: number;
   /** Retries of an idempotent upstream read on 429/502/503/504 or a reset connection. Default 2. */
   retryMax: number;

@@ -3,6 +3,7 @@
  * loader. Everything shared across requests (the upstream client and API) holds no caller data.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ConnectionsPath } from './config.js';
 import type { CallContext, ConnectionOperationsApi } from './odata/operations.js';
@@ -43,6 +44,8 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
 
   const deadline = Date.now() + shared.requestDeadlineMs;
   const signal = AbortSignal.any([request.signal, AbortSignal.timeout(shared.requestDeadlineMs)]);
+  // Every upstream call of the request listens on this one signal; many in flight is normal, not a leak.
+  setMaxListeners(0, signal);
   const call: CallContext = { headers, signal, deadline };
   return {
     api: shared.api,

@@ -148,15 +148,17 @@ export class ConnectionOperationsApi {
 
   /**
    * Reads many entities by key, results in the order of `reads` (DataLoader's contract). One read is a plain
-   * GET; more go as `$batch` posts of at most `batchMax` parts sent concurrently; without `$batch`, as GETs
-   * at most `getConcurrency` at a time. Never rejects: each read gets its entity, null, or its own error.
+   * GET; more go as `$batch` posts of at most `batchMax` parts, and without `$batch` as GETs; either way at
+   * most `getConcurrency` requests in flight. Never rejects: each read gets its entity, null, or its own error.
    */
   async readMany(reads: readonly KeyRead[], call: CallContext): Promise<Array<OperationModel | null | Error>> {
     if (reads.length === 1) return [await this.getOne(reads[0]!, call)];
     if (this.batchSupported) {
       const chunks: KeyRead[][] = [];
       for (let i = 0; i < reads.length; i += this.options.batchMax) chunks.push(reads.slice(i, i + this.options.batchMax));
-      const results = await Promise.all(chunks.map((chunk) => this.readBatch(chunk, call)));
+      // At most getConcurrency posts in flight per GraphQL request: a huge `_entities` call must not
+      // open a burst of connections that only earns throttling.
+      const results = await mapConcurrently(chunks, this.options.getConcurrency, (chunk) => this.readBatch(chunk, call));
       return results.flat();
     }
     return mapConcurrently(reads, this.options.getConcurrency, (read) => this.getOne(read, call));
