@@ -135,7 +135,7 @@ export class UpstreamClient {
       headers['content-type'] = 'application/json';
     }
     const retry: RetryHandler.RetryCallback = request.idempotent
-      ? retryCallback(this.options, request.deadline)
+      ? retryCallback(this.options, request.deadline, request.write)
       : noRetry;
     let response: Dispatcher.ResponseData;
     try {

@@ -111,7 +111,7 @@ export class ConnectionOperationsApi {
     call: CallContext,
     method: HttpMethod,
     target: string,
-    extra: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean } = {},
+    extra: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean; write?: boolean } = {},
   ): Promise<UpstreamResponse> {
     return this.client.send({
       method,
@@ -119,7 +119,7 @@ export class ConnectionOperationsApi {
       headers: { ...call.headers, ...extra.headers },
       ...(extra.body !== undefined ? { body: extra.body } : {}),
       idempotent: extra.idempotent ?? method === 'GET',
-      write: method !== 'GET',
+      write: extra.write ?? method !== 'GET',
       signal: call.signal,
       deadline: call.deadline,
     });
@@ -175,7 +175,8 @@ export class ConnectionOperationsApi {
       const parts: BatchPart[] = pending.map(({ read, index }) => ({ id: String(index), method: 'GET', url: `/${this.entityTarget(read)}` }));
       let response: UpstreamResponse;
       try {
-        response = await this.send(call, 'POST', '$batch', { body: buildBatchBody(parts), idempotent: true });
+        // A $batch of GETs changes nothing: it may be retried, and a lost answer leaves no unknown outcome.
+        response = await this.send(call, 'POST', '$batch', { body: buildBatchBody(parts), idempotent: true, write: false });
       } catch (error) {
         for (const { index } of pending) results[index] = error as Error;
         return results;

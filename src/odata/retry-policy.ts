@@ -62,10 +62,18 @@ function header(headers: RetryableError['headers'], name: string): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The undici retry callback for one request whose deadline is `deadline` (epoch ms). */
-export function retryCallback(settings: RetrySettings, deadline: number): RetryHandler.RetryCallback {
+/**
+ * The undici retry callback for one request whose deadline is `deadline` (epoch ms). A write (PATCH or
+ * DELETE with If-Match) is retried only after an answer that proves it was not applied (429, 503…); after a
+ * lost answer it may have been applied, and a retry would turn that into a misleading 412 or 404.
+ */
+export function retryCallback(settings: RetrySettings, deadline: number, write: boolean): RetryHandler.RetryCallback {
   return (err, { state }, next) => {
     const e = err as RetryableError;
+    if (write && e.statusCode === undefined) {
+      next(err);
+      return;
+    }
     const delay = retryDelay(
       {
         ...(e.statusCode !== undefined ? { status: e.statusCode } : { code: e.code }),

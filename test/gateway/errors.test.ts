@@ -145,6 +145,22 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
     expect(stack.upstream.store.getOperation('c1', 'u')!.status).toBe('completed');
   });
 
+  it('never retries a guarded update whose answer was lost: outcomeUnknown, one PATCH', async () => {
+    const { etag } = stack.upstream.store.putOperation('c1', { id: 'u', status: 'inprogress' });
+    stack.upstream.faults.add({ fault: { type: 'drop-after-commit' }, match: { method: 'PATCH' } });
+    const result = await stack.gql('mutation($e: String) { updateConnectionOperation(connectionId: "c1", id: "u", input: { status: COMPLETED }, ifMatch: $e) { status } }', { e: etag });
+    expect(result.errors![0]!.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+    expect(stack.httpRequests().map((r) => r.method)).toEqual(['PATCH']);
+    expect(stack.upstream.store.getOperation('c1', 'u')!.status).toBe('completed');
+  });
+
+  it('reports a lost $batch of reads as a plain timeout, never with outcomeUnknown', async () => {
+    stack.upstream.store.putOperation('c1', { id: 'op2', status: 'completed' });
+    stack.upstream.faults.add({ fault: { type: 'latency', ms: 1500 }, match: { path: '/$batch' } });
+    const result = await stack.gql('{ a: connectionOperation(connectionId: "c1", id: "op") { id } b: connectionOperation(connectionId: "c1", id: "op2") { id } }');
+    expect(result.errors!.map((e) => e.extensions)).toEqual([{ code: 'UPSTREAM_TIMEOUT' }, { code: 'UPSTREAM_TIMEOUT' }]);
+  });
+
   it('retries a delete only when it carries If-Match', async () => {
     const { etag } = stack.upstream.store.putOperation('c1', { id: 'd', status: 'completed' });
     stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 0 }, match: { method: 'DELETE' }, times: 2 });
