@@ -1,0 +1,54 @@
+/**
+ * Starting the bench's processes: upstream, gateway(s) and proxy, each a child with its own event loop.
+ * The gateway's environment is built from scratch for the variables it reads, so a stray BATCH_MAX or
+ * LOG_LEVEL in the caller's shell cannot silently change what is measured.
+ */
+import { configVariables, type BatchMode } from '../src/config.js';
+import { type BenchChild, startChild } from './children.js';
+import { BATCH_MAX } from './workload.js';
+
+/** Upstream keep-alive connections: the gateway's default, used by the proxy too. */
+export const UPSTREAM_CONNECTIONS = 32;
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of configVariables) delete env[name];
+  delete env.NODE_OPTIONS; // flags meant for the bench runner are not the children's
+  return env;
+}
+
+export function startUpstream(): Promise<BenchChild> {
+  return startChild('upstream', { label: 'upstream', env: baseEnv() });
+}
+
+export interface GatewayStart {
+  upstreamUrl: string;
+  batchMode: BatchMode;
+  /** Directory for a `--cpu-prof` profile, written when the child exits. */
+  profileDir?: string;
+}
+
+export function startGateway(options: GatewayStart): Promise<BenchChild> {
+  return startChild('gateway', {
+    label: `gateway (BATCH_MODE=${options.batchMode})`,
+    env: {
+      ...baseEnv(),
+      UPSTREAM_URL: options.upstreamUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BATCH_MODE: options.batchMode,
+      BATCH_MAX: String(BATCH_MAX),
+      UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
+      LOG_LEVEL: 'silent',
+    },
+    // --expose-gc only lets the `memory` command measure live heap; it changes no GC behaviour.
+    nodeFlags: ['--expose-gc', ...(options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
+  });
+}
+
+export function startProxy(upstreamOrigin: string): Promise<BenchChild> {
+  return startChild('proxy', {
+    label: 'proxy',
+    env: { ...baseEnv(), UPSTREAM_ORIGIN: upstreamOrigin, PROXY_CONNECTIONS: String(UPSTREAM_CONNECTIONS) },
+  });
+}
