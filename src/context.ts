@@ -1,9 +1,8 @@
 /**
  * The per-GraphQL-request context: the caller's forwarded headers, the request's deadline, and a fresh
- * loader. Everything shared across requests (the upstream client and API) holds no caller data.
+ * loader. It is built for every request, so it stays small. Everything shared across requests (the upstream client and API) holds no caller data.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ConnectionsPath } from './config.js';
 import type { CallContext, ConnectionOperationsApi } from './odata/operations.js';
@@ -42,11 +41,9 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
   const authorization = request.headers.get('authorization');
   if (authorization !== null) headers.authorization = authorization;
 
-  const deadline = Date.now() + shared.requestDeadlineMs;
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(shared.requestDeadlineMs)]);
-  // Every upstream call of the request listens on this one signal; many in flight is normal, not a leak.
-  setMaxListeners(0, signal);
-  const call: CallContext = { headers, signal, deadline };
+  // The deadline bounds every upstream call's timeout and every retry wait (see UpstreamClient.send);
+  // no per-request timer or AbortSignal is needed for that, which keeps the hot path cheap.
+  const call: CallContext = { headers, deadline: Date.now() + shared.requestDeadlineMs };
   return {
     api: shared.api,
     loader: new OperationLoader(shared.api, call),
@@ -54,7 +51,12 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
     serviceRoot: shared.serviceRoot,
     connectionsPath: shared.connectionsPath,
     onUnknownStatus: shared.onUnknownStatus,
-    log: shared.log.child({ clientRequestId }),
     clientRequestId,
+    // A child logger costs an object and a serializer setup: made only when something is logged.
+    get log() {
+      const log = shared.log.child({ clientRequestId });
+      Object.defineProperty(this, 'log', { value: log });
+      return log;
+    },
   };
 }

@@ -83,6 +83,9 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: buildSchema(),
+    // useRequestGuards already refused any body without a Content-Length or above MAX_BODY_BYTES, and
+    // node's HTTP parser never reads past Content-Length; yoga's own streaming limit would only add cost.
+    maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -91,7 +94,7 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
       useDocumentLimits(config),
       useCsrfPreventionForWrites(),
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
-      useRequestLog(),
+      useRequestLog(log),
     ],
     context: ({ request }) => createContext(shared, request),
     renderGraphiQL,

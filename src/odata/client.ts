@@ -22,9 +22,7 @@ export interface UpstreamRequest {
   idempotent: boolean;
   /** Does it change upstream state? A lost answer to a write leaves its outcome unknown. */
   write: boolean;
-  /** Aborts the request (client gone, GraphQL request deadline). */
-  signal?: AbortSignal;
-  /** Epoch ms after which no retry starts. */
+  /** Epoch ms: the GraphQL request's deadline. The request's timeout is cut to it; no retry starts after it. */
   deadline: number;
 }
 
@@ -134,6 +132,9 @@ export class UpstreamClient {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
+    const msLeft = request.deadline - Date.now();
+    if (msLeft <= 0) throw UpstreamError.noAnswer('timeout', false);
+    const timeout = Math.min(this.options.timeoutMs, msLeft);
     const retry: RetryHandler.RetryCallback = request.idempotent
       ? retryCallback(this.options, request.deadline, request.write)
       : noRetry;
@@ -145,7 +146,8 @@ export class UpstreamClient {
         method: request.method,
         headers,
         body,
-        signal: request.signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
         retryOptions: { retry, methods: [request.method], throwOnError: false },
       };
       response = await this.dispatcher.request(options);
@@ -178,8 +180,7 @@ export class UpstreamClient {
   private noAnswer(error: unknown, request: UpstreamRequest): UpstreamError {
     if (error instanceof UpstreamError) return error;
     const code = errorCode(error);
-    const aborted = request.signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
-    const kind = aborted || (code !== undefined && TIMEOUT_CODES.has(code)) ? 'timeout' : 'unavailable';
+    const kind = code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'unavailable';
     const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
     return UpstreamError.noAnswer(kind, request.write && sent);
   }

@@ -17,8 +17,7 @@ import { formatQuery, operationPath, operationsPath, operationsRefPath } from '.
 export interface CallContext {
   /** Forwarded headers (Authorization, client-request-id). */
   headers: Record<string, string>;
-  signal: AbortSignal;
-  /** Epoch ms: no retry starts after it. */
+  /** Epoch ms: the GraphQL request's deadline. No upstream call or retry runs past it. */
   deadline: number;
 }
 
@@ -120,7 +119,6 @@ export class ConnectionOperationsApi {
       ...(extra.body !== undefined ? { body: extra.body } : {}),
       idempotent: extra.idempotent ?? method === 'GET',
       write: extra.write ?? method !== 'GET',
-      signal: call.signal,
       deadline: call.deadline,
     });
   }

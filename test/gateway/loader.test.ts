@@ -8,7 +8,7 @@ describe('OperationLoader priming (real API over loopback)', () => {
   let upstream: ODataService;
   let client: UpstreamClient;
   let api: ConnectionOperationsApi;
-  const call = (): CallContext => ({ headers: {}, signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+  const call = (): CallContext => ({ headers: {}, deadline: Date.now() + 10_000 });
 
   beforeAll(async () => {
     upstream = createODataService();
