@@ -17,7 +17,8 @@ export interface GatewayContext {
   connectionsPath: ConnectionsPath;
   /** Hears of each upstream enum member the gateway does not know. */
   onUnknownStatus(member: string): void;
-  log: Logger;
+  /** The request's logger (with its clientRequestId), made on first use. */
+  logger(): Logger;
   /** The id sent upstream as client-request-id. */
   clientRequestId: string;
 }
@@ -44,6 +45,7 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
   // The deadline bounds every upstream call's timeout and every retry wait (see UpstreamClient.send);
   // no per-request timer or AbortSignal is needed for that, which keeps the hot path cheap.
   const call: CallContext = { headers, deadline: Date.now() + shared.requestDeadlineMs };
+  let log: Logger | undefined;
   return {
     api: shared.api,
     loader: new OperationLoader(shared.api, call),
@@ -52,11 +54,8 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
     connectionsPath: shared.connectionsPath,
     onUnknownStatus: shared.onUnknownStatus,
     clientRequestId,
-    // A child logger costs an object and a serializer setup: made only when something is logged.
-    get log() {
-      const log = shared.log.child({ clientRequestId });
-      Object.defineProperty(this, 'log', { value: log });
-      return log;
-    },
+    // A child logger costs an object and a serializer setup: made only when something is logged. (A method,
+    // not a getter: envelop spreads the context, which would run a getter for every request.)
+    logger: () => (log ??= shared.log.child({ clientRequestId })),
   };
 }

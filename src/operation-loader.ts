@@ -3,35 +3,34 @@
  * `$select`), so identical lookups in one request are made once; everything read in the same tick goes
  * to the upstream together (see ConnectionOperationsApi.readMany). A loader lives for one request and one
  * caller only, so nothing is shared across credentials.
+ *
+ * Entities read elsewhere in the request (list pages, write results) are remembered with the properties
+ * they were read with; a later load they can answer needs no upstream request.
  */
 import DataLoader from 'dataloader';
 import type { OperationModel } from './odata/entity.js';
 import type { CallContext, ConnectionOperationsApi, KeyRead } from './odata/operations.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './odata/query-options.js';
 
-function keyOf(read: KeyRead): string {
-  return JSON.stringify([read.connectionId, read.id, read.select]);
-}
+// NUL cannot occur in a key a client may send (assertValidKey refuses control characters), so it
+// separates the parts unambiguously for every key that is ever loaded.
+const SEPARATOR = '\u0000';
 
 function readOf(key: string): KeyRead {
-  const [connectionId, id, select] = JSON.parse(key) as [string, string, string];
+  const [connectionId, id, select] = key.split(SEPARATOR) as [string, string, string];
   return { connectionId, id, select };
-}
-
-/** Every `$select` value whose properties are a subset of `properties`: an entity read with those answers them all. */
-function selectsCoveredBy(properties: ReadonlySet<SelectableProperty>): string[] {
-  const present = selectableProperties.filter((p) => properties.has(p));
-  const subsets: string[] = [];
-  for (let mask = 0; mask < 1 << present.length; mask++) {
-    subsets.push(buildSelect(new Set(present.filter((_, bit) => mask & (1 << bit)))));
-  }
-  return subsets;
 }
 
 export const allProperties: ReadonlySet<SelectableProperty> = new Set(selectableProperties);
 
+interface Primed {
+  operation: OperationModel;
+  properties: ReadonlySet<SelectableProperty>;
+}
+
 export class OperationLoader {
   private readonly loader: DataLoader<string, OperationModel | null>;
+  private readonly primed = new Map<string, Primed>();
 
   constructor(api: ConnectionOperationsApi, call: CallContext) {
     this.loader = new DataLoader((keys) => api.readMany(keys.map(readOf), call), { maxBatchSize: Infinity });
@@ -39,19 +38,22 @@ export class OperationLoader {
 
   /** The operation, or null when the upstream has none (404). Rejects with that key's typed error. */
   load(connectionId: string, id: string, properties: ReadonlySet<SelectableProperty>): Promise<OperationModel | null> {
-    return this.loader.load(keyOf({ connectionId, id, select: buildSelect(properties) }));
+    const primed = this.primed.get(connectionId + SEPARATOR + id);
+    if (primed && [...properties].every((p) => primed.properties.has(p))) return Promise.resolve(primed.operation);
+    return this.loader.load(connectionId + SEPARATOR + id + SEPARATOR + buildSelect(properties));
   }
 
-  /** Remembers an entity read elsewhere (a list, a write), for every selection it can answer. */
+  /** Remembers an entity read elsewhere (a list, a write) with the properties that were read. */
   prime(operation: OperationModel, properties: ReadonlySet<SelectableProperty>): void {
-    for (const select of selectsCoveredBy(properties)) {
-      const key = keyOf({ connectionId: operation.connectionId, id: operation.id, select });
-      this.loader.clear(key).prime(key, operation);
-    }
+    this.primed.set(operation.connectionId + SEPARATOR + operation.id, { operation, properties });
   }
 
-  /** Forgets an operation after a write removed or changed it. */
+  /**
+   * Forgets an operation after a write removed or changed it. Cached reads are dropped wholesale: writes
+   * are rare within one request, and a read cached under any `$select` of that key may now be stale.
+   */
   forget(connectionId: string, id: string): void {
-    for (const select of selectsCoveredBy(allProperties)) this.loader.clear(keyOf({ connectionId, id, select }));
+    this.primed.delete(connectionId + SEPARATOR + id);
+    this.loader.clearAll();
   }
 }

@@ -19,7 +19,7 @@ export function useRequestLog(log: Logger): Plugin<GatewayContext> {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return; // no streamed results in this schema
           const codes = (result.errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
-          context.log.info(
+          context.logger().info(
             {
               operationName: getOperationAST(args.document, args.operationName)?.name?.value ?? null,
               durationMs: Math.round(performance.now() - started),

@@ -22,7 +22,8 @@ export const Query: QueryResolvers = {
     const $top = buildTop(args.first);
     const $filter = buildFilter(args.filter);
     const $orderby = buildOrderBy(args.orderBy);
-    const query = listFingerprint($filter === false ? 'false' : $filter, $orderby);
+    let fingerprint: string | undefined;
+    const query = () => (fingerprint ??= listFingerprint($filter === false ? 'false' : $filter, $orderby));
     const options = {
       $select: buildSelect(properties),
       ...(typeof $filter === 'string' ? { $filter } : {}),
@@ -37,13 +38,13 @@ export const Query: QueryResolvers = {
         serviceRoot: context.serviceRoot,
         connectionsPath: context.connectionsPath,
         connectionId,
-        query,
+        query: query(),
       });
       const page = await context.api.readPage({ connectionId, link: position.link }, context.call);
       // The link is the upstream's: prime only with what its own $select fetched.
       const fetched = propertiesOfSelect(new URL(position.link).searchParams.get('$select'));
       for (const node of page.nodes) context.loader.prime(node, fetched);
-      return withPaging(page, position, first);
+      return withPaging(page, { ...position, query }, first);
     }
 
     const link = context.api.firstPageLink({ connectionId, options });

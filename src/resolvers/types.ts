@@ -37,6 +37,6 @@ export const ConnectionOperationConnection: ConnectionOperationConnectionResolve
     const cursors = page.cursors();
     return page.nodes.map((node, i) => ({ node, cursor: cursors[i]! }));
   },
-  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.endCursor }),
+  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.endCursor() }),
   totalCount: (page) => page.totalCount,
 };
