@@ -1,6 +1,7 @@
 /**
  * The per-GraphQL-request context: the caller's forwarded headers, the request's deadline, and a fresh
- * loader. It is built for every request, so it stays small. Everything shared across requests (the upstream client and API) holds no caller data.
+ * loader. It is built for every request, so it stays small. Everything shared across requests (the
+ * upstream client and API) holds no caller data.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
