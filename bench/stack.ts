@@ -40,6 +40,8 @@ export function startGateway(options: GatewayStart): Promise<BenchChild> {
       BATCH_MAX: String(BATCH_MAX),
       UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
       LOG_LEVEL: 'silent',
+      // As `npm start` runs it (graphql-js, for one, skips its development-mode checks in production).
+      NODE_ENV: 'production',
     },
     // --expose-gc only lets the `memory` command measure live heap; it changes no GC behaviour.
     nodeFlags: ['--expose-gc', ...(options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],

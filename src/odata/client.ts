@@ -6,7 +6,7 @@
  */
 import { Agent, interceptors, type Dispatcher, type RetryHandler } from 'undici';
 import { UpstreamError } from './errors.js';
-import { noRetry, retryCallback, type RetrySettings } from './retry-policy.js';
+import { retryCallback, type RetrySettings } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -94,7 +94,8 @@ export class UpstreamClient {
   readonly serviceRoot: string;
   readonly origin: string;
   private readonly rootPath: string;
-  private readonly dispatcher: Dispatcher;
+  /** The agent behind undici's retry interceptor: for idempotent requests only. */
+  private readonly retrying: Dispatcher;
   private readonly agent: Agent;
   private readonly maxResponseBytes: number;
 
@@ -111,7 +112,7 @@ export class UpstreamClient {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
-    this.dispatcher = this.agent.compose(interceptors.retry({ throwOnError: false, maxRetries: options.retryMax }));
+    this.retrying = this.agent.compose(interceptors.retry({ throwOnError: false, maxRetries: options.retryMax }));
   }
 
   /** The path (with query) to send for a target: relative targets go under the root path. */
@@ -135,12 +136,9 @@ export class UpstreamClient {
     const msLeft = request.deadline - Date.now();
     if (msLeft <= 0) throw UpstreamError.noAnswer('timeout', false);
     const timeout = Math.min(this.options.timeoutMs, msLeft);
-    const retry: RetryHandler.RetryCallback = request.idempotent
-      ? retryCallback(this.options, request.deadline, request.write)
-      : noRetry;
     let response: Dispatcher.ResponseData;
     try {
-      const options: Dispatcher.RequestOptions & { retryOptions: RetryHandler.RetryOptions } = {
+      const options: Dispatcher.RequestOptions = {
         origin: this.origin,
         path: this.pathFor(request.target),
         method: request.method,
@@ -148,9 +146,19 @@ export class UpstreamClient {
         body,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        retryOptions: { retry, methods: [request.method], throwOnError: false },
       };
-      response = await this.dispatcher.request(options);
+      // A request that may not be repeated never passes through the retry interceptor at all.
+      response = request.idempotent
+        ? await this.retrying.request({
+            ...options,
+            retryOptions: {
+              retry: retryCallback(this.options, request.deadline, request.write),
+              methods: [request.method],
+              throwOnError: false,
+            },
+            // undici's RequestOptions type does not list the retry interceptor's per-request options.
+          } as Dispatcher.RequestOptions & { retryOptions: RetryHandler.RetryOptions })
+        : await this.agent.request(options);
     } catch (error) {
       throw this.noAnswer(error, request);
     }

@@ -1,6 +1,7 @@
 /**
  * When an idempotent upstream read is tried again, as a callback for undici's retry interceptor.
- * Only idempotent requests get this policy (the client decides); everything else is sent once.
+ * Only idempotent requests get this policy (the client decides); everything else is sent once, without
+ * passing through the retry interceptor.
  *
  * - 429, 502, 503, 504 and connection resets are retried, at most `retryMax` times;
  * - a `Retry-After` is honoured when it is at most `retryAfterMaxSeconds`; a longer one gives up at once,
@@ -87,6 +88,3 @@ export function retryCallback(settings: RetrySettings, deadline: number, write: 
     else setTimeout(() => next(null), delay);
   };
 }
-
-/** For requests that must not be retried (writes without If-Match). */
-export const noRetry: RetryHandler.RetryCallback = (err, _context, next) => next(err);
