@@ -113,6 +113,28 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
     expect(stack.upstream.store.getOperation('c1', 'new')).toBeUndefined();
   });
 
+  it.each([
+    ['429 with Retry-After', { type: 'status', status: 429, retryAfter: 0 }, { code: 'THROTTLED' }, false],
+    ['503 with Retry-After', { type: 'status', status: 503, retryAfter: 0 }, { code: 'THROTTLED' }, false],
+    ['503', { type: 'status', status: 503 }, { code: 'UPSTREAM_ERROR' }, false],
+    ['500', { type: 'status', status: 500 }, { code: 'UPSTREAM_ERROR' }, false],
+    ['502', { type: 'status', status: 502 }, { code: 'UPSTREAM_ERROR' }, false],
+    ['malformed JSON', { type: 'malformed' }, { code: 'UPSTREAM_ERROR' }, false],
+    ['a dropped connection', { type: 'drop' }, { code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true }, false],
+    ['an answer lost after commit', { type: 'drop-after-commit' }, { code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true }, true],
+    ['latency past the timeout', { type: 'latency', ms: 1000 }, { code: 'UPSTREAM_TIMEOUT', outcomeUnknown: true }, true],
+  ] as const)('sends a create exactly once under %s, and keeps serving', async (_name, fault, extensions, created) => {
+    stack.upstream.faults.add({ fault: fault as never, match: { method: 'POST' }, times: 5 });
+    const result = await stack.gql(CREATE);
+    expect(result.errors![0]!.extensions).toMatchObject(extensions);
+    if (!('outcomeUnknown' in extensions)) expect(result.errors![0]!.extensions!.outcomeUnknown).toBeUndefined();
+    expect(stack.httpRequests().filter((r) => r.method === 'POST')).toHaveLength(1);
+    if (fault.type !== 'latency') expect(stack.upstream.store.getOperation('c1', 'new') !== undefined).toBe(created);
+    stack.upstream.faults.reset();
+    const read = await stack.gql(READ);
+    expect(read.data!.connectionOperation).toEqual({ id: 'op', status: 'COMPLETED' });
+  });
+
   it('reports a create whose answer was lost with outcomeUnknown, after exactly one POST', async () => {
     stack.upstream.faults.add({ fault: { type: 'drop-after-commit' }, match: { method: 'POST' } });
     const result = await stack.gql(CREATE);
