@@ -20,19 +20,12 @@ import { badRequest, codeForStatus, ODataError } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, odataErrorResponse } from './exchange.js';
 import type { FaultInjector, FaultKind } from './faults.js';
 import { parseQueryString, queryRecord } from './query-options.js';
+import type { RecordedRequest } from './service.js';
 
 export const MAX_BATCH_REQUESTS = 20;
 
-/** One batch part as recorded by the service (`batchPart` set). Mirrors RecordedRequest in service.ts. */
-export interface BatchPartRecord {
-  method: string;
-  url: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: unknown;
-  batchPart: { batchIndex: number; id: string; partIndex: number; url: string };
-}
+/** One batch part as recorded by the service: a RecordedRequest with `batchPart` set. */
+export type BatchPartRecord = RecordedRequest & { batchPart: NonNullable<RecordedRequest['batchPart']> };
 
 export interface BatchContext {
   route: (req: ServiceRequest) => ServiceResponse;
