@@ -1,5 +1,5 @@
 /**
- * Opens GraphiQL from the server `npm start` runs (src/main.ts, embedded OData service and sample data),
+ * Opens GraphiQL from `npm start` (the gateway with the embedded OData service and sample data),
  * in Debian's chromium driven by playwright-core, runs a query and reads the result off the page.
  * Needs /usr/bin/chromium (`apt-get install -y chromium`); run with `npm run test:browser`.
  */
@@ -15,9 +15,11 @@ let gatewayUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // `npm start` itself, in its own process group so that the whole tree can be stopped at the end.
+  server = spawn('npm', ['start', '--silent'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
   gatewayUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
@@ -37,9 +39,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    const [code] = await once(server, 'exit');
-    expect(code).toBe(0);
+    const exited = once(server, 'exit');
+    process.kill(-server.pid!, 'SIGTERM'); // npm, the shell and the gateway (which exits 0: test/gateway/main.test.ts)
+    await exited;
+    await expect(fetch(gatewayUrl)).rejects.toThrow();
   }
 });
 

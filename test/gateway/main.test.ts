@@ -1,0 +1,55 @@
+/**
+ * The `npm start` entry (src/main.ts) as a process: configuration errors, the start message, serving the
+ * embedded service's sample data, and a clean exit on SIGTERM and SIGINT.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const started = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /GraphQL gateway at (http:\/\/\S+\/graphql)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  started.catch(() => undefined); // awaited only by the tests that expect a start
+  return { child, started, output: () => ({ stdout, stderr }) };
+}
+
+describe('npm start (src/main.ts)', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves the sample data and exits 0 on %s', async (signal) => {
+    const { child, started, output } = start({ PORT: '0' });
+    const url = await started;
+    expect(output().stdout).toMatch(/embedded OData service with sample data at http:\/\/127\.0\.0\.1:\d+\/beta/);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ connectionOperation(connectionId: "contosohr", id: "hr-op-004") { id status } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { connectionOperation: { id: 'hr-op-004', status: 'FAILED' } } });
+    child.kill(signal);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('stops on invalid configuration with one line per problem', async () => {
+    const { child, output } = start({ PORT: 'http', CONNECTIONS_PATH: 'nope' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(output().stderr.trim().split('\n')).toEqual([
+      'Invalid PORT="http": expected a whole number from 0 to 65535.',
+      'Invalid CONNECTIONS_PATH="nope": expected `connections` or `external/connections`.',
+    ]);
+  });
+});
