@@ -42,7 +42,6 @@ export function buildSchema(): GraphQLSchema {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
-  api: ConnectionOperationsApi;
   /** Closes the upstream pool (after the HTTP server stopped taking requests). */
   close(): Promise<void>;
   /** Drops upstream sockets at once (when the shutdown grace period is over). */
@@ -116,5 +115,5 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     },
   });
 
-  return { yoga, api, close: () => client.close(), destroy: () => client.destroy() };
+  return { yoga, close: () => client.close(), destroy: () => client.destroy() };
 }

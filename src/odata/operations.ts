@@ -97,11 +97,6 @@ export class ConnectionOperationsApi {
     this.batchSupported = options.batchMode === 'json';
   }
 
-  /** Whether keyed reads currently go as `$batch`. */
-  get usesBatch(): boolean {
-    return this.batchSupported;
-  }
-
   private entityTarget(read: KeyRead): string {
     return operationPath(this.options.connectionsPath, read.connectionId, read.id) + formatQuery({ $select: read.select });
   }
