@@ -4,6 +4,7 @@
  * responses in any order, each part failing on its own.
  */
 import { UpstreamError } from './errors.js';
+import { isRecord } from './json.js';
 
 export interface BatchPart {
   /** Unique within one batch. */
@@ -35,9 +36,6 @@ export function buildBatchBody(parts: readonly BatchPart[]): BatchRequestBody {
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function lowerCaseHeaders(value: unknown): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};

@@ -4,6 +4,7 @@
  * so an unknown member of the evolvable enum is data, never a parse failure.
  */
 import { UpstreamError } from './errors.js';
+import { isRecord } from './json.js';
 
 export interface InnerErrorDetailModel {
   source: string | null;
@@ -38,9 +39,6 @@ export interface OperationPageModel {
 
 type Json = unknown;
 
-function isRecord(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function optionalString(value: Json): string | null {
   return typeof value === 'string' ? value : null;

@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { ErrorCode } from '../errors.js';
+import { isRecord } from './json.js';
 
 export interface UpstreamErrorExtensions {
   code: ErrorCode;
@@ -61,9 +62,6 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Picks `error.code` and `error.innerError["request-id"]` out of a Graph-style error body, if there. */
 function odataErrorFields(body: unknown): { odataCode?: string; requestId?: string } {

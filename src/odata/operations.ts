@@ -164,6 +164,11 @@ export class ConnectionOperationsApi {
   private async readBatch(reads: readonly KeyRead[], call: CallContext): Promise<Array<OperationModel | null | Error>> {
     const results = new Array<OperationModel | null | Error>(reads.length);
     let pending = reads.map((read, index) => ({ read, index }));
+    /** The whole batch failed: every read still pending gets the same error. */
+    const failPending = (error: unknown) => {
+      for (const { index } of pending) results[index] = error as Error;
+      return results;
+    };
     for (let attempt = 1; pending.length > 0; attempt++) {
       const parts: BatchPart[] = pending.map(({ read, index }) => ({ id: String(index), method: 'GET', url: `/${this.entityTarget(read)}` }));
       let response: UpstreamResponse;
@@ -171,8 +176,7 @@ export class ConnectionOperationsApi {
         // A $batch of GETs changes nothing: it may be retried, and a lost answer leaves no unknown outcome.
         response = await this.send(call, 'POST', '$batch', { body: buildBatchBody(parts), idempotent: true, write: false });
       } catch (error) {
-        for (const { index } of pending) results[index] = error as Error;
-        return results;
+        return failPending(error);
       }
       if (NO_BATCH_STATUSES.has(response.status) && attempt === 1) {
         this.batchSupported = false;
@@ -181,16 +185,13 @@ export class ConnectionOperationsApi {
         return results;
       }
       if (response.status !== 200) {
-        const error = UpstreamError.fromResponse(response.status, response.body, response.headers);
-        for (const { index } of pending) results[index] = error;
-        return results;
+        return failPending(UpstreamError.fromResponse(response.status, response.body, response.headers));
       }
       let answers: Map<string, BatchPartResponse>;
       try {
         answers = parseBatchResponse(response.body, new Set(parts.map((p) => p.id)));
       } catch (error) {
-        for (const { index } of pending) results[index] = error as Error;
-        return results;
+        return failPending(error);
       }
       const retry: typeof pending = [];
       let wait = 0;
