@@ -20,6 +20,13 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** Deadline of a whole GraphQL request, retries included, in ms. Default 30000. */
   requestDeadlineMs: number;
+  /** Nodes per page of a list when `first` is not given (1..1000). Default 100. */
+  defaultPageSize: number;
+  /**
+   * Key that authenticates paging cursors (HMAC-SHA256), at least 32 characters. Replicas with the same key
+   * accept each other's cursors. Undefined: a random key per process.
+   */
+  cursorSecret: string | undefined;
   /** Requests per `$batch`. Default 20 (Microsoft Graph's limit). */
   batchMax: number;
   /** `json`: keyed reads go as OData JSON `$batch`; `off`: concurrent GETs. Default `json`. */
@@ -83,6 +90,8 @@ const schema = z.object({
     .default('connections'),
   UPSTREAM_TIMEOUT_MS: integer(1, 600_000).default(10_000),
   REQUEST_DEADLINE_MS: integer(1, 600_000).default(30_000),
+  DEFAULT_PAGE_SIZE: integer(1, 1000).default(100),
+  CURSOR_SECRET: z.string().min(32, { message: 'a key of at least 32 characters' }).optional(),
   BATCH_MAX: integer(1, 20).default(20),
   BATCH_MODE: z.enum(['json', 'off'], { message: '`json` or `off`' }).default('json'),
   GET_CONCURRENCY: integer(1, 256).default(8),
@@ -102,6 +111,9 @@ const schema = z.object({
     })
     .default('info'),
 });
+
+/** Variables whose values must not appear in an error line. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['CURSOR_SECRET']);
 
 export const configVariables = Object.keys(schema.shape) as Array<keyof typeof schema.shape>;
 
@@ -124,7 +136,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `Invalid ${name}=${JSON.stringify(input[name] ?? '')}: expected ${issue.message}.`;
+      // A secret is never echoed, even a wrong one: the line goes to a terminal or a log.
+      const shown = SECRET_VARIABLES.has(name) ? `<${(input[name] ?? '').length} characters>` : JSON.stringify(input[name] ?? '');
+      return `Invalid ${name}=${shown}: expected ${issue.message}.`;
     });
     throw new ConfigError([...new Set(problems)]);
   }
@@ -136,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectionsPath: c.CONNECTIONS_PATH,
     upstreamTimeoutMs: c.UPSTREAM_TIMEOUT_MS,
     requestDeadlineMs: c.REQUEST_DEADLINE_MS,
+    defaultPageSize: c.DEFAULT_PAGE_SIZE,
+    cursorSecret: c.CURSOR_SECRET,
     batchMax: c.BATCH_MAX,
     batchMode: c.BATCH_MODE,
     getConcurrency: c.GET_CONCURRENCY,

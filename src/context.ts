@@ -1,21 +1,15 @@
 /**
- * The per-GraphQL-request context: the caller's forwarded headers, the request's deadline, and a fresh
- * loader. It is built for every request, so it stays small. Everything shared across requests (the
- * upstream client and API) holds no caller data.
+ * The per-GraphQL-request context: the request's operations object (forwarded headers, deadline, loader,
+ * paging), its request id and logger. It is built for every request, so it stays small. Everything shared
+ * across requests (the upstream client and API, the cursor key) holds no caller data.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ConnectionsPath } from './config.js';
-import type { CallContext, ConnectionOperationsApi } from './odata/operations.js';
-import { OperationLoader } from './operation-loader.js';
+import type { CallContext } from './odata/operations.js';
+import { RequestOperations, type OperationsShared } from './operations/request-operations.js';
 
 export interface GatewayContext {
-  api: ConnectionOperationsApi;
-  loader: OperationLoader;
-  call: CallContext;
-  /** Used to check paging cursors. */
-  serviceRoot: string;
-  connectionsPath: ConnectionsPath;
+  operations: RequestOperations;
   /** Hears of each upstream enum member the gateway does not know. */
   onUnknownStatus(member: string): void;
   /** The request's logger (with its clientRequestId), made on first use. */
@@ -25,9 +19,7 @@ export interface GatewayContext {
 }
 
 export interface SharedState {
-  api: ConnectionOperationsApi;
-  serviceRoot: string;
-  connectionsPath: ConnectionsPath;
+  operations: OperationsShared;
   requestDeadlineMs: number;
   onUnknownStatus(member: string): void;
   log: Logger;
@@ -48,11 +40,7 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
   const call: CallContext = { headers, deadline: Date.now() + shared.requestDeadlineMs };
   let log: Logger | undefined;
   return {
-    api: shared.api,
-    loader: new OperationLoader(shared.api, call),
-    call,
-    serviceRoot: shared.serviceRoot,
-    connectionsPath: shared.connectionsPath,
+    operations: new RequestOperations(shared.operations, call),
     onUnknownStatus: shared.onUnknownStatus,
     clientRequestId,
     // A child logger costs an object and a serializer setup: made only when something is logged. (A method,

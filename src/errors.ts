@@ -1,9 +1,9 @@
 /**
- * The error codes of the public contract (DESIGN.md, "Errors") and the factory for errors the gateway itself
- * raises about a client's input. Every error created here is a GraphQLError, so yoga's masking lets it through
- * unchanged while anything unexpected is masked.
+ * The error codes of the public contract (DESIGN.md, "Errors") and the one error class every expected failure
+ * uses, from any layer. It is a plain Error carrying GraphQL `extensions`, so the upstream-client and paging
+ * layers need nothing from GraphQL: graphql-js copies an original error's `extensions` onto the error it
+ * reports, and the gateway's masking (gateway.ts) lets a GatewayError through while it masks anything else.
  */
-import { GraphQLError } from 'graphql';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -17,9 +17,33 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE';
 
+export interface GatewayErrorExtensions {
+  code: ErrorCode;
+  /** The argument a BAD_USER_INPUT is about. */
+  argument?: string;
+  upstreamStatus?: number;
+  odataCode?: string;
+  requestId?: string;
+  retryAfter?: number;
+  outcomeUnknown?: boolean;
+}
+
+/** An expected failure: its message and `extensions` are what the client sees, unmasked. */
+export class GatewayError extends Error {
+  readonly extensions: GatewayErrorExtensions;
+
+  constructor(message: string, extensions: GatewayErrorExtensions) {
+    super(message);
+    this.name = 'GatewayError';
+    this.extensions = extensions;
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code;
+  }
+}
+
 /** A client sent something the gateway refuses before any upstream request is made. */
-export function badUserInput(message: string, argument?: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: argument ? { code: 'BAD_USER_INPUT', argument } : { code: 'BAD_USER_INPUT' },
-  });
+export function badUserInput(message: string, argument?: string): GatewayError {
+  return new GatewayError(message, argument ? { code: 'BAD_USER_INPUT', argument } : { code: 'BAD_USER_INPUT' });
 }

@@ -9,10 +9,11 @@ import { addResolversToSchema } from '@graphql-tools/schema';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
+import { GatewayError } from './errors.js';
 import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
@@ -21,6 +22,7 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { UpstreamClient } from './odata/client.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
+import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
 
 export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
@@ -77,12 +79,13 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     retryBaseMs: config.retryBaseMs,
   });
   const api = new ConnectionOperationsApi(client, config);
+  if (config.cursorSecret === undefined) {
+    log.info('CURSOR_SECRET is unset: paging cursors are signed with a random key of this process (they stop verifying after a restart and on other replicas)');
+  }
 
   const unknownStatuses = new Set<string>();
   const shared: SharedState = {
-    api,
-    serviceRoot,
-    connectionsPath: config.connectionsPath,
+    operations: { api, cursors: new CursorCodec(config.cursorSecret), defaultPageSize: config.defaultPageSize },
     requestDeadlineMs: config.requestDeadlineMs,
     log,
     onUnknownStatus(member) {
@@ -113,6 +116,8 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     maskedErrors: {
       isDev: false,
       maskError(error, message) {
+        // An expected failure from any layer: graphql-js already copied its extensions onto the error.
+        if (error instanceof GraphQLError && error.originalError instanceof GatewayError) return error;
         const masked = maskError(error, message, false);
         // Expected errors pass through unchanged; only what gets masked is a bug worth a log line.
         if (masked !== error) log.error({ err: error }, 'unexpected error, masked in the response');

@@ -5,7 +5,7 @@ import type { ODataOrderProperty as ConnectionOperationOrderField } from '../oda
 import type { ODataOrderDirection as OrderDirection } from '../odata/enums.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { OperationModel } from '../odata/entity.js';
-import type { PagedModel } from '../resolvers/paging.js';
+import type { PagedModel } from '../operations/paging.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -23,18 +23,21 @@ export type Scalars = {
 };
 
 /**
- * An operation of an external connection (OData entity connectionOperation). An entity keyed by its
- * connection and id: other subgraphs refer to it as `{ connectionId id }`.
+ * An operation of an external connection (OData entity connectionOperation). Its OData key `operationId` is
+ * unique only inside its connection; `id` is global. Other subgraphs refer to it by `{ id }` or by
+ * `{ connectionId operationId }`.
  */
-export type ConnectionOperation = {
+export type ConnectionOperation = Node & {
   __typename?: 'ConnectionOperation';
-  /** The parent connection, taken from the request path. */
+  /** The parent connection's key. */
   connectionId: Scalars['ID']['output'];
   error?: Maybe<ErrorDetail>;
   /** The entity's @odata.etag, when the upstream sends one. Pass it as ifMatch to update or delete safely. */
   etag?: Maybe<Scalars['String']['output']>;
-  /** The operation's key: an opaque string. */
+  /** Global and opaque: encodes the type, the connection and the operation. Not the OData key. */
   id: Scalars['ID']['output'];
+  /** The operation's OData key (connectionOperation.id upstream): an opaque string, unique inside its connection. */
+  operationId: Scalars['ID']['output'];
   status?: Maybe<ConnectionOperationStatus>;
 };
 
@@ -49,13 +52,15 @@ export type ConnectionOperationConnection = {
 
 export type ConnectionOperationEdge = {
   __typename?: 'ConnectionOperationEdge';
+  /** Opaque: pass it as `after` to continue right after this edge. */
   cursor: Scalars['String']['output'];
   node: ConnectionOperation;
 };
 
 /** Fields AND together; the entries of `or` OR together. */
 export type ConnectionOperationFilter = {
-  id?: InputMaybe<IdFilter>;
+  /** Compares the OData key (`operationId`), not the global `id`. */
+  operationId?: InputMaybe<IdFilter>;
   or?: InputMaybe<Array<ConnectionOperationFilter>>;
   status?: InputMaybe<StatusFilter>;
 };
@@ -71,15 +76,17 @@ export { ConnectionOperationStatus };
 
 export type CreateConnectionOperationInput = {
   error?: InputMaybe<ErrorDetailInput>;
-  /** Choose the id to make a create safely retryable: a second create with the same id answers CONFLICT. */
-  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Choose the operationId to make a create safely retryable: a second create with the same one answers CONFLICT. */
+  operationId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<ConnectionOperationStatus>;
 };
 
 export type DeleteConnectionOperationPayload = {
   __typename?: 'DeleteConnectionOperationPayload';
   connectionId: Scalars['ID']['output'];
-  id: Scalars['ID']['output'];
+  /** The global id of the deleted operation: evict it from a normalized cache. */
+  deletedId: Scalars['ID']['output'];
+  operationId: Scalars['ID']['output'];
 };
 
 /** Error of a failed operation (OData complex type errorDetail). This is data, not a GraphQL error. */
@@ -118,6 +125,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   addConnectionOperationReference: ConnectionOperation;
   createConnectionOperation: ConnectionOperation;
+  /** ifMatch is sent as If-Match; a stale value fails with PRECONDITION_FAILED. */
   deleteConnectionOperation: DeleteConnectionOperationPayload;
   /** ifMatch is sent as If-Match; a stale value fails with PRECONDITION_FAILED. */
   updateConnectionOperation: ConnectionOperation;
@@ -138,39 +146,61 @@ export type MutationCreateConnectionOperationArgs = {
 
 export type MutationDeleteConnectionOperationArgs = {
   connectionId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
   ifMatch?: InputMaybe<Scalars['String']['input']>;
+  operationId: Scalars['ID']['input'];
 };
 
 
 export type MutationUpdateConnectionOperationArgs = {
   connectionId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
   ifMatch?: InputMaybe<Scalars['String']['input']>;
   input: UpdateConnectionOperationInput;
+  operationId: Scalars['ID']['input'];
+};
+
+/**
+ * An object with a global identifier (Relay Global Object Identification). Normalized client caches (Apollo
+ * Client, Relay, urql Graphcache) key objects by `id`, so `id` is unique across every type and connection.
+ */
+export type Node = {
+  /** Global, opaque and stable across releases. Read the object back with `node(id:)`. */
+  id: Scalars['ID']['output'];
 };
 
 export { OrderDirection };
 
+/** Relay connection paging information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor for the next page; pass it as `after`. */
+  /** The cursor of the last edge; pass it as `after` for the next page. Null for an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page starts after the beginning of the list (an `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge; null for an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Query = {
   __typename?: 'Query';
-  /** One operation by key; null when the upstream answers 404. */
+  /** One operation by its keys; null when the upstream answers 404. */
   connectionOperation?: Maybe<ConnectionOperation>;
-  /** A page of a connection's operations. `first` is 1..1000; `after` is a pageInfo.endCursor. */
+  /**
+   * A page of a connection's operations (Relay cursor connection). `first` is 1..1000 (default: the gateway's
+   * DEFAULT_PAGE_SIZE) and is honoured on every page; `after` is a cursor from this list with the same
+   * `connectionId`, `filter` and `orderBy`.
+   */
   connectionOperations: ConnectionOperationConnection;
+  /** Any object by its global id; null for an unknown or malformed id. */
+  node?: Maybe<Node>;
+  /** Objects by global id, in the order asked (null for each unknown or malformed id). At most 1000 ids; read together in `$batch` requests. */
+  nodes: Array<Maybe<Node>>;
 };
 
 
 export type QueryConnectionOperationArgs = {
   connectionId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
+  operationId: Scalars['ID']['input'];
 };
 
 
@@ -180,6 +210,16 @@ export type QueryConnectionOperationsArgs = {
   filter?: InputMaybe<ConnectionOperationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ConnectionOperationOrder>>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 export type StatusFilter = {
@@ -280,10 +320,15 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   ConnectionOperation:
     ( { __typename: 'ConnectionOperation' }
-    & GraphQLRecursivePick<FederationTypes['ConnectionOperation'], {"connectionId":true,"id":true}> );
+    & ( GraphQLRecursivePick<FederationTypes['ConnectionOperation'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['ConnectionOperation'], {"connectionId":true,"operationId":true}> ) );
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node: ( OperationModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -305,6 +350,7 @@ export type ResolversTypes = {
   InnerErrorDetail: ResolverTypeWrapper<InnerErrorDetail>;
   InnerErrorDetailInput: InnerErrorDetailInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -331,6 +377,7 @@ export type ResolversParentTypes = {
   InnerErrorDetail: InnerErrorDetail;
   InnerErrorDetailInput: InnerErrorDetailInput;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
@@ -344,7 +391,9 @@ export type ConnectionOperationResolvers<ContextType = GatewayContext, ParentTyp
   error?: Resolver<Maybe<ResolversTypes['ErrorDetail']>, ParentType, ContextType>;
   etag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['ConnectionOperationStatus']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ConnectionOperationConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectionOperationConnection'] = ResolversParentTypes['ConnectionOperationConnection']> = {
@@ -359,13 +408,14 @@ export type ConnectionOperationEdgeResolvers<ContextType = GatewayContext, Paren
   node?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType>;
 };
 
-export type ConnectionOperationOrderFieldResolvers = EnumResolverSignature<{ ID?: any, STATUS?: any }, ResolversTypes['ConnectionOperationOrderField']>;
+export type ConnectionOperationOrderFieldResolvers = EnumResolverSignature<{ OPERATION_ID?: any, STATUS?: any }, ResolversTypes['ConnectionOperationOrderField']>;
 
 export type ConnectionOperationStatusResolvers = EnumResolverSignature<{ COMPLETED?: any, FAILED?: any, IN_PROGRESS?: any, UNKNOWN_FUTURE_VALUE?: any, UNSPECIFIED?: any }, ResolversTypes['ConnectionOperationStatus']>;
 
 export type DeleteConnectionOperationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteConnectionOperationPayload'] = ResolversParentTypes['DeleteConnectionOperationPayload']> = {
   connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ErrorDetailResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ErrorDetail'] = ResolversParentTypes['ErrorDetail']> = {
@@ -382,8 +432,12 @@ export type InnerErrorDetailResolvers<ContextType = GatewayContext, ParentType e
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addConnectionOperationReference?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationAddConnectionOperationReferenceArgs, 'connectionId' | 'input'>>;
   createConnectionOperation?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationCreateConnectionOperationArgs, 'connectionId' | 'input'>>;
-  deleteConnectionOperation?: Resolver<ResolversTypes['DeleteConnectionOperationPayload'], ParentType, ContextType, RequireFields<MutationDeleteConnectionOperationArgs, 'connectionId' | 'id'>>;
-  updateConnectionOperation?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationUpdateConnectionOperationArgs, 'connectionId' | 'id' | 'input'>>;
+  deleteConnectionOperation?: Resolver<ResolversTypes['DeleteConnectionOperationPayload'], ParentType, ContextType, RequireFields<MutationDeleteConnectionOperationArgs, 'connectionId' | 'operationId'>>;
+  updateConnectionOperation?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationUpdateConnectionOperationArgs, 'connectionId' | 'input' | 'operationId'>>;
+};
+
+export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'ConnectionOperation', ParentType, ContextType>;
 };
 
 export type OrderDirectionResolvers = EnumResolverSignature<{ ASC?: any, DESC?: any }, ResolversTypes['OrderDirection']>;
@@ -391,11 +445,15 @@ export type OrderDirectionResolvers = EnumResolverSignature<{ ASC?: any, DESC?: 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  connectionOperation?: Resolver<Maybe<ResolversTypes['ConnectionOperation']>, ParentType, ContextType, RequireFields<QueryConnectionOperationArgs, 'connectionId' | 'id'>>;
+  connectionOperation?: Resolver<Maybe<ResolversTypes['ConnectionOperation']>, ParentType, ContextType, RequireFields<QueryConnectionOperationArgs, 'connectionId' | 'operationId'>>;
   connectionOperations?: Resolver<ResolversTypes['ConnectionOperationConnection'], ParentType, ContextType, RequireFields<QueryConnectionOperationsArgs, 'connectionId'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
@@ -408,6 +466,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ErrorDetail?: ErrorDetailResolvers<ContextType>;
   InnerErrorDetail?: InnerErrorDetailResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   OrderDirection?: OrderDirectionResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -19,7 +19,8 @@ export interface ErrorDetailModel {
 
 /** A connectionOperation as read from the upstream, plus the parent connection id from the request path. */
 export interface OperationModel {
-  id: string;
+  /** The OData key (`id` upstream). */
+  operationId: string;
   connectionId: string;
   /** OData member name as sent by the upstream (may be a member this gateway does not know). */
   status: string | null;
@@ -59,15 +60,17 @@ function parseErrorDetail(value: Json): ErrorDetailModel | null {
 
 /**
  * Parses one entity. Accepts a bare entity and one wrapped as `{"value": {...}}` (some services do that).
- * Throws UPSTREAM_ERROR when the body is not an entity with a string id.
+ * Throws UPSTREAM_ERROR when the body is not an entity with a string id, or, when `operationId` is given (a
+ * read or write by key), when the entity carries another key: the gateway never serves one entity's data
+ * under another's key.
  */
-export function parseOperation(body: Json, connectionId: string): OperationModel {
+export function parseOperation(body: Json, connectionId: string, operationId?: string): OperationModel {
   const entity = isRecord(body) && isRecord(body.value) ? body.value : body;
-  if (!isRecord(entity) || typeof entity.id !== 'string') {
+  if (!isRecord(entity) || typeof entity.id !== 'string' || (operationId !== undefined && entity.id !== operationId)) {
     throw UpstreamError.malformed();
   }
   return {
-    id: entity.id,
+    operationId: entity.id,
     connectionId,
     status: optionalString(entity.status),
     error: parseErrorDetail(entity.error),

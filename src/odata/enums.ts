@@ -15,7 +15,7 @@ export enum ODataStatus {
 
 /** Sortable properties of connectionOperation. */
 export enum ODataOrderProperty {
-  ID = 'id',
+  OPERATION_ID = 'id',
   STATUS = 'status',
 }
 

@@ -1,20 +1,12 @@
 /**
- * Upstream failures as typed GraphQL errors: the status→code map lives here and nowhere else.
+ * Upstream failures as typed errors: the status→code map lives here and nowhere else.
  * Only the contract's fields reach the client (code, upstreamStatus, odataCode, requestId, retryAfter,
  * outcomeUnknown); upstream URLs, bodies, messages and headers never do.
  */
-import { GraphQLError } from 'graphql';
-import type { ErrorCode } from '../errors.js';
+import { GatewayError, type ErrorCode, type GatewayErrorExtensions } from '../errors.js';
 import { isRecord } from './json.js';
 
-export interface UpstreamErrorExtensions {
-  code: ErrorCode;
-  upstreamStatus?: number;
-  odataCode?: string;
-  requestId?: string;
-  retryAfter?: number;
-  outcomeUnknown?: boolean;
-}
+export type UpstreamErrorExtensions = Omit<GatewayErrorExtensions, 'argument'>;
 
 const messages: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'The upstream rejected the request as invalid.',
@@ -74,16 +66,10 @@ function odataErrorFields(body: unknown): { odataCode?: string; requestId?: stri
   };
 }
 
-export class UpstreamError extends GraphQLError {
-  declare readonly extensions: UpstreamErrorExtensions & Record<string, unknown>;
-
+export class UpstreamError extends GatewayError {
   constructor(extensions: UpstreamErrorExtensions, message = messages[extensions.code]) {
-    super(message, { extensions: { ...extensions } });
+    super(message, { ...extensions });
     this.name = 'UpstreamError';
-  }
-
-  get code(): ErrorCode {
-    return this.extensions.code;
   }
 
   get upstreamStatus(): number | undefined {

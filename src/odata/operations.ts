@@ -10,8 +10,9 @@ import { mapConcurrently } from './concurrency.js';
 import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
 import type { ODataStatus } from './enums.js';
+import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
 import { retryDelay, type RetrySettings } from './retry-policy.js';
-import { formatQuery, operationPath, operationsPath, operationsRefPath } from './url.js';
+import { formatQuery, isLinkToCollection, operationPath, operationsPath, operationsRefPath } from './url.js';
 
 /** What every upstream call of one GraphQL request carries. */
 export interface CallContext {
@@ -21,23 +22,36 @@ export interface CallContext {
   deadline: number;
 }
 
-/** One read by key. `select` is a `$select` value. */
+/** One read by key, of the properties a selection asks for (the key is always read). */
 export interface KeyRead {
   connectionId: string;
-  id: string;
-  select: string;
+  operationId: string;
+  properties: ReadonlySet<SelectableProperty>;
 }
 
-/** A page request: either query options for the first page, or a checked absolute paging link. */
-export type PageRequest =
-  | { connectionId: string; link: string }
-  | {
-      connectionId: string;
-      options: { $select: string; $filter?: string; $orderby?: string; $top?: string; $count?: string };
-    };
+/** Query options of a collection read. */
+export interface PageOptions {
+  $select: string;
+  $filter?: string;
+  $orderby?: string;
+  $top?: string;
+  $skip?: string;
+  $count?: string;
+}
+
+/**
+ * A page request: query options, or an `@odata.nextLink` the upstream sent for this connection's collection
+ * (followed only when it points at exactly that collection).
+ */
+export type PageRequest = { connectionId: string; options: PageOptions } | { connectionId: string; link: string };
+
+export type ReadResult = OperationModel | null | Error;
+
+const ALL_PROPERTIES: ReadonlySet<SelectableProperty> = new Set(selectableProperties);
 
 export interface OperationWrite {
-  id?: string | null;
+  /** The key to create with (the upstream picks one when absent). */
+  operationId?: string | null;
   status?: ODataStatus | null;
   error?: {
     errorCode?: string | null;
@@ -82,7 +96,7 @@ export function operationBody(write: OperationWrite): Record<string, unknown> {
         };
   return {
     '@odata.type': '#microsoft.graph.connectionOperation',
-    ...defined({ id: write.id ?? undefined, status: write.status, error }),
+    ...defined({ id: write.operationId ?? undefined, status: write.status, error }),
   };
 }
 
@@ -98,7 +112,7 @@ export class ConnectionOperationsApi {
   }
 
   private entityTarget(read: KeyRead): string {
-    return operationPath(this.options.connectionsPath, read.connectionId, read.id) + formatQuery({ $select: read.select });
+    return operationPath(this.options.connectionsPath, read.connectionId, read.operationId) + formatQuery({ $select: buildSelect(read.properties) });
   }
 
   private send(
@@ -118,12 +132,15 @@ export class ConnectionOperationsApi {
     });
   }
 
-  /** Turns one read's response into its result: the entity, null for 404, or its typed error. */
-  private readResult(read: KeyRead, response: BatchPartResponse | UpstreamResponse): OperationModel | null | Error {
+  /**
+   * Turns one read's response into its result: the entity, null for 404, or its typed error (also when the
+   * answer carries another entity than the one asked for).
+   */
+  private readResult(read: KeyRead, response: BatchPartResponse | UpstreamResponse): ReadResult {
     if (response.status === 404) return null;
     if (response.status >= 200 && response.status < 300) {
       try {
-        return parseOperation(response.body, read.connectionId);
+        return parseOperation(response.body, read.connectionId, read.operationId);
       } catch (error) {
         return error as Error;
       }
@@ -131,7 +148,7 @@ export class ConnectionOperationsApi {
     return UpstreamError.fromResponse(response.status, response.body, response.headers);
   }
 
-  private async getOne(read: KeyRead, call: CallContext): Promise<OperationModel | null | Error> {
+  private async getOne(read: KeyRead, call: CallContext): Promise<ReadResult> {
     try {
       return this.readResult(read, await this.send(call, 'GET', this.entityTarget(read)));
     } catch (error) {
@@ -140,11 +157,36 @@ export class ConnectionOperationsApi {
   }
 
   /**
-   * Reads many entities by key, results in the order of `reads` (DataLoader's contract). One read is a plain
-   * GET; more go as `$batch` posts of at most `batchMax` parts, and without `$batch` as GETs; either way at
-   * most `getConcurrency` requests in flight. Never rejects: each read gets its entity, null, or its own error.
+   * Reads many entities by key, results in the order of `reads` (DataLoader's contract). Reads of one entity
+   * with different properties are one upstream read of their union. One read is a plain GET; more go as
+   * `$batch` posts of at most `batchMax` parts, and without `$batch` as GETs; either way at most
+   * `getConcurrency` requests in flight. Never rejects: each read gets its entity, null, or its own error.
    */
-  async readMany(reads: readonly KeyRead[], call: CallContext): Promise<Array<OperationModel | null | Error>> {
+  async readMany(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
+    const byEntity = new Map<string, { read: KeyRead; properties: Set<SelectableProperty>; indexes: number[] }>();
+    reads.forEach((read, index) => {
+      const entityKey = JSON.stringify([read.connectionId, read.operationId]);
+      const entry = byEntity.get(entityKey);
+      if (entry === undefined) byEntity.set(entityKey, { read, properties: new Set(read.properties), indexes: [index] });
+      else {
+        for (const property of read.properties) entry.properties.add(property);
+        entry.indexes.push(index);
+      }
+    });
+    if (byEntity.size === reads.length) return this.readDistinct(reads, call);
+    const entries = [...byEntity.values()];
+    const results = await this.readDistinct(
+      entries.map(({ read, properties }) => ({ connectionId: read.connectionId, operationId: read.operationId, properties })),
+      call,
+    );
+    const out = new Array<ReadResult>(reads.length);
+    entries.forEach((entry, i) => {
+      for (const index of entry.indexes) out[index] = results[i]!;
+    });
+    return out;
+  }
+
+  private async readDistinct(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
     if (reads.length === 1) return [await this.getOne(reads[0]!, call)];
     if (this.batchSupported) {
       const chunks: KeyRead[][] = [];
@@ -161,8 +203,8 @@ export class ConnectionOperationsApi {
    * One `$batch` of reads. Parts answered 429/502/503/504 are sent again (and only they) after their
    * Retry-After or a backoff, within the retry budget; the rest keep their first answer.
    */
-  private async readBatch(reads: readonly KeyRead[], call: CallContext): Promise<Array<OperationModel | null | Error>> {
-    const results = new Array<OperationModel | null | Error>(reads.length);
+  private async readBatch(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
+    const results = new Array<ReadResult>(reads.length);
     let pending = reads.map((read, index) => ({ read, index }));
     /** The whole batch failed: every read still pending gets the same error. */
     const failPending = (error: unknown) => {
@@ -220,25 +262,29 @@ export class ConnectionOperationsApi {
     return results;
   }
 
-  /** One page of a connection's operations. */
+  /**
+   * One page of a connection's operations. An `@odata.nextLink` is followed only when it points at exactly
+   * this connection's collection under the service root; any other link is the upstream misbehaving
+   * (UPSTREAM_ERROR), and is never sent the caller's credentials.
+   */
   async readPage(request: PageRequest, call: CallContext): Promise<OperationPageModel> {
-    const target =
-      'link' in request
-        ? request.link
-        : operationsPath(this.options.connectionsPath, request.connectionId) + formatQuery(request.options);
+    const collection = operationsPath(this.options.connectionsPath, request.connectionId);
+    let target: string;
+    if ('link' in request) {
+      if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
+      target = request.link;
+    } else {
+      target = collection + formatQuery({ ...request.options });
+    }
     const response = await this.send(call, 'GET', target);
     if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
     return parseOperationPage(response.body, request.connectionId);
   }
 
-  /** The absolute URL of a first-page request: the position that cursors into the first page refer to. */
-  firstPageLink(request: Extract<PageRequest, { options: unknown }>): string {
-    return `${this.client.serviceRoot}/${operationsPath(this.options.connectionsPath, request.connectionId)}${formatQuery(request.options)}`;
-  }
-
-  private expectEntity(response: UpstreamResponse, connectionId: string): OperationModel {
+  /** The entity of a write's answer, which must carry the key written when the caller knows it. */
+  private expectEntity(response: UpstreamResponse, connectionId: string, operationId: string | undefined): OperationModel {
     if (response.status >= 200 && response.status < 300 && response.body !== undefined) {
-      return parseOperation(response.body, connectionId);
+      return parseOperation(response.body, connectionId, operationId);
     }
     if (response.status >= 400) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
     throw UpstreamError.malformed(response.status, response.headers['request-id']);
@@ -247,13 +293,13 @@ export class ConnectionOperationsApi {
   /** POST: sent once, never retried (a lost answer is reported with outcomeUnknown). */
   async create(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
     const response = await this.send(call, 'POST', operationsPath(this.options.connectionsPath, connectionId), { body: operationBody(write) });
-    return this.expectEntity(response, connectionId);
+    return this.expectEntity(response, connectionId, write.operationId ?? undefined);
   }
 
   /** POST `/operations/$ref` with the operation's JSON: sent once, never retried. */
   async addReference(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
     const response = await this.send(call, 'POST', operationsRefPath(this.options.connectionsPath, connectionId), { body: operationBody(write) });
-    return this.expectEntity(response, connectionId);
+    return this.expectEntity(response, connectionId, write.operationId ?? undefined);
   }
 
   /**
@@ -266,12 +312,12 @@ export class ConnectionOperationsApi {
       ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch }, idempotent: true } : {}),
     });
     if (response.status === 204) {
-      const read = await this.getOne({ connectionId, id, select: 'id,status,error' }, call);
+      const read = await this.getOne({ connectionId, operationId: id, properties: ALL_PROPERTIES }, call);
       if (read === null) throw UpstreamError.fromResponse(404, undefined, {});
       if (read instanceof Error) throw read;
       return read;
     }
-    return this.expectEntity(response, connectionId);
+    return this.expectEntity(response, connectionId, id);
   }
 
   /** DELETE; retried only with If-Match. */

@@ -1,28 +1,29 @@
 /**
- * Pure builders of OData query options from the typed GraphQL arguments: `$filter`, `$orderby`, `$select`,
- * `$top`. Client values only ever enter `$filter` as OData string literals with `'` doubled, and every
- * list and nesting level is bounded, so no input can change the meaning of the query or make it unbounded.
+ * Pure builders of OData query options for connectionOperation: `$filter`, `$orderby`, `$select`. Values only
+ * ever enter `$filter` as OData string literals with `'` doubled, so no value can change the meaning of the
+ * query. The inputs are plain data shaped like the GraphQL arguments (which are checked and bounded before
+ * they get here: resolvers/arguments.ts); this layer knows nothing of GraphQL.
  */
-import { badUserInput } from '../errors.js';
-import type {
-  ConnectionOperationFilter,
-  ConnectionOperationOrder,
-} from '../generated/graphql.js';
-import { ODataOrderDirection } from './enums.js';
-import { assertValidKey } from './url.js';
+import { ODataOrderDirection, type ODataOrderProperty } from './enums.js';
 
-/** Bounds of the list arguments. */
-export const limits = {
-  minFirst: 1,
-  maxFirst: 1000,
-  /** Values of one `in` list. */
-  maxInValues: 100,
-  /** Nesting of `or` inside `or`. */
-  maxFilterDepth: 4,
-  /** Filter conditions in total (each eq, ne or in counts once). */
-  maxFilterConditions: 200,
-  maxOrderBy: 4,
-} as const;
+/** Comparisons on one property; they AND together. */
+export interface Comparison {
+  eq?: string | null;
+  ne?: string | null;
+  in?: ReadonlyArray<string> | null;
+}
+
+/** A filter on connectionOperation: properties AND together, `or` branches OR together. */
+export interface OperationFilter {
+  operationId?: Comparison | null;
+  status?: Comparison | null;
+  or?: ReadonlyArray<OperationFilter> | null;
+}
+
+export interface OperationOrder {
+  field: ODataOrderProperty;
+  direction?: ODataOrderDirection | null;
+}
 
 /** Properties of connectionOperation a selection can ask for; the key `id` is always selected. */
 export type SelectableProperty = 'status' | 'error';
@@ -53,95 +54,45 @@ function or(conditions: Condition[]): Condition {
   return terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' or ');
 }
 
-interface Budget {
-  conditions: number;
-}
-
-function spend(budget: Budget): void {
-  budget.conditions += 1;
-  if (budget.conditions > limits.maxFilterConditions) {
-    throw badUserInput(`\`filter\` has more than ${limits.maxFilterConditions} conditions.`, 'filter');
-  }
-}
-
-function comparisons(
-  property: string,
-  filter: { eq?: string | null; ne?: string | null; in?: ReadonlyArray<string> | null },
-  literal: (value: string) => string,
-  budget: Budget,
-): Condition[] {
+function comparisons(property: string, comparison: Comparison): Condition[] {
   const out: Condition[] = [];
-  if (filter.eq != null) {
-    spend(budget);
-    out.push(`${property} eq ${literal(filter.eq)}`);
-  }
-  if (filter.ne != null) {
-    spend(budget);
-    out.push(`${property} ne ${literal(filter.ne)}`);
-  }
-  if (filter.in != null) {
-    spend(budget);
-    if (filter.in.length > limits.maxInValues) {
-      throw badUserInput(`\`filter.${property}.in\` has more than ${limits.maxInValues} values.`, 'filter');
-    }
-    const values = [...new Set(filter.in)];
-    out.push(values.length === 0 ? false : `${property} in (${values.map(literal).join(',')})`);
+  if (comparison.eq != null) out.push(`${property} eq ${stringLiteral(comparison.eq)}`);
+  if (comparison.ne != null) out.push(`${property} ne ${stringLiteral(comparison.ne)}`);
+  if (comparison.in != null) {
+    const values = [...new Set(comparison.in)];
+    out.push(values.length === 0 ? false : `${property} in (${values.map(stringLiteral).join(',')})`);
   }
   return out;
 }
 
-function idLiteral(value: string): string {
-  return stringLiteral(assertValidKey(value, 'filter.id'));
-}
-
-function buildCondition(filter: ConnectionOperationFilter, depth: number, budget: Budget): Condition {
-  if (depth > limits.maxFilterDepth) {
-    throw badUserInput(`\`filter\` nests \`or\` deeper than ${limits.maxFilterDepth} levels.`, 'filter');
-  }
+function condition(filter: OperationFilter): Condition {
   const parts: Condition[] = [
-    ...(filter.id ? comparisons('id', filter.id, idLiteral, budget) : []),
-    ...(filter.status ? comparisons('status', filter.status, stringLiteral, budget) : []),
+    ...(filter.operationId ? comparisons('id', filter.operationId) : []),
+    ...(filter.status ? comparisons('status', filter.status) : []),
   ];
-  if (filter.or != null) parts.push(or(filter.or.map((branch) => buildCondition(branch, depth + 1, budget))));
+  if (filter.or != null) parts.push(or(filter.or.map(condition)));
   return and(parts);
 }
 
 /**
- * `$filter` for a filter argument: a string, `undefined` when nothing constrains the list, or `false` when
- * nothing can match (the caller then answers an empty page without asking the upstream).
+ * `$filter` for a filter: a string, `undefined` when nothing constrains the list, or `false` when nothing
+ * can match (the caller then answers an empty page without asking the upstream).
  */
-export function buildFilter(filter: ConnectionOperationFilter | null | undefined): string | undefined | false {
+export function buildFilter(filter: OperationFilter | null | undefined): string | undefined | false {
   if (filter == null) return undefined;
-  const condition = buildCondition(filter, 0, { conditions: 0 });
-  return condition === true ? undefined : condition;
+  const built = condition(filter);
+  return built === true ? undefined : built;
 }
 
-/** `$orderby` for an orderBy argument, or undefined. */
-export function buildOrderBy(orderBy: ReadonlyArray<ConnectionOperationOrder> | null | undefined): string | undefined {
+/** `$orderby` for an order, or undefined. */
+export function buildOrderBy(orderBy: ReadonlyArray<OperationOrder> | null | undefined): string | undefined {
   if (orderBy == null || orderBy.length === 0) return undefined;
-  if (orderBy.length > limits.maxOrderBy) {
-    throw badUserInput(`\`orderBy\` has more than ${limits.maxOrderBy} entries.`, 'orderBy');
-  }
   return orderBy.map((o) => `${o.field} ${o.direction ?? ODataOrderDirection.ASC}`).join(',');
 }
 
 /** `$select`: the key always, then the selected properties in a stable order (stable keys dedupe better). */
 export function buildSelect(properties: ReadonlySet<SelectableProperty>): string {
-  return ['id', ...selectableProperties.filter((p) => properties.has(p))].join(',');
-}
-
-/** The properties a `$select` value asks for; no `$select` means all of them. */
-export function propertiesOfSelect(select: string | null): Set<SelectableProperty> {
-  if (select === null) return new Set(selectableProperties);
-  const names = new Set(select.split(',').map((name) => name.trim()));
-  return new Set(selectableProperties.filter((p) => names.has(p)));
-}
-
-/** `$top` for `first`: 1..1000 or BAD_USER_INPUT. */
-export function buildTop(first: number | null | undefined): string | undefined {
-  if (first == null) return undefined;
-  if (!Number.isInteger(first) || first < limits.minFirst || first > limits.maxFirst) {
-    throw badUserInput(`\`first\` must be from ${limits.minFirst} to ${limits.maxFirst}; got ${first}.`, 'first');
-  }
-  return String(first);
+  let select = 'id';
+  for (const property of selectableProperties) if (properties.has(property)) select += `,${property}`;
+  return select;
 }

@@ -3,10 +3,6 @@
  * can never add, remove or climb a path segment, start a query or fragment, or be read as OData key syntax.
  */
 import type { ConnectionsPath } from '../config.js';
-import { badUserInput } from '../errors.js';
-
-/** Longest id or connection id accepted, in UTF-16 code units. */
-export const MAX_KEY_LENGTH = 512;
 
 /**
  * Encodes one opaque key as one path segment. Everything but unreserved characters is percent-encoded,
@@ -16,23 +12,6 @@ export const MAX_KEY_LENGTH = 512;
 export function encodeKeySegment(key: string): string {
   const encoded = encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return /^\.+$/.test(encoded) ? encoded.replace(/\./g, '%2E') : encoded;
-}
-
-/**
- * Checks a client-supplied key before it is used: empty keys would turn a read by key into a collection
- * read, control characters have no business in an id, and very long ones only cost. Throws BAD_USER_INPUT.
- */
-export function assertValidKey(key: string, argument: string): string {
-  if (key.length === 0) throw badUserInput(`\`${argument}\` must not be empty.`, argument);
-  if (key.length > MAX_KEY_LENGTH) {
-    throw badUserInput(`\`${argument}\` is longer than ${MAX_KEY_LENGTH} characters.`, argument);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(key)) {
-    throw badUserInput(`\`${argument}\` must not contain control characters.`, argument);
-  }
-  if (!key.isWellFormed()) throw badUserInput(`\`${argument}\` is not well-formed Unicode.`, argument);
-  return key;
 }
 
 /** `{connections}/{cid}/operations`, relative to the service root. */
@@ -56,4 +35,33 @@ export function formatQuery(options: Record<string, string | undefined>): string
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** The path segments of `pathname`, percent-decoded, or undefined when one does not decode. */
+function decodedSegments(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether an upstream paging link (`@odata.nextLink`) points at exactly the collection `path` (relative to
+ * `serviceRoot`): same origin, no credentials or fragment, and the same path segment by segment after
+ * percent-decoding (URL parsing has already resolved dot segments). An upstream that sends anything else is
+ * not followed: the caller's credentials would go with the request.
+ */
+export function isLinkToCollection(link: string, serviceRoot: string, path: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return false;
+  }
+  const root = new URL(serviceRoot);
+  if (url.origin !== root.origin || url.username || url.password || url.hash) return false;
+  const want = decodedSegments(`${root.pathname}/${path}`);
+  const got = decodedSegments(url.pathname);
+  return want !== undefined && got !== undefined && got.length === want.length && got.every((segment, i) => segment === want[i]);
 }

@@ -1,13 +1,14 @@
-/** The resolver map: fields and object types, and the enums bound to their OData names. */
+/** The resolver map: fields, object and interface types, and the enums bound to their OData names. */
 import type { Resolvers } from '../generated/graphql.js';
 import { ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
-import { ConnectionOperation, ConnectionOperationConnection } from './types.js';
+import { ConnectionOperation, ConnectionOperationConnection, Node } from './types.js';
 
 export const objectResolvers: Resolvers = {
   Query,
   Mutation,
+  Node,
   ConnectionOperation,
   ConnectionOperationConnection,
 };

@@ -1,59 +1,51 @@
-/** Query fields: one operation by key (through the loader), and a page of a connection's operations. */
+/** Query fields: objects by global id, one operation by its keys, and a page of a connection's operations. */
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context.js';
 import type { QueryResolvers } from '../generated/graphql.js';
-import { decodeCursor, listFingerprint } from '../odata/cursor.js';
-import { buildFilter, buildOrderBy, buildSelect, buildTop, propertiesOfSelect } from '../odata/query-options.js';
-import { assertValidKey } from '../odata/url.js';
+import { decodeGlobalId } from '../global-id.js';
+import type { OperationModel } from '../odata/entity.js';
+import type { SelectableProperty } from '../odata/query-options.js';
 import { selectedProperties, selects } from '../selection.js';
-import { withPaging } from './paging.js';
+import { checkFilter, checkFirst, checkKey, checkNodeIds, checkOrderBy } from './arguments.js';
 
 /** Where the operations are in a connection's selection set. */
 const NODE_PATHS = [['nodes'], ['edges', 'node']] as const;
 
+/** The object a global id names, through the request's loader; null for an id this gateway did not issue. */
+function readNode(id: string, properties: ReadonlySet<SelectableProperty>, context: GatewayContext): Promise<OperationModel | null> | null {
+  const key = decodeGlobalId(id);
+  return key === undefined ? null : context.operations.get(key, properties);
+}
+
+const ownProperties = (info: GraphQLResolveInfo) => selectedProperties(info, [[]]);
+
 export const Query: QueryResolvers = {
-  async connectionOperation(_parent, args, context, info) {
-    const connectionId = assertValidKey(args.connectionId, 'connectionId');
-    const id = assertValidKey(args.id, 'id');
-    return context.loader.load(connectionId, id, selectedProperties(info, [[]]));
+  node: (_parent, { id }, context, info) => readNode(id, ownProperties(info), context),
+
+  nodes(_parent, { ids }, context, info) {
+    const properties = ownProperties(info);
+    // A list of promises, not a promise of a list: graphql-js completes each item on its own, so one failed
+    // read is null with its error at its index, and the other items keep their data. (The generated type
+    // knows only lists of values.)
+    const items = checkNodeIds(ids).map((id) => readNode(id, properties, context));
+    return items as unknown as Array<OperationModel | null>;
   },
 
-  async connectionOperations(_parent, args, context, info) {
-    const connectionId = assertValidKey(args.connectionId, 'connectionId');
-    const properties = selectedProperties(info, NODE_PATHS);
-    const $top = buildTop(args.first);
-    const $filter = buildFilter(args.filter);
-    const $orderby = buildOrderBy(args.orderBy);
-    let fingerprint: string | undefined;
-    const query = () => (fingerprint ??= listFingerprint($filter === false ? 'false' : $filter, $orderby));
-    const options = {
-      $select: buildSelect(properties),
-      ...(typeof $filter === 'string' ? { $filter } : {}),
-      ...($orderby !== undefined ? { $orderby } : {}),
-      ...($top !== undefined ? { $top } : {}),
-      ...(selects(info, 'totalCount') ? { $count: 'true' } : {}),
-    };
-    const first = args.first ?? undefined;
+  connectionOperation(_parent, args, context, info) {
+    const connectionId = checkKey(args.connectionId, 'connectionId');
+    const operationId = checkKey(args.operationId, 'operationId');
+    return context.operations.get({ connectionId, operationId }, ownProperties(info));
+  },
 
-    if (args.after != null) {
-      const position = decodeCursor(args.after, {
-        serviceRoot: context.serviceRoot,
-        connectionsPath: context.connectionsPath,
-        connectionId,
-        query: query(),
-      });
-      const page = await context.api.readPage({ connectionId, link: position.link }, context.call);
-      // The link is the upstream's: prime only with what its own $select fetched.
-      const fetched = propertiesOfSelect(new URL(position.link).searchParams.get('$select'));
-      for (const node of page.nodes) context.loader.prime(node, fetched);
-      return withPaging(page, { ...position, query }, first);
-    }
-
-    const link = context.api.firstPageLink({ connectionId, options });
-    if ($filter === false) {
-      // Nothing can match (an empty `in` or `or`): answer without asking the upstream.
-      return withPaging({ connectionId, nodes: [], nextLink: null, totalCount: 0 }, { link, skip: 0, query }, first);
-    }
-    const page = await context.api.readPage({ connectionId, options }, context.call);
-    for (const node of page.nodes) context.loader.prime(node, properties);
-    return withPaging(page, { link, skip: 0, query }, first);
+  connectionOperations(_parent, args, context, info) {
+    return context.operations.list({
+      connectionId: checkKey(args.connectionId, 'connectionId'),
+      filter: checkFilter(args.filter),
+      orderBy: checkOrderBy(args.orderBy),
+      first: checkFirst(args.first),
+      after: args.after,
+      properties: selectedProperties(info, NODE_PATHS),
+      count: selects(info, 'totalCount'),
+    });
   },
 };

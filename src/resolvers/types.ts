@@ -1,31 +1,46 @@
 /**
- * Object type resolvers: the connectionOperation fields that need more than a property read (the
- * evolvable status enum), and the Relay connection built from a paged model.
+ * Object and interface type resolvers: the global id, the evolvable status enum, federation references, and
+ * the Relay connection built from a paged model.
  */
 import type {
   ConnectionOperationConnectionResolvers,
   ConnectionOperationResolvers,
+  NodeResolvers,
 } from '../generated/graphql.js';
 import { badUserInput } from '../errors.js';
+import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
 import { toKnownStatus } from '../odata/enums.js';
-import { assertValidKey } from '../odata/url.js';
 import { selectedProperties } from '../selection.js';
+import { checkKey } from './arguments.js';
+
+export const Node: NodeResolvers = {
+  // ConnectionOperation is the only Node so far.
+  __resolveType: () => 'ConnectionOperation',
+};
 
 export const ConnectionOperation: ConnectionOperationResolvers = {
+  id: (operation) => encodeGlobalId({ type: 'ConnectionOperation', connectionId: operation.connectionId, operationId: operation.operationId }),
+
   /**
-   * Federation: a router's `_entities` representations go through the request's loader like aliases do,
-   * so N references cost ceil(N/BATCH_MAX) `$batch` requests, and an unknown key reads as null.
+   * Federation: a router's `_entities` representations, by either key (`{ id }` or `{ connectionId
+   * operationId }`), go through the request's loader like aliases do, so N references cost
+   * ceil(N/BATCH_MAX) `$batch` requests, and an unknown key reads as null.
    */
   // Async, so a bad representation fails only its own entity, not the whole `_entities` list.
   __resolveReference: async (reference, context, info) => {
-    const { connectionId, id } = reference as { connectionId?: unknown; id?: unknown };
-    if (typeof connectionId !== 'string' || typeof id !== 'string') {
-      throw badUserInput('A ConnectionOperation representation needs string `connectionId` and `id`.', 'representations');
+    const { id, connectionId, operationId } = reference as { id?: unknown; connectionId?: unknown; operationId?: unknown };
+    const properties = selectedProperties(info, [[]]);
+    if (typeof id === 'string') {
+      const key = decodeGlobalId(id);
+      if (key === undefined) throw badUserInput('`representations.id` is not a ConnectionOperation id issued by this gateway.', 'representations');
+      return context.operations.get(key, properties);
     }
-    return context.loader.load(
-      assertValidKey(connectionId, 'representations.connectionId'),
-      assertValidKey(id, 'representations.id'),
-      selectedProperties(info, [[]]),
+    if (typeof connectionId !== 'string' || typeof operationId !== 'string') {
+      throw badUserInput('A ConnectionOperation representation needs a string `id`, or string `connectionId` and `operationId`.', 'representations');
+    }
+    return context.operations.get(
+      { connectionId: checkKey(connectionId, 'representations.connectionId'), operationId: checkKey(operationId, 'representations.operationId') },
+      properties,
     );
   },
   status: (operation, _args, context) => toKnownStatus(operation.status, context.onUnknownStatus),
@@ -33,10 +48,15 @@ export const ConnectionOperation: ConnectionOperationResolvers = {
 
 export const ConnectionOperationConnection: ConnectionOperationConnectionResolvers = {
   nodes: (page) => page.nodes,
-  edges: (page) => {
-    const cursors = page.cursors();
-    return page.nodes.map((node, i) => ({ node, cursor: cursors[i]! }));
+  edges: (page) => page.nodes.map((node, i) => ({ node, cursor: page.cursor(page.offset + i + 1) })),
+  pageInfo: (page) => {
+    const count = page.nodes.length;
+    return {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.offset > 0,
+      startCursor: count > 0 ? page.cursor(page.offset + 1) : null,
+      endCursor: count > 0 ? page.cursor(page.offset + count) : null,
+    };
   },
-  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.endCursor() }),
   totalCount: (page) => page.totalCount,
 };

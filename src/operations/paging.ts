@@ -1,0 +1,58 @@
+/**
+ * Relay paging over an OData collection. A page is read from the current request's arguments and selection
+ * only: `$select`, `$filter`, `$orderby` and `$count` as asked now, `$skip` at the cursor's offset, and `$top`
+ * one more than the nodes wanted, so `hasNextPage` is known from the answer under both OData semantics
+ * (standard `$top`, which ends the collection, and Microsoft Graph's, which sets a page size and goes on with
+ * `@odata.nextLink`). When the upstream sends smaller pages than asked (server-driven paging), its
+ * nextLinks are followed until the page is full or the list ends, at most {@link MAX_UPSTREAM_PAGES} reads.
+ */
+import type { CallContext, ConnectionOperationsApi, PageOptions } from '../odata/operations.js';
+import type { OperationModel } from '../odata/entity.js';
+
+/** Upstream reads one list field may make to fill its page. */
+export const MAX_UPSTREAM_PAGES = 10;
+
+export interface ListRequest {
+  connectionId: string;
+  /** `$select`, `$filter`, `$orderby`, `$count` of the current request. */
+  options: Omit<PageOptions, '$top' | '$skip'>;
+  /** Nodes wanted (`first`, or the default page size). */
+  limit: number;
+  /** Nodes of the list before this page (from the `after` cursor; 0 without one). */
+  offset: number;
+}
+
+/** A page of a list; `cursor(position)` is the cursor after `position` nodes of the list. */
+export interface PagedModel {
+  nodes: OperationModel[];
+  totalCount: number | null;
+  hasNextPage: boolean;
+  /** Offset of the first node of this page in the list. */
+  offset: number;
+  cursor(position: number): string;
+}
+
+export interface ListPage {
+  nodes: OperationModel[];
+  hasNextPage: boolean;
+  totalCount: number | null;
+}
+
+/** Reads the `limit` nodes after `offset`, following server-driven paging as needed (bounded). */
+export async function readListPage(api: ConnectionOperationsApi, call: CallContext, request: ListRequest): Promise<ListPage> {
+  const { connectionId, limit, offset } = request;
+  const options: PageOptions = { ...request.options, $top: String(limit + 1), ...(offset > 0 ? { $skip: String(offset) } : {}) };
+  let page = await api.readPage({ connectionId, options }, call);
+  const nodes = page.nodes;
+  const totalCount = page.totalCount;
+  for (let reads = 1; nodes.length < limit && page.nextLink !== null && reads < MAX_UPSTREAM_PAGES; reads++) {
+    page = await api.readPage({ connectionId, link: page.nextLink }, call);
+    nodes.push(...page.nodes);
+  }
+  return {
+    nodes: nodes.length > limit ? nodes.slice(0, limit) : nodes,
+    // More nodes than wanted came back, or the upstream says there is more.
+    hasNextPage: nodes.length > limit || page.nextLink !== null,
+    totalCount,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The request-scoped operations object: everything one GraphQL request does with connectionOperations,
+ * built in its context. It owns the request's call context (forwarded headers, deadline), its loader and its
+ * paging; resolvers only translate GraphQL arguments into these calls and results back. Nothing here knows
+ * GraphQL.
+ */
+import type DataLoader from 'dataloader';
+import type { OperationModel } from '../odata/entity.js';
+import type { CallContext, ConnectionOperationsApi, KeyRead, OperationWrite } from '../odata/operations.js';
+import { buildFilter, buildOrderBy, buildSelect, type OperationFilter, type OperationOrder, type SelectableProperty } from '../odata/query-options.js';
+import { scopeKey, type CursorCodec } from './cursor.js';
+import { createOperationLoader } from './loader.js';
+import { readListPage, type PagedModel } from './paging.js';
+
+/** What every request's operations object shares: no caller data. */
+export interface OperationsShared {
+  api: ConnectionOperationsApi;
+  cursors: CursorCodec;
+  /** Nodes per page when `first` is not given. */
+  defaultPageSize: number;
+}
+
+export interface OperationKey {
+  connectionId: string;
+  operationId: string;
+}
+
+/** A list as the client asked for it; arguments already checked (resolvers/arguments.ts). */
+export interface ListArguments {
+  connectionId: string;
+  filter?: OperationFilter | null;
+  orderBy?: ReadonlyArray<OperationOrder> | null;
+  first?: number | null;
+  after?: string | null;
+  /** The properties the selection asks for on the nodes. */
+  properties: ReadonlySet<SelectableProperty>;
+  /** Whether `totalCount` is selected. */
+  count: boolean;
+}
+
+export class RequestOperations {
+  private loaderOfRequest: DataLoader<KeyRead, OperationModel | null, string> | undefined;
+
+  constructor(
+    private readonly shared: OperationsShared,
+    readonly call: CallContext,
+  ) {}
+
+  /** Made on first use: many requests read no entity by key. */
+  private get loader(): DataLoader<KeyRead, OperationModel | null, string> {
+    return (this.loaderOfRequest ??= createOperationLoader(this.shared.api, this.call));
+  }
+
+  /** One operation (null when the upstream has none), read together with every other read of this tick. */
+  get(key: OperationKey, properties: ReadonlySet<SelectableProperty>): Promise<OperationModel | null> {
+    return this.loader.load({ connectionId: key.connectionId, operationId: key.operationId, properties });
+  }
+
+  /** A page of a connection's operations after the `after` cursor, with the current selection. */
+  async list(args: ListArguments): Promise<PagedModel> {
+    const filter = buildFilter(args.filter);
+    const orderBy = buildOrderBy(args.orderBy);
+    const scope = scopeKey({ list: 'operations', connectionId: args.connectionId, filter: filter === false ? 'false' : filter, orderBy });
+    const cursors = this.shared.cursors;
+    const offset = args.after == null ? 0 : cursors.decode(scope, args.after);
+    const limit = args.first ?? this.shared.defaultPageSize;
+    const paged = (nodes: OperationModel[], hasNextPage: boolean, totalCount: number | null): PagedModel => ({
+      nodes,
+      hasNextPage,
+      totalCount,
+      offset,
+      cursor: (position) => cursors.encode(scope, position),
+    });
+    // Nothing can match (an empty `in` or `or`): answer without asking the upstream.
+    if (filter === false) return paged([], false, 0);
+    const page = await readListPage(this.shared.api, this.call, {
+      connectionId: args.connectionId,
+      options: {
+        $select: buildSelect(args.properties),
+        ...(filter !== undefined ? { $filter: filter } : {}),
+        ...(orderBy !== undefined ? { $orderby: orderBy } : {}),
+        ...(args.count ? { $count: 'true' } : {}),
+      },
+      limit,
+      offset,
+    });
+    return paged(page.nodes, page.hasNextPage, page.totalCount);
+  }
+
+  /** POST: sent once, never retried. */
+  async create(connectionId: string, write: OperationWrite): Promise<OperationModel> {
+    return this.afterWrite(await this.shared.api.create(connectionId, write, this.call));
+  }
+
+  /** POST `…/operations/$ref`: sent once, never retried. */
+  async addReference(connectionId: string, write: OperationWrite): Promise<OperationModel> {
+    return this.afterWrite(await this.shared.api.addReference(connectionId, write, this.call));
+  }
+
+  async update(key: OperationKey, write: OperationWrite, ifMatch: string | undefined): Promise<OperationModel> {
+    return this.afterWrite(await this.shared.api.update(key.connectionId, key.operationId, write, ifMatch, this.call));
+  }
+
+  async remove(key: OperationKey, ifMatch: string | undefined): Promise<void> {
+    await this.shared.api.remove(key.connectionId, key.operationId, ifMatch, this.call);
+    this.afterWrite(undefined);
+  }
+
+  /**
+   * A write may change what any earlier read of this request saw; later reads go upstream again. Writes are
+   * rare within one request, so the whole loader cache goes.
+   */
+  private afterWrite<T>(result: T): T {
+    this.loaderOfRequest?.clearAll();
+    return result;
+  }
+}
