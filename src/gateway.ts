@@ -17,6 +17,8 @@ import { GatewayError } from './errors.js';
 import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
+import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
 import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
@@ -105,10 +107,12 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     landingPage: false,
     plugins: [
       useRequestGuards(config.maxBodyBytes),
+      usePersistedQueries(),
       useDocumentLimits(config),
       useCsrfPreventionForWrites(),
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
       useRequestLog(log),
+      useQueryCacheHeaders(),
     ],
     context: ({ request }) => createContext(shared, request),
     renderGraphiQL,

@@ -87,31 +87,26 @@ export class RequestOperations {
     return paged(page.nodes, page.hasNextPage, page.totalCount);
   }
 
+  // Writes need no loader bookkeeping: a mutation request has only mutation fields at its root, and none of
+  // the objects they return reads by key, so no read of the same request can see state from before a write.
+
   /** POST: sent once, never retried. */
-  async create(connectionId: string, write: OperationWrite): Promise<OperationModel> {
-    return this.afterWrite(await this.shared.api.create(connectionId, write, this.call));
+  create(connectionId: string, write: OperationWrite): Promise<OperationModel> {
+    return this.shared.api.create(connectionId, write, this.call);
   }
 
   /** POST `…/operations/$ref`: sent once, never retried. */
-  async addReference(connectionId: string, write: OperationWrite): Promise<OperationModel> {
-    return this.afterWrite(await this.shared.api.addReference(connectionId, write, this.call));
+  addReference(connectionId: string, write: OperationWrite): Promise<OperationModel> {
+    return this.shared.api.addReference(connectionId, write, this.call);
   }
 
-  async update(key: OperationKey, write: OperationWrite, ifMatch: string | undefined): Promise<OperationModel> {
-    return this.afterWrite(await this.shared.api.update(key.connectionId, key.operationId, write, ifMatch, this.call));
+  /** PATCH, with If-Match when given (then retried on throttling). */
+  update(key: OperationKey, write: OperationWrite, ifMatch: string | undefined): Promise<OperationModel> {
+    return this.shared.api.update(key.connectionId, key.operationId, write, ifMatch, this.call);
   }
 
-  async remove(key: OperationKey, ifMatch: string | undefined): Promise<void> {
-    await this.shared.api.remove(key.connectionId, key.operationId, ifMatch, this.call);
-    this.afterWrite(undefined);
-  }
-
-  /**
-   * A write may change what any earlier read of this request saw; later reads go upstream again. Writes are
-   * rare within one request, so the whole loader cache goes.
-   */
-  private afterWrite<T>(result: T): T {
-    this.loaderOfRequest?.clearAll();
-    return result;
+  /** DELETE, with If-Match when given. */
+  remove(key: OperationKey, ifMatch: string | undefined): Promise<void> {
+    return this.shared.api.remove(key.connectionId, key.operationId, ifMatch, this.call);
   }
 }

@@ -1,7 +1,4 @@
-/**
- * Mutation fields. Each write is one upstream request, sent once (see ConnectionOperationsApi); a write
- * drops what the request's loader had read, so later fields of the same request read again.
- */
+/** Mutation fields. Each write is one upstream request, sent once unless it carries If-Match (see ConnectionOperationsApi). */
 import type { MutationResolvers } from '../generated/graphql.js';
 import { encodeGlobalId } from '../global-id.js';
 import { checkIfMatch, checkKey, checkWriteInput } from './arguments.js';

@@ -4,8 +4,8 @@
  *
  * `$top` follows Microsoft Graph, not the letter of OData: it SETS THE PAGE SIZE ("Use the $top query
  * parameter to specify the page size of the result set"), capped at the server page size, and a next
- * link continues through the rest of the collection. That is what makes the gateway's contract work
- * (`first` → `$top`, `endCursor` → the upstream's `@odata.nextLink`).
+ * link continues through the rest of the collection. With `topEndsCollection` (a quirk tests switch on) it
+ * follows standard OData instead: `$top` limits the whole result, still paged at the server page size.
  *
  * Paging is offset-based after `$skip`: the `$skiptoken` of the next link is the offset where the next
  * page starts, and the next link keeps `$top`/`$skip`/`$filter`/`$orderby`, so following links to the
@@ -51,7 +51,7 @@ function compareBy(key: OrderKey, a: StoredOperation, b: StoredOperation): numbe
   return key.descending ? -result : result;
 }
 
-export function queryOperations(all: readonly StoredOperation[], options: QueryOptions, pageSize: number): CollectionPage {
+export function queryOperations(all: readonly StoredOperation[], options: QueryOptions, pageSize: number, topEndsCollection = false): CollectionPage {
   const filter = options.filter;
   const matching = filter ? all.filter((op) => evaluateFilter(filter, op)) : [...all];
   if (options.orderby.length > 0) {
@@ -64,8 +64,9 @@ export function queryOperations(all: readonly StoredOperation[], options: QueryO
       return 0;
     });
   }
-  const rest = matching.slice(options.skip ?? 0);
-  const size = Math.min(options.top ?? pageSize, pageSize);
+  const afterSkip = matching.slice(options.skip ?? 0);
+  const rest = topEndsCollection && options.top !== undefined ? afterSkip.slice(0, options.top) : afterSkip;
+  const size = topEndsCollection ? pageSize : Math.min(options.top ?? pageSize, pageSize);
   const start = options.skiptoken ?? 0;
   const end = start + size;
   const page: CollectionPage = { items: rest.slice(start, end), count: matching.length };

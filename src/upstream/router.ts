@@ -42,6 +42,11 @@ export interface ServiceQuirks {
   wrapEntities?: boolean;
   /** Answer every PATCH with 204 No Content, whatever the Prefer header says. */
   patchNoContent?: boolean;
+  /**
+   * Standard OData `$top`: it limits the whole result (no next link past `$top` items), instead of Graph's
+   * page size.
+   */
+  topEndsCollection?: boolean;
 }
 
 export type Router = (req: ServiceRequest) => ServiceResponse;
@@ -132,7 +137,7 @@ export function createRouter(options: RouterOptions): Router {
   function listOperations(req: ServiceRequest, family: PathFamily, connectionId: string, entries: readonly QueryEntry[]): ServiceResponse {
     const query = parseQueryOptions(entries, allowedOptions('operations', 'GET'), 'the operations collection');
     requireConnection(connectionId, req.tenant);
-    const page = queryOperations(store.listOperations(connectionId, req.tenant), query, options.pageSize());
+    const page = queryOperations(store.listOperations(connectionId, req.tenant), query, options.pageSize(), options.quirks?.topEndsCollection === true);
     const body: Record<string, unknown> = { '@odata.context': operationsContext(root(req), family, connectionId, query.select) };
     if (query.count) body['@odata.count'] = page.count;
     body['value'] = page.items.map((op) => operationJson(op, query.select));

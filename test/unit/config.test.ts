@@ -20,7 +20,18 @@ describe('loadConfig', () => {
       upstreamTimeoutMs: 10_000,
       batchMax: 20,
       batchMode: 'json',
+      defaultPageSize: 100,
+      cursorSecret: undefined,
     });
+  });
+
+  it('reads DEFAULT_PAGE_SIZE within 1..1000 and a CURSOR_SECRET of at least 32 characters, never echoing the secret', () => {
+    expect(loadConfig({ DEFAULT_PAGE_SIZE: '1000', CURSOR_SECRET: 's'.repeat(32) })).toMatchObject({ defaultPageSize: 1000, cursorSecret: 's'.repeat(32) });
+    expect(problems({ DEFAULT_PAGE_SIZE: '0', CURSOR_SECRET: 'short-but-secret-value' })).toEqual([
+      'Invalid DEFAULT_PAGE_SIZE="0": expected a whole number from 1 to 1000.',
+      'Invalid CURSOR_SECRET=<22 characters>: expected a key of at least 32 characters.',
+    ]);
+    expect(problems({ DEFAULT_PAGE_SIZE: '1001' })).toHaveLength(1);
   });
 
   it('reads valid values and trims the service root', () => {

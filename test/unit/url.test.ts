@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { assertValidKey, encodeKeySegment, formatQuery, operationPath } from '../../src/odata/url.js';
+import { encodeKeySegment, formatQuery, isLinkToCollection, operationPath, operationsPath } from '../../src/odata/url.js';
 
 describe('encodeKeySegment', () => {
   it.each([
@@ -39,27 +38,26 @@ describe('encodeKeySegment', () => {
   });
 });
 
-describe('assertValidKey', () => {
-  it('accepts opaque ids', () => {
-    expect(assertValidKey("a/b'c%d?e#f g ü ..", 'id')).toBe("a/b'c%d?e#f g ü ..");
-  });
-
+describe('isLinkToCollection', () => {
+  const root = 'http://up:8080/beta';
+  const path = operationsPath('connections', 'c 1');
   it.each([
-    ['', 'must not be empty'],
-    ['x'.repeat(513), 'longer than 512'],
-    ['a\nb', 'control characters'],
-    ['a\u0000b', 'control characters'],
-    ['\ud800', 'well-formed'],
-  ])('refuses %j with BAD_USER_INPUT', (id, message) => {
-    let caught: unknown;
-    try {
-      assertValidKey(id, 'id');
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(GraphQLError);
-    expect((caught as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
-    expect((caught as GraphQLError).message).toContain(message);
+    [`${root}/connections/c%201/operations?$skiptoken=4`, true],
+    [`${root}/connections/c%201/operations`, true],
+    [`http://up:8080/beta/connections/c%201/operations/../operations?$top=1`, true],
+    [`http://up:8081/beta/connections/c%201/operations`, false],
+    [`https://up:8080/beta/connections/c%201/operations`, false],
+    [`http://evil/beta/connections/c%201/operations`, false],
+    [`http://user:pw@up:8080/beta/connections/c%201/operations`, false],
+    [`${root}/connections/c%201/operations#x`, false],
+    [`${root}/connections/c%202/operations`, false],
+    [`${root}/connections/c%201/operations/x`, false],
+    [`${root}/connections/c%201/operations/..`, false],
+    [`${root}/connections/c%201/%24metadata`, false],
+    [`${root}/connections/c%ZZ1/operations`, false],
+    ['not a url', false],
+  ])('%s → %s', (link, expected) => {
+    expect(isLinkToCollection(link, root, path)).toBe(expected);
   });
 });
 

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startScriptedStack, type ScriptedStack } from '../support/scripted-upstream.js';
+
+const entity = (id: string, status = 'failed') => ({ id, status, error: { errorCode: `secret-of-${id}`, message: 'm', details: [] }, '@odata.etag': `W/"${id}"` });
+
+describe('an upstream that answers with the wrong thing', () => {
+  let stack: ScriptedStack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('never serves another entity under the requested key (plain GET, wrapped or bare)', async () => {
+    let wrapped = false;
+    stack = await startScriptedStack(() => ({ status: 200, body: wrapped ? { value: entity('b') } : entity('b') }));
+    for (const wrap of [false, true]) {
+      wrapped = wrap;
+      const result = await stack.gql('{ connectionOperation(connectionId: "c", operationId: "a") { operationId status error { errorCode } etag } }');
+      expect(result.data).toEqual({ connectionOperation: null });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+      expect(JSON.stringify(result)).not.toContain('secret-of-b');
+    }
+  });
+
+  it('fails only the $batch parts whose entity carries another key (swapped, duplicated, misrouted)', async () => {
+    stack = await startScriptedStack((request) => {
+      const { requests } = JSON.parse(request.body) as { requests: Array<{ id: string; url: string }> };
+      const idOf = (url: string) => decodeURIComponent(url.split('?')[0]!.split('/').at(-1)!);
+      const [a, b, c, d] = requests;
+      return {
+        status: 200,
+        body: {
+          responses: [
+            { id: a!.id, status: 200, body: entity(idOf(b!.url)) }, // swapped
+            { id: b!.id, status: 200, body: entity(idOf(a!.url)) }, // swapped
+            { id: c!.id, status: 200, body: entity(idOf(c!.url), 'completed') }, // right
+            { id: d!.id, status: 200, body: entity(idOf(c!.url)) }, // duplicated c under d
+          ],
+        },
+      };
+    });
+    const result = await stack.gql(`{
+      a: connectionOperation(connectionId: "c", operationId: "a") { operationId status error { errorCode } }
+      b: connectionOperation(connectionId: "c", operationId: "b") { operationId status error { errorCode } }
+      c: connectionOperation(connectionId: "c", operationId: "c") { operationId status }
+      d: connectionOperation(connectionId: "c", operationId: "d") { operationId status error { errorCode } }
+    }`);
+    expect(stack.requests).toHaveLength(1);
+    expect(result.data).toEqual({ a: null, b: null, c: { operationId: 'c', status: 'COMPLETED' }, d: null });
+    expect(result.errors?.map((e) => [e.path?.[0], e.extensions?.code]).sort()).toEqual([
+      ['a', 'UPSTREAM_ERROR'],
+      ['b', 'UPSTREAM_ERROR'],
+      ['d', 'UPSTREAM_ERROR'],
+    ]);
+  });
+
+  it('refuses a write answer that carries another key than the one written', async () => {
+    stack = await startScriptedStack((request) => ({ status: request.method === 'POST' ? 201 : 200, body: entity('someone-else') }));
+    const created = await stack.gql('mutation { createConnectionOperation(connectionId: "c", input: { operationId: "mine" }) { operationId } }');
+    expect(created.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    const updated = await stack.gql('mutation { updateConnectionOperation(connectionId: "c", operationId: "mine", input: { status: FAILED }) { operationId } }');
+    expect(updated.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    expect(stack.requests.map((r) => r.method)).toEqual(['POST', 'PATCH']);
+  });
+
+  it('never follows an @odata.nextLink that leaves the collection, and never sends it the caller’s token', async () => {
+    let served = 0;
+    const elsewhere = [
+      (root: string) => `http://127.0.0.1:1/beta/connections/c/operations?$skiptoken=x`,
+      (root: string) => `${root}/connections/other/operations?$skiptoken=x`,
+      (root: string) => `${root}/connections/c/operations/../../../$metadata`,
+      (root: string) => `${root}/connections/c/operations/x`,
+      () => 'not a link at all',
+    ];
+    let next = elsewhere[0]!;
+    stack = await startScriptedStack((request) => {
+      served++;
+      return { status: 200, body: { value: [entity(`n${served}`)], '@odata.nextLink': next(stack!.serviceRoot) } };
+    });
+    for (const link of elsewhere) {
+      next = link;
+      const before = stack.requests.length;
+      const result = await stack.gql('{ connectionOperations(connectionId: "c", first: 5) { nodes { operationId } } }', undefined, { authorization: 'Bearer top-secret' });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+      // One request to the collection itself, none to the link.
+      expect(stack.requests.length - before).toBe(1);
+      expect(JSON.stringify(result)).not.toContain(':1/beta');
+    }
+  });
+
+  it('stops gathering pages at the bound when the upstream sends empty pages with next links forever', async () => {
+    stack = await startScriptedStack(() => ({ status: 200, body: { value: [], '@odata.nextLink': `${stack!.serviceRoot}/connections/c/operations?$skiptoken=again` } }));
+    const result = await stack.gql('{ connectionOperations(connectionId: "c", first: 5) { nodes { operationId } pageInfo { hasNextPage endCursor } } }');
+    expect(result.errors).toBeUndefined();
+    expect(result.data.connectionOperations).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: null } });
+    expect(stack.requests).toHaveLength(10);
+  });
+});
