@@ -5,11 +5,10 @@ import type { ODataOrderProperty as ConnectionOperationOrderField } from '../oda
 import type { ODataOrderDirection as OrderDirection } from '../odata/enums.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { OperationModel } from '../odata/entity.js';
-import type { PagedModel } from '../operations/paging.js';
+import type { PagedModel, EdgeModel } from '../operations/paging.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -337,7 +336,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ConnectionOperationConnection: ResolverTypeWrapper<PagedModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  ConnectionOperationEdge: ResolverTypeWrapper<Omit<ConnectionOperationEdge, 'node'> & { node: ResolversTypes['ConnectionOperation'] }>;
+  ConnectionOperationEdge: ResolverTypeWrapper<EdgeModel>;
   ConnectionOperationFilter: ConnectionOperationFilter;
   ConnectionOperationOrder: ConnectionOperationOrder;
   ConnectionOperationOrderField: ConnectionOperationOrderField;
@@ -366,7 +365,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   ConnectionOperationConnection: PagedModel;
   Int: Scalars['Int']['output'];
-  ConnectionOperationEdge: Omit<ConnectionOperationEdge, 'node'> & { node: ResolversParentTypes['ConnectionOperation'] };
+  ConnectionOperationEdge: EdgeModel;
   ConnectionOperationFilter: ConnectionOperationFilter;
   ConnectionOperationOrder: ConnectionOperationOrder;
   CreateConnectionOperationInput: CreateConnectionOperationInput;

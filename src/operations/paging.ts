@@ -32,6 +32,14 @@ export interface PagedModel {
   cursor(position: number): string;
 }
 
+/** An edge: its cursor (an HMAC, a few µs) is made only when the selection asks for it. */
+export interface EdgeModel {
+  node: OperationModel;
+  page: PagedModel;
+  /** Position in the list right after this node. */
+  position: number;
+}
+
 export interface ListPage {
   nodes: OperationModel[];
   hasNextPage: boolean;

@@ -4,6 +4,7 @@
  */
 import type {
   ConnectionOperationConnectionResolvers,
+  ConnectionOperationEdgeResolvers,
   ConnectionOperationResolvers,
   NodeResolvers,
 } from '../generated/graphql.js';
@@ -46,9 +47,13 @@ export const ConnectionOperation: ConnectionOperationResolvers = {
   status: (operation, _args, context) => toKnownStatus(operation.status, context.onUnknownStatus),
 };
 
+export const ConnectionOperationEdge: ConnectionOperationEdgeResolvers = {
+  cursor: (edge) => edge.page.cursor(edge.position),
+};
+
 export const ConnectionOperationConnection: ConnectionOperationConnectionResolvers = {
   nodes: (page) => page.nodes,
-  edges: (page) => page.nodes.map((node, i) => ({ node, cursor: page.cursor(page.offset + i + 1) })),
+  edges: (page) => page.nodes.map((node, i) => ({ node, page, position: page.offset + i + 1 })),
   pageInfo: (page) => {
     const count = page.nodes.length;
     return {
