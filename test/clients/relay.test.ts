@@ -1,0 +1,199 @@
+/**
+ * Relay: relay-compiler (the real binary) compiles the documents in relay/Operations.ts against the repo's
+ * schema.graphql, and relay-runtime (no React) fetches, refetches by `node(id:)` and pages the @connection
+ * through the running gateway over loopback HTTP.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, print } from 'graphql';
+import {
+  createOperationDescriptor,
+  Environment,
+  fetchQuery,
+  getRequest,
+  getSelector,
+  Network,
+  RecordSource,
+  Store,
+  type GraphQLResponse,
+  type OperationType,
+  type ReaderFragment,
+  type SingularReaderSelector,
+} from 'relay-runtime';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
+import OperationRefetchQuery from './relay/__generated__/OperationRefetchQuery.graphql.js';
+import OperationsPaginationQuery from './relay/__generated__/OperationsPaginationQuery.graphql.js';
+import OperationsQuery from './relay/__generated__/OperationsQuery.graphql.js';
+import OperationsList, { type Operations_list$data } from './relay/__generated__/Operations_list.graphql.js';
+import OperationsOperation, { type Operations_operation$data } from './relay/__generated__/Operations_operation.graphql.js';
+import { checkedInArtifacts, compileRelay, relaySchemaSource, schemaPath, type RelayCompileResult } from './relay/compile.js';
+import { expectedOperation, recordingFetch } from './support.js';
+
+async function filesOf(directory: string): Promise<Map<string, string>> {
+  const names = (await readdir(directory)).sort();
+  return new Map(await Promise.all(names.map(async (name) => [name, await readFile(join(directory, name), 'utf8')] as const)));
+}
+
+describe('relay-compiler', () => {
+  let outDir: string;
+  let result: RelayCompileResult;
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'relay-artifacts-'));
+    result = await compileRelay(outDir);
+  });
+  afterAll(() => rm(outDir, { recursive: true, force: true }));
+
+  it('compiles the @connection query and the @refetchable fragments against schema.graphql', async () => {
+    expect(result.output).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    const generated = await filesOf(outDir);
+    expect([...generated.keys()]).toEqual([
+      'OperationRefetchQuery.graphql.ts',
+      'OperationsPaginationQuery.graphql.ts',
+      'OperationsQuery.graphql.ts',
+      'Operations_list.graphql.ts',
+      'Operations_operation.graphql.ts',
+    ]);
+    // The @refetchable fragment on a Node type is refetched through Query.node.
+    expect(OperationRefetchQuery.params.text).toMatch(/node\(id: \$id\)/);
+  });
+
+  it('gives Relay schema.graphql with only its `extend schema @link(...)` cut out (relay-compiler 21 panics on schema extensions)', async () => {
+    const original = await readFile(schemaPath, 'utf8');
+    const { sdl, removed } = relaySchemaSource(original);
+    expect(removed).toHaveLength(1);
+    expect(removed[0]).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+    expect(result.removed).toEqual(removed);
+    // Every other definition is there, unchanged.
+    const withoutExtensions = parse(original);
+    const kept = { ...withoutExtensions, definitions: withoutExtensions.definitions.filter((d) => d.kind !== 'SchemaExtension') };
+    expect(print(parse(sdl))).toBe(print(kept));
+  });
+
+  it('the checked-in artifacts are what relay-compiler generates now (else run `npm run relay`)', async () => {
+    expect(result.code).toBe(0);
+    const generated = await filesOf(outDir);
+    const checkedIn = await filesOf(checkedInArtifacts);
+    expect([...checkedIn.keys()]).toEqual([...generated.keys()]);
+    for (const [name, text] of generated) expect(checkedIn.get(name), `${name} is stale: run npm run relay`).toBe(text);
+  });
+});
+
+describe('relay-runtime', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.upstream.reset();
+    for (let i = 0; i < 7; i++) {
+      stack.upstream.store.putOperation('c1', {
+        id: `rl-${i}`,
+        status: i === 2 ? 'failed' : 'inprogress',
+        error: i === 2 ? { errorCode: 'E2', message: 'two failed', details: [] } : null,
+      });
+    }
+    stack.upstream.store.putOperation('c2', { id: 'rl-1', status: 'completed' }); // same key elsewhere: never read here
+  });
+
+  function relayEnvironment() {
+    const recorder = recordingFetch();
+    const network = Network.create(async (params, variables) => {
+      const response = await recorder.fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query: params.text, variables, operationName: params.name }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    });
+    const environment = new Environment({ network, store: new Store(new RecordSource()) });
+    return { environment, exchanges: recorder.exchanges };
+  }
+
+  function read<T>(environment: Environment, fragment: ReaderFragment, ref: unknown): T {
+    return environment.lookup(getSelector(fragment, ref) as SingularReaderSelector).data as T;
+  }
+
+  type Operation = Omit<Operations_operation$data, ' $fragmentType'>;
+  /** What the fragment selects, comparable with the store. */
+  const view = (op: Operation) => ({ operationId: op.operationId, status: op.status, error: op.error ? { errorCode: op.error.errorCode, message: op.error.message } : null });
+  const fromStore = (id: string) => {
+    const { operationId, status, error } = expectedOperation(stack.upstream.store.getOperation('c1', id)!) as { operationId: string; status: string; error: { errorCode: string; message: string } | null };
+    return { operationId, status, error: error ? { errorCode: error.errorCode, message: error.message } : null };
+  };
+
+  it('fetches the query, pages the @connection with the generated pagination query, and refetches a fragment by node(id:)', async () => {
+    const { environment, exchanges } = relayEnvironment();
+    const variables = { connectionId: 'c1', count: 3 };
+    const operation = createOperationDescriptor(getRequest(OperationsQuery), variables);
+    const retained = environment.retain(operation);
+    try {
+      await fetchQuery<OperationType>(environment, OperationsQuery, variables).toPromise();
+      const root = environment.lookup(operation.fragment).data;
+      const list = () => read<Operations_list$data>(environment, OperationsList, root).connectionOperations;
+      const operations = () => list().edges.map((edge) => read<Operation>(environment, OperationsOperation, edge.node));
+
+      // First page: `first` = count, values as stored.
+      expect(operations().map(view)).toEqual(['rl-0', 'rl-1', 'rl-2'].map(fromStore));
+      expect(list().pageInfo.hasNextPage).toBe(true);
+      expect(exchanges[0]!.body).toEqual({ query: OperationsQuery.params.text, variables, operationName: 'OperationsQuery' });
+
+      // loadNext, the way usePaginationFragment does it: the generated pagination query with count and cursor.
+      let loaded = 3;
+      for (const count of [2, 10]) {
+        const cursor = list().pageInfo.endCursor;
+        expect(cursor).toEqual(expect.any(String));
+        await fetchQuery<OperationType>(environment, OperationsPaginationQuery, { connectionId: 'c1', count, cursor }).toPromise();
+        // `first` honoured: the gateway answered count nodes (or what was left).
+        const answered = exchanges.at(-1)!.response.data.connectionOperations.edges as unknown[];
+        expect(answered).toHaveLength(Math.min(count, 7 - loaded));
+        loaded += answered.length;
+        expect(list().edges).toHaveLength(loaded);
+      }
+      // The connection, read through the original query's fragment reference: every node once, in order.
+      expect(operations().map((op) => op.operationId)).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3', 'rl-4', 'rl-5', 'rl-6']);
+      expect(new Set(operations().map((op) => op.id)).size).toBe(7);
+      expect(operations().map(view)).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3', 'rl-4', 'rl-5', 'rl-6'].map(fromStore));
+      expect(list().pageInfo.hasNextPage).toBe(false);
+      expect(exchanges.map((x) => [x.body.operationName, x.body.variables.count])).toEqual([
+        ['OperationsQuery', 3],
+        ['OperationsPaginationQuery', 2],
+        ['OperationsPaginationQuery', 10],
+      ]);
+      const lists = stack.httpRequests();
+      expect(lists.map((r) => `${r.method} ${pathBelowRoot(stack, r)}`)).toEqual(Array(3).fill('GET /connections/c1/operations'));
+      expect(lists.map((r) => [r.query.$top, r.query.$skip])).toEqual([
+        ['4', undefined],
+        ['3', '3'],
+        ['11', '5'],
+      ]);
+
+      // Refetch one operation's fragment after the upstream changed it: node(id:) with the global id.
+      const target = operations()[1]!;
+      expect(target.operationId).toBe('rl-1');
+      stack.upstream.store.putOperation('c1', { id: 'rl-1', status: 'failed', error: { errorCode: 'Late', message: 'failed later' } });
+      stack.upstream.clearRequests();
+      const refetched = await fetchQuery<OperationType>(environment, OperationRefetchQuery, { id: target.id }).toPromise();
+      const refetch = exchanges.at(-1)!;
+      expect(refetch.body.operationName).toBe('OperationRefetchQuery');
+      expect(refetch.body.query).toMatch(/node\(id: \$id\)/);
+      expect(refetch.body.variables).toEqual({ id: target.id });
+      expect(refetch.response.errors).toBeUndefined();
+      const node = read<Operation>(environment, OperationsOperation, (refetched as { node: unknown }).node);
+      expect(view(node)).toEqual({ operationId: 'rl-1', status: 'FAILED', error: { errorCode: 'Late', message: 'failed later' } });
+      // The gateway read exactly that operation of that connection from the upstream.
+      const reads = [...stack.httpRequests(), ...stack.batchParts()].filter((r) => r.method === 'GET');
+      expect(reads.map((r) => (r.batchPart ? new URL(r.url, stack.serviceRoot).pathname : r.path))).toContain(
+        `${new URL(stack.serviceRoot).pathname}/connections/c1/operations/rl-1`,
+      );
+      // Same record in Relay's store: the list shows the current data too, its other nodes untouched.
+      expect(operations().map(view)).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3', 'rl-4', 'rl-5', 'rl-6'].map(fromStore));
+      expect(operations()[1]!.status).toBe('FAILED');
+    } finally {
+      retained.dispose();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Relay documents compiled by relay-compiler (relay.config.json) into ./__generated__. Never executed: without
+ * babel-plugin-relay, relay-runtime's `graphql` tag throws at runtime, so the tests import the generated
+ * artifacts instead.
+ */
+import { graphql } from 'relay-runtime';
+
+/** A page of a connection, spread from a @refetchable fragment on Query that holds the @connection. */
+export const OperationsQuery = graphql`
+  query OperationsQuery($connectionId: ID!, $count: Int!) {
+    ...Operations_list @arguments(connectionId: $connectionId, count: $count)
+  }
+`;
+
+/** The list: paged with the generated OperationsPaginationQuery (variables `count` and `cursor`). */
+export const OperationsList = graphql`
+  fragment Operations_list on Query
+  @argumentDefinitions(connectionId: { type: "ID!" }, count: { type: "Int!" }, cursor: { type: "String" })
+  @refetchable(queryName: "OperationsPaginationQuery") {
+    connectionOperations(connectionId: $connectionId, first: $count, after: $cursor)
+      @connection(key: "Operations_connectionOperations", filters: ["connectionId"]) {
+      edges {
+        node {
+          id
+          ...Operations_operation
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** One operation: refetched by the generated OperationRefetchQuery through `node(id:)`. */
+export const OperationsOperation = graphql`
+  fragment Operations_operation on ConnectionOperation @refetchable(queryName: "OperationRefetchQuery") {
+    id
+    operationId
+    connectionId
+    status
+    error {
+      errorCode
+      message
+    }
+  }
+`;
