@@ -6,7 +6,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, print } from 'graphql';
 import {
   createOperationDescriptor,
   Environment,
@@ -28,7 +27,7 @@ import OperationsPaginationQuery from './relay/__generated__/OperationsPaginatio
 import OperationsQuery from './relay/__generated__/OperationsQuery.graphql.js';
 import OperationsList, { type Operations_list$data } from './relay/__generated__/Operations_list.graphql.js';
 import OperationsOperation, { type Operations_operation$data } from './relay/__generated__/Operations_operation.graphql.js';
-import { checkedInArtifacts, compileRelay, relaySchemaSource, schemaPath, type RelayCompileResult } from './relay/compile.js';
+import { checkedInArtifacts, compileRelay, type RelayCompileResult } from './relay/compile.js';
 import { expectedOperation, recordingFetch } from './support.js';
 
 async function filesOf(directory: string): Promise<Map<string, string>> {
@@ -58,18 +57,6 @@ describe('relay-compiler', () => {
     ]);
     // The @refetchable fragment on a Node type is refetched through Query.node.
     expect(OperationRefetchQuery.params.text).toMatch(/node\(id: \$id\)/);
-  });
-
-  it('gives Relay schema.graphql with only its `extend schema @link(...)` cut out (relay-compiler 21 panics on schema extensions)', async () => {
-    const original = await readFile(schemaPath, 'utf8');
-    const { sdl, removed } = relaySchemaSource(original);
-    expect(removed).toHaveLength(1);
-    expect(removed[0]).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
-    expect(result.removed).toEqual(removed);
-    // Every other definition is there, unchanged.
-    const withoutExtensions = parse(original);
-    const kept = { ...withoutExtensions, definitions: withoutExtensions.definitions.filter((d) => d.kind !== 'SchemaExtension') };
-    expect(print(parse(sdl))).toBe(print(kept));
   });
 
   it('the checked-in artifacts are what relay-compiler generates now (else run `npm run relay`)', async () => {

@@ -1,23 +1,18 @@
 /**
  * Runs the real relay-compiler binary over the Relay documents in this directory (Operations.ts) against the
- * repo's schema.graphql, into `artifactDirectory`.
- *
- * relay-compiler 21 cannot read schema.graphql as it is: its schema builder panics on any schema extension
- * ("not yet implemented: SchemaExtension not implemented: extend schema @link(...)"), and schema.graphql opens
- * with the Federation v2 `extend schema @link(...)`. So Relay gets schema.graphql with exactly its
- * `extend schema` definitions cut out (by their source locations, every other byte unchanged); the `@key`
- * directives on types are accepted without a declaration.
+ * repo's schema.graphql as it is, into `artifactDirectory`. (relay-compiler 21 panics on schema extensions,
+ * so schema.graphql links the federation spec in a `schema @link(...) { … }` definition, not in
+ * `extend schema`; the `@key` directives on types need no declaration.)
  *
  * `npm run relay` regenerates the checked-in artifacts (./__generated__); test/clients/relay.test.ts compiles
  * into a temporary directory and fails when they differ.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kind, parse } from 'graphql';
 
 const require = createRequire(import.meta.url);
 
@@ -25,39 +20,22 @@ export const relayDir = fileURLToPath(new URL('.', import.meta.url));
 export const checkedInArtifacts = join(relayDir, '__generated__');
 export const schemaPath = fileURLToPath(new URL('../../../schema.graphql', import.meta.url));
 
-/** schema.graphql without its schema extensions, which relay-compiler cannot build; and what was cut. */
-export function relaySchemaSource(sdl: string): { sdl: string; removed: string[] } {
-  const extensions = parse(sdl).definitions.filter((d) => d.kind === Kind.SCHEMA_EXTENSION);
-  const removed: string[] = [];
-  let out = sdl;
-  for (const extension of [...extensions].reverse()) {
-    const { start, end } = extension.loc!;
-    removed.unshift(sdl.slice(start, end));
-    out = out.slice(0, start) + out.slice(end);
-  }
-  return { sdl: out, removed };
-}
-
 export interface RelayCompileResult {
   code: number;
   output: string;
-  /** What was cut from schema.graphql for Relay. */
-  removed: string[];
 }
 
 /** Compiles into `artifactDirectory` (created when missing). */
 export async function compileRelay(artifactDirectory: string): Promise<RelayCompileResult> {
   const binary = require('relay-compiler') as string | null;
   if (typeof binary !== 'string') throw new Error(`relay-compiler has no binary for ${process.platform}/${process.arch}`);
-  const work = await mkdtemp(join(tmpdir(), 'relay-schema-'));
+  const work = await mkdtemp(join(tmpdir(), 'relay-config-'));
   try {
-    const { sdl, removed } = relaySchemaSource(await readFile(schemaPath, 'utf8'));
-    await writeFile(join(work, 'schema.graphql'), sdl);
     await mkdir(artifactDirectory, { recursive: true });
     // Absolute paths: relay-compiler resolves relative ones against its working directory, not the config's.
     const config = {
       src: relayDir,
-      schema: join(work, 'schema.graphql'),
+      schema: schemaPath,
       language: 'typescript',
       artifactDirectory,
       eagerEsModules: true,
@@ -70,7 +48,7 @@ export async function compileRelay(artifactDirectory: string): Promise<RelayComp
         resolve({ code: exit, output: `${stdout}${stderr}` });
       });
     });
-    return { code, output, removed };
+    return { code, output };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
