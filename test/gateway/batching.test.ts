@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../../src/global-id.js';
 import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 
-/** A query reading `keys` by aliases: `o0: connectionOperation(...) { id status }`. */
-function aliasQuery(keys: Array<[string, string]>, fields = 'id status'): string {
-  return `{ ${keys.map(([c, id], i) => `o${i}: connectionOperation(connectionId: ${JSON.stringify(c)}, id: ${JSON.stringify(id)}) { ${fields} }`).join('\n')} }`;
+/** A query reading `keys` by aliases: `o0: connectionOperation(...) { operationId status }`. */
+function aliasQuery(keys: Array<[string, string]>, fields = 'operationId status'): string {
+  return `{ ${keys.map(([c, id], i) => `o${i}: connectionOperation(connectionId: ${JSON.stringify(c)}, operationId: ${JSON.stringify(id)}) { ${fields} }`).join('\n')} }`;
 }
+
+const globalId = (connectionId: string, operationId: string) => encodeGlobalId({ type: 'ConnectionOperation', connectionId, operationId });
 
 /** k reads over three connections, every fifth one a duplicate of an earlier read. */
 function keysFor(k: number): Array<[string, string]> {
@@ -34,9 +37,9 @@ describe('batched reads by key', () => {
   it.each([1, 20, 21, 100, 500])('reads k = %i operations with ceil(distinct/20) $batch posts (a lone read as one GET)', async (k) => {
     const keys = keysFor(k);
     const distinct = new Set(keys.map((key) => key.join('/'))).size;
-    const result = await stack.gql(aliasQuery(keys));
+    const result = await stack.gql(aliasQuery(keys, 'id operationId status'));
     expect(result.errors).toBeUndefined();
-    keys.forEach(([, id], i) => expect(result.data![`o${i}`]).toEqual({ id, status: 'COMPLETED' }));
+    keys.forEach(([c, id], i) => expect(result.data![`o${i}`]).toEqual({ id: globalId(c, id), operationId: id, status: 'COMPLETED' }));
 
     const requests = stack.httpRequests();
     if (distinct === 1) {
@@ -60,16 +63,55 @@ describe('batched reads by key', () => {
     expect(new Set(parts.map((p) => p.url)).size).toBe(distinct);
   });
 
-  it('deduplicates identical reads and keeps different selections apart', async () => {
+  it('deduplicates identical reads and reads one entity once for the union of its selections', async () => {
     const result = await stack.gql(`{
-      a: connectionOperation(connectionId: "c0", id: "op-0") { id }
-      b: connectionOperation(connectionId: "c0", id: "op-0") { id }
-      c: connectionOperation(connectionId: "c0", id: "op-0") { status }
-      d: connectionOperation(connectionId: "c1", id: "op-1") { id }
+      a: connectionOperation(connectionId: "c0", operationId: "op-0") { operationId }
+      b: connectionOperation(connectionId: "c0", operationId: "op-0") { operationId }
+      c: connectionOperation(connectionId: "c0", operationId: "op-0") { status }
+      d: connectionOperation(connectionId: "c1", operationId: "op-1") { id }
     }`);
-    expect(result.data).toEqual({ a: { id: 'op-0' }, b: { id: 'op-0' }, c: { status: 'COMPLETED' }, d: { id: 'op-1' } });
+    expect(result.errors).toBeUndefined();
+    // Each field still gets exactly what it selected.
+    expect(result.data).toEqual({ a: { operationId: 'op-0' }, b: { operationId: 'op-0' }, c: { status: 'COMPLETED' }, d: { id: globalId('c1', 'op-1') } });
     expect(stack.httpRequests()).toHaveLength(1);
-    expect(stack.batchParts().map((p) => p.query.$select).sort()).toEqual(['id', 'id', 'id,status']);
+    const parts = stack.batchParts().map((p) => `${pathBelowRoot(stack, p)} ${p.query.$select}`).sort();
+    expect(parts).toEqual(['/connections/c0/operations/op-0 id,status', '/connections/c1/operations/op-1 id']);
+  });
+
+  it('reads nodes(ids:) through the same loader: one $batch per 20 distinct ids, in order, null for unknown or malformed ids', async () => {
+    const keys = keysFor(45);
+    const ids = [...keys.map(([c, id]) => globalId(c, id)), globalId('c0', 'missing'), 'not-a-global-id', globalId('c0', 'op-0')];
+    const distinct = new Set(keys.map((key) => key.join('/'))).size + 1; // + the missing one; the malformed one is never read
+    const result = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on ConnectionOperation { operationId connectionId status } } }', { ids });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.nodes).toEqual([
+      ...keys.map(([c, id]) => ({ __typename: 'ConnectionOperation', id: globalId(c, id), operationId: id, connectionId: c, status: 'COMPLETED' })),
+      null,
+      null,
+      { __typename: 'ConnectionOperation', id: globalId('c0', 'op-0'), operationId: 'op-0', connectionId: 'c0', status: 'COMPLETED' },
+    ]);
+    const requests = stack.httpRequests();
+    expect(requests.map((r) => `${r.method} ${pathBelowRoot(stack, r)}`)).toEqual(Array(Math.ceil(distinct / 20)).fill('POST /$batch'));
+    const parts = stack.batchParts();
+    expect(parts).toHaveLength(distinct);
+    for (const part of parts) expect(part.query).toEqual({ $select: 'id,status' });
+  });
+
+  it('reads node(id:) and connectionOperation of the same entity in one request with one upstream read', async () => {
+    const result = await stack.gql(`query($id: ID!) {
+      byId: node(id: $id) { id ... on ConnectionOperation { status } }
+      byKey: connectionOperation(connectionId: "c1", operationId: "op-1") { id operationId }
+    }`, { id: globalId('c1', 'op-1') });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      byId: { id: globalId('c1', 'op-1'), status: 'COMPLETED' },
+      byKey: { id: globalId('c1', 'op-1'), operationId: 'op-1' },
+    });
+    const requests = stack.httpRequests();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.method).toBe('GET');
+    expect(pathBelowRoot(stack, requests[0]!)).toBe('/connections/c1/operations/op-1');
+    expect(requests[0]!.query).toEqual({ $select: 'id,status' });
   });
 
   it('answers each part on its own: 404 gives null, a failed part its typed error, the rest data', async () => {
@@ -77,7 +119,7 @@ describe('batched reads by key', () => {
     stack.upstream.faults.add({ fault: { type: 'status', status: 403 }, match: { path: '/connections/c2/operations/op-2', batchPart: true } });
     const result = await stack.gql(aliasQuery([['c0', 'op-0'], ['c1', 'op-1'], ['c2', 'op-2'], ['c0', 'missing'], ['c0', 'op-3']]));
     expect(result.status).toBe(200);
-    expect(result.data).toEqual({ o0: { id: 'op-0', status: 'COMPLETED' }, o1: null, o2: null, o3: null, o4: { id: 'op-3', status: 'COMPLETED' } });
+    expect(result.data).toEqual({ o0: { operationId: 'op-0', status: 'COMPLETED' }, o1: null, o2: null, o3: null, o4: { operationId: 'op-3', status: 'COMPLETED' } });
     const byPath = Object.fromEntries(result.errors!.map((e) => [e.path![0], e.extensions]));
     expect(byPath).toEqual({
       o1: expect.objectContaining({ code: 'UPSTREAM_ERROR', upstreamStatus: 500 }),
@@ -104,7 +146,7 @@ describe('batched reads by key', () => {
   it('gives a part that stays throttled THROTTLED with retryAfter, and the others their data', async () => {
     stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 0 }, times: 10, match: { path: '/connections/c1/operations/op-1', batchPart: true } });
     const result = await stack.gql(aliasQuery([['c0', 'op-0'], ['c1', 'op-1']]));
-    expect(result.data).toEqual({ o0: { id: 'op-0', status: 'COMPLETED' }, o1: null });
+    expect(result.data).toEqual({ o0: { operationId: 'op-0', status: 'COMPLETED' }, o1: null });
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', upstreamStatus: 429, retryAfter: 0 });
     expect(stack.httpRequests()).toHaveLength(3);
   });

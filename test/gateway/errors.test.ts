@@ -5,8 +5,8 @@ import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { startStack, type Stack } from '../support/stack.js';
 
-const READ = '{ connectionOperation(connectionId: "c1", id: "op") { id status } }';
-const CREATE = 'mutation { createConnectionOperation(connectionId: "c1", input: { id: "new" }) { id } }';
+const READ = '{ connectionOperation(connectionId: "c1", operationId: "op") { operationId status } }';
+const CREATE = 'mutation { createConnectionOperation(connectionId: "c1", input: { operationId: "new" }) { operationId } }';
 
 describe('upstream failures become typed errors (DESIGN.md error table)', () => {
   let stack: Stack;
@@ -64,7 +64,7 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
     stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, times: 1 });
     const recovered = await stack.gql(READ);
     expect(recovered.errors).toBeUndefined();
-    expect(recovered.data!.connectionOperation.id).toBe('op');
+    expect(recovered.data!.connectionOperation.operationId).toBe('op');
     expect(stack.httpRequests()).toHaveLength(2);
   });
 
@@ -101,7 +101,7 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
     stack.upstream.faults.add({ fault: { type: 'drop' } });
     const result = await stack.gql(READ);
     expect(result.errors).toBeUndefined();
-    expect(result.data!.connectionOperation.id).toBe('op');
+    expect(result.data!.connectionOperation.operationId).toBe('op');
     expect(stack.httpRequests()).toHaveLength(2);
   });
 
@@ -132,7 +132,7 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
     if (fault.type !== 'latency') expect(stack.upstream.store.getOperation('c1', 'new') !== undefined).toBe(created);
     stack.upstream.faults.reset();
     const read = await stack.gql(READ);
-    expect(read.data!.connectionOperation).toEqual({ id: 'op', status: 'COMPLETED' });
+    expect(read.data!.connectionOperation).toEqual({ operationId: 'op', status: 'COMPLETED' });
   });
 
   it('reports a create whose answer was lost with outcomeUnknown, after exactly one POST', async () => {
@@ -156,12 +156,12 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
   it('retries an update only when it carries If-Match', async () => {
     const { etag } = stack.upstream.store.putOperation('c1', { id: 'u', status: 'inprogress' });
     stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, match: { method: 'PATCH' } });
-    const guarded = await stack.gql('mutation($e: String) { updateConnectionOperation(connectionId: "c1", id: "u", input: { status: COMPLETED }, ifMatch: $e) { status } }', { e: etag });
+    const guarded = await stack.gql('mutation($e: String) { updateConnectionOperation(connectionId: "c1", operationId: "u", input: { status: COMPLETED }, ifMatch: $e) { status } }', { e: etag });
     expect(guarded.errors).toBeUndefined();
     expect(stack.httpRequests().map((r) => r.method)).toEqual(['PATCH', 'PATCH']);
     stack.upstream.clearRequests();
     stack.upstream.faults.add({ fault: { type: 'status', status: 503, retryAfter: 0 }, match: { method: 'PATCH' } });
-    const unguarded = await stack.gql('mutation { updateConnectionOperation(connectionId: "c1", id: "u", input: { status: FAILED }) { status } }');
+    const unguarded = await stack.gql('mutation { updateConnectionOperation(connectionId: "c1", operationId: "u", input: { status: FAILED }) { status } }');
     expect(unguarded.errors![0]!.extensions).toMatchObject({ code: 'THROTTLED', upstreamStatus: 503 });
     expect(stack.httpRequests().map((r) => r.method)).toEqual(['PATCH']);
     expect(stack.upstream.store.getOperation('c1', 'u')!.status).toBe('completed');
@@ -170,7 +170,7 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
   it('never retries a guarded update whose answer was lost: outcomeUnknown, one PATCH', async () => {
     const { etag } = stack.upstream.store.putOperation('c1', { id: 'u', status: 'inprogress' });
     stack.upstream.faults.add({ fault: { type: 'drop-after-commit' }, match: { method: 'PATCH' } });
-    const result = await stack.gql('mutation($e: String) { updateConnectionOperation(connectionId: "c1", id: "u", input: { status: COMPLETED }, ifMatch: $e) { status } }', { e: etag });
+    const result = await stack.gql('mutation($e: String) { updateConnectionOperation(connectionId: "c1", operationId: "u", input: { status: COMPLETED }, ifMatch: $e) { status } }', { e: etag });
     expect(result.errors![0]!.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
     expect(stack.httpRequests().map((r) => r.method)).toEqual(['PATCH']);
     expect(stack.upstream.store.getOperation('c1', 'u')!.status).toBe('completed');
@@ -179,23 +179,23 @@ describe('upstream failures become typed errors (DESIGN.md error table)', () => 
   it('reports a lost $batch of reads as a plain timeout, never with outcomeUnknown', async () => {
     stack.upstream.store.putOperation('c1', { id: 'op2', status: 'completed' });
     stack.upstream.faults.add({ fault: { type: 'latency', ms: 1500 }, match: { path: '/$batch' } });
-    const result = await stack.gql('{ a: connectionOperation(connectionId: "c1", id: "op") { id } b: connectionOperation(connectionId: "c1", id: "op2") { id } }');
+    const result = await stack.gql('{ a: connectionOperation(connectionId: "c1", operationId: "op") { operationId } b: connectionOperation(connectionId: "c1", operationId: "op2") { operationId } }');
     expect(result.errors!.map((e) => e.extensions)).toEqual([{ code: 'UPSTREAM_TIMEOUT' }, { code: 'UPSTREAM_TIMEOUT' }]);
   });
 
   it('retries a delete only when it carries If-Match', async () => {
     const { etag } = stack.upstream.store.putOperation('c1', { id: 'd', status: 'completed' });
     stack.upstream.faults.add({ fault: { type: 'status', status: 429, retryAfter: 0 }, match: { method: 'DELETE' }, times: 2 });
-    const unguarded = await stack.gql('mutation { deleteConnectionOperation(connectionId: "c1", id: "d") { id } }');
+    const unguarded = await stack.gql('mutation { deleteConnectionOperation(connectionId: "c1", operationId: "d") { deletedId } }');
     expect(unguarded.errors![0]!.extensions!.code).toBe('THROTTLED');
-    const guarded = await stack.gql('mutation($e: String) { deleteConnectionOperation(connectionId: "c1", id: "d", ifMatch: $e) { id } }', { e: etag });
+    const guarded = await stack.gql('mutation($e: String) { deleteConnectionOperation(connectionId: "c1", operationId: "d", ifMatch: $e) { deletedId } }', { e: etag });
     expect(guarded.errors).toBeUndefined();
     expect(stack.httpRequests().map((r) => r.method)).toEqual(['DELETE', 'DELETE', 'DELETE']);
   });
 
   it('keeps serving after all of that', async () => {
     const result = await stack.gql(READ);
-    expect(result.data!.connectionOperation).toEqual({ id: 'op', status: 'COMPLETED' });
+    expect(result.data!.connectionOperation).toEqual({ operationId: 'op', status: 'COMPLETED' });
   });
 });
 

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../../src/global-id.js';
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -34,22 +35,33 @@ describe('npm start (src/main.ts)', () => {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ connectionOperation(connectionId: "contosohr", id: "hr-op-004") { id status } }' }),
+      body: JSON.stringify({ query: '{ connectionOperation(connectionId: "contosohr", operationId: "hr-op-004") { id operationId status } }' }),
     });
-    expect(await response.json()).toEqual({ data: { connectionOperation: { id: 'hr-op-004', status: 'FAILED' } } });
+    expect(await response.json()).toEqual({
+      data: {
+        connectionOperation: {
+          id: encodeGlobalId({ type: 'ConnectionOperation', connectionId: 'contosohr', operationId: 'hr-op-004' }),
+          operationId: 'hr-op-004',
+          status: 'FAILED',
+        },
+      },
+    });
     child.kill(signal);
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
   });
 
-  it('stops on invalid configuration with one line per problem', async () => {
-    const { child, output } = start({ PORT: 'http', CONNECTIONS_PATH: 'nope' });
+  it('stops on invalid configuration with one line per problem, never echoing the cursor secret', async () => {
+    const { child, output } = start({ PORT: 'http', CONNECTIONS_PATH: 'nope', DEFAULT_PAGE_SIZE: '0', CURSOR_SECRET: 'too-short-secret' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(output().stderr.trim().split('\n')).toEqual([
       'Invalid PORT="http": expected a whole number from 0 to 65535.',
       'Invalid CONNECTIONS_PATH="nope": expected `connections` or `external/connections`.',
+      'Invalid DEFAULT_PAGE_SIZE="0": expected a whole number from 1 to 1000.',
+      'Invalid CURSOR_SECRET=<16 characters>: expected a key of at least 32 characters.',
     ]);
+    expect(output().stderr).not.toContain('too-short-secret');
   });
 });

@@ -25,12 +25,12 @@ describe('health, readiness and shutdown', () => {
     const stack = await startStack();
     stack.upstream.store.putOperation('c1', { id: 'slow', status: 'completed' });
     stack.upstream.faults.add({ fault: { type: 'latency', ms: 400 } });
-    const inFlight = stack.gql('{ connectionOperation(connectionId: "c1", id: "slow") { id status } }');
+    const inFlight = stack.gql('{ connectionOperation(connectionId: "c1", operationId: "slow") { operationId status } }');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closing = stack.close();
     const result = await inFlight;
     expect(result.errors).toBeUndefined();
-    expect(result.data!.connectionOperation).toEqual({ id: 'slow', status: 'COMPLETED' });
+    expect(result.data!.connectionOperation).toEqual({ operationId: 'slow', status: 'COMPLETED' });
     await closing;
     await expect(fetch(`${stack.url}/health`)).rejects.toThrow();
   });
@@ -58,11 +58,11 @@ describe('logs', () => {
         headers: { 'content-type': 'application/json', authorization: secret, 'client-request-id': 'trace-me-1' },
         body: JSON.stringify({ query }),
       }).then((r) => r.json());
-    await ask('query Ok { connectionOperation(connectionId: "c1", id: "a") { id } }');
+    await ask('query Ok { connectionOperation(connectionId: "c1", operationId: "a") { id } }');
     upstream.faults.add({ fault: { type: 'status', status: 500 } });
-    await ask('query Broken { connectionOperation(connectionId: "c1", id: "a") { id } }');
+    await ask('query Broken { connectionOperation(connectionId: "c1", operationId: "a") { id } }');
     upstream.faults.add({ fault: { type: 'malformed' } });
-    await ask('query Malformed { connectionOperation(connectionId: "c1", id: "a") { id } }');
+    await ask('query Malformed { connectionOperation(connectionId: "c1", operationId: "a") { id } }');
     await running.close(100);
     await upstream.close();
 
