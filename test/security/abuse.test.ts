@@ -3,11 +3,17 @@
  * no upstream request may leave `{root}/connections/…` or `{root}/$batch`, and the process stays up.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../../src/global-id.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 const CONTRACT_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN']);
-const READ = 'query($c: ID!, $id: ID!) { connectionOperation(connectionId: $c, id: $id) { id } }';
-const LIST = 'query($c: ID!, $a: String, $f: ConnectionOperationFilter, $n: Int) { connectionOperations(connectionId: $c, after: $a, filter: $f, first: $n) { nodes { id } } }';
+const READ = 'query($c: ID!, $id: ID!) { connectionOperation(connectionId: $c, operationId: $id) { operationId } }';
+const LIST =
+  'query($c: ID!, $a: String, $f: ConnectionOperationFilter, $o: [ConnectionOperationOrder!], $n: Int) { connectionOperations(connectionId: $c, after: $a, filter: $f, orderBy: $o, first: $n) { nodes { operationId } pageInfo { endCursor } } }';
+const NODE = 'query($id: ID!) { node(id: $id) { id ... on ConnectionOperation { operationId } } }';
+const globalId = (connectionId: string, operationId: string) => encodeGlobalId({ type: 'ConnectionOperation', connectionId, operationId });
+/** A global id spelled from any JSON text, canonical or not. */
+const rawGlobalId = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
 
 let stack: Stack;
 let rootPath: string;
@@ -56,77 +62,186 @@ describe('path-escaping and odd ids are confined to one segment', () => {
     expectConfined();
   });
 
+  it('confines the keys inside global ids too (node and nodes)', async () => {
+    const single = await stack.gql(NODE, { id: globalId('..', '../../$metadata') });
+    expect(single.errors).toBeUndefined();
+    expect(single.data!.node).toBeNull();
+    const many = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [globalId('c1', '..'), globalId('../x', 'a'), globalId('c1', '$batch'), globalId('c1', 'a')] });
+    expect(many.errors).toBeUndefined();
+    expect(many.data!.nodes).toEqual([null, null, null, { id: globalId('c1', 'a') }]);
+    expectConfined();
+  });
+
   it('confines ids inside $batch parts too', async () => {
     const result = await stack.gql(`{
-      a: connectionOperation(connectionId: "c1", id: "..") { id }
-      b: connectionOperation(connectionId: "c1", id: "../../$metadata") { id }
-      c: connectionOperation(connectionId: "..", id: "a") { id }
-      d: connectionOperation(connectionId: "c1", id: "a") { id }
+      a: connectionOperation(connectionId: "c1", operationId: "..") { operationId }
+      b: connectionOperation(connectionId: "c1", operationId: "../../$metadata") { operationId }
+      c: connectionOperation(connectionId: "..", operationId: "a") { operationId }
+      d: connectionOperation(connectionId: "c1", operationId: "a") { operationId }
     }`);
-    expect(result.data).toEqual({ a: null, b: null, c: null, d: { id: 'a' } });
+    expect(result.data).toEqual({ a: null, b: null, c: null, d: { operationId: 'a' } });
     expect(stack.upstream.requests.filter((r) => r.batchPart).length).toBe(4);
     expectConfined();
   });
 
-  it.each(['..', '../../x', '$ref'])('create with id %j stays one entity', async (id) => {
-    const result = await stack.gql('mutation($id: ID) { createConnectionOperation(connectionId: "c1", input: { id: $id }) { id } }', { id });
-    expect(result.data!.createConnectionOperation).toEqual({ id });
+  it.each(['..', '../../x', '$ref'])('create with operationId %j stays one entity', async (id) => {
+    const result = await stack.gql('mutation($id: ID) { createConnectionOperation(connectionId: "c1", input: { operationId: $id }) { id operationId } }', { id });
+    expect(result.data!.createConnectionOperation).toEqual({ id: globalId('c1', id), operationId: id });
     expect(stack.upstream.store.getOperation('c1', id)).toBeDefined();
     expectConfined();
   });
 });
 
 describe('refused before any upstream request', () => {
-  const refusals: Array<[string, string, Record<string, unknown>]> = [
-    ['empty id', READ, { c: 'c1', id: '' }],
-    ['oversized id', READ, { c: 'c1', id: 'x'.repeat(10_000) }],
-    ['NUL in id', READ, { c: 'c1', id: 'a\u0000' }],
-    ['CRLF in id', READ, { c: 'c1', id: 'a\r\nHost: evil' }],
-    ['DEL in id', READ, { c: 'c1', id: 'a\u007f' }],
-    ['lone surrogate', READ, { c: 'c1', id: '\ud800' }],
-    ['empty connection', READ, { c: '', id: 'a' }],
-    ['oversized connection', READ, { c: 'c'.repeat(600), id: 'a' }],
-    ['cursor: garbage', LIST, { c: 'c1', a: '!!!' }],
-    ['cursor: not JSON', LIST, { c: 'c1', a: Buffer.from('hello').toString('base64url') }],
-    ['cursor: other host', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'http://evil.example/beta/connections/c1/operations', 0, ''])).toString('base64url') }],
-    ['cursor: cloud metadata', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'http://169.254.169.254/latest/meta-data', 0, ''])).toString('base64url') }],
-    ['cursor: file URL', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'file:///etc/passwd', 0, ''])).toString('base64url') }],
-    ['cursor: huge skip', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'http://127.0.0.1/beta/connections/c1/operations', 1e12, ''])).toString('base64url') }],
-    ['cursor: oversized', LIST, { c: 'c1', a: 'A'.repeat(20_000) }],
-    ['first: 0', LIST, { c: 'c1', n: 0 }],
-    ['first: huge', LIST, { c: 'c1', n: 100_000 }],
-    ['first: negative', LIST, { c: 'c1', n: -5 }],
-    ['filter: 1000-value in', LIST, { c: 'c1', f: { id: { in: Array.from({ length: 1000 }, (_, i) => `x${i}`) } } }],
-    ['filter: deep or', LIST, { c: 'c1', f: JSON.parse('{"or":[{"or":[{"or":[{"or":[{"or":[{"or":[{"id":{"eq":"a"}}]}]}]}]}]}]}') }],
-    ['filter: control character', LIST, { c: 'c1', f: { id: { eq: 'a\u0001' } } }],
+  const refusals: Array<[string, string, Record<string, unknown>, string]> = [
+    ['empty id', READ, { c: 'c1', id: '' }, 'operationId'],
+    ['oversized id', READ, { c: 'c1', id: 'x'.repeat(10_000) }, 'operationId'],
+    ['NUL in id', READ, { c: 'c1', id: 'a\u0000' }, 'operationId'],
+    ['CRLF in id', READ, { c: 'c1', id: 'a\r\nHost: evil' }, 'operationId'],
+    ['DEL in id', READ, { c: 'c1', id: 'a\u007f' }, 'operationId'],
+    ['lone surrogate', READ, { c: 'c1', id: '\ud800' }, 'operationId'],
+    ['empty connection', READ, { c: '', id: 'a' }, 'connectionId'],
+    ['oversized connection', READ, { c: 'c'.repeat(600), id: 'a' }, 'connectionId'],
+    ['cursor: garbage', LIST, { c: 'c1', a: '!!!' }, 'after'],
+    ['cursor: not JSON', LIST, { c: 'c1', a: Buffer.from('hello').toString('base64url') }, 'after'],
+    // Version-1 cursors carried an upstream link; a v2 gateway must refuse them (and never fetch the link).
+    ['v1 cursor: other host', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'http://evil.example/beta/connections/c1/operations', 0, ''])).toString('base64url') }, 'after'],
+    ['v1 cursor: cloud metadata', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'http://169.254.169.254/latest/meta-data', 0, ''])).toString('base64url') }, 'after'],
+    ['v1 cursor: file URL', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'file:///etc/passwd', 0, ''])).toString('base64url') }, 'after'],
+    ['v1 cursor: huge skip', LIST, { c: 'c1', a: Buffer.from(JSON.stringify([1, 'http://127.0.0.1/beta/connections/c1/operations', 1e12, ''])).toString('base64url') }, 'after'],
+    ['cursor: oversized', LIST, { c: 'c1', a: 'A'.repeat(20_000) }, 'after'],
+    // The shape of a v2 cursor (version 1, uint32 offset, 16-byte MAC) with a MAC the client made up.
+    ['cursor: forged MAC', LIST, { c: 'c1', a: Buffer.concat([Buffer.from([1, 0, 0, 0, 1]), Buffer.alloc(16)]).toString('base64url') }, 'after'],
+    ['cursor: forged huge offset', LIST, { c: 'c1', a: Buffer.concat([Buffer.from([1, 0xff, 0xff, 0xff, 0xff]), Buffer.alloc(16, 7)]).toString('base64url') }, 'after'],
+    ['first: 0', LIST, { c: 'c1', n: 0 }, 'first'],
+    ['first: huge', LIST, { c: 'c1', n: 100_000 }, 'first'],
+    ['first: negative', LIST, { c: 'c1', n: -5 }, 'first'],
+    ['filter: 1000-value in', LIST, { c: 'c1', f: { operationId: { in: Array.from({ length: 1000 }, (_, i) => `x${i}`) } } }, 'filter'],
+    ['filter: deep or', LIST, { c: 'c1', f: JSON.parse('{"or":[{"or":[{"or":[{"or":[{"or":[{"or":[{"operationId":{"eq":"a"}}]}]}]}]}]}]}') }, 'filter'],
+    ['filter: control character', LIST, { c: 'c1', f: { operationId: { eq: 'a\u0001' } } }, 'filter.operationId'],
+    ['nodes: more than 1000 ids', 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array.from({ length: 1001 }, (_, i) => globalId('c1', `x${i}`)) }, 'ids'],
   ];
 
-  it.each(refusals)('%s → BAD_USER_INPUT', async (_name, query, variables) => {
+  it.each(refusals)('%s → BAD_USER_INPUT', async (_name, query, variables, argument) => {
     const result = await stack.gql(query, variables);
-    expect(code(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument });
     expect(stack.upstream.requests).toHaveLength(0);
   });
 
   it.each([
-    ['header-injecting ifMatch', 'mutation { deleteConnectionOperation(connectionId: "c1", id: "a", ifMatch: "x\\r\\nx-evil: 1") { id } }'],
-    ['oversized error message', `mutation { createConnectionOperation(connectionId: "c1", input: { error: { message: "${'m'.repeat(5000)}" } }) { id } }`],
-    ['too many details', `mutation { createConnectionOperation(connectionId: "c1", input: { error: { details: [${'{ source: "s" },'.repeat(101)}] } }) { id } }`],
-    ['control character in create id', 'mutation { createConnectionOperation(connectionId: "c1", input: { id: "a\\u0000" }) { id } }'],
-  ])('%s → BAD_USER_INPUT', async (_name, query) => {
+    ['header-injecting ifMatch', 'mutation { deleteConnectionOperation(connectionId: "c1", operationId: "a", ifMatch: "x\\r\\nx-evil: 1") { deletedId } }', 'ifMatch'],
+    ['oversized error message', `mutation { createConnectionOperation(connectionId: "c1", input: { error: { message: "${'m'.repeat(5000)}" } }) { id } }`, 'input.error.message'],
+    ['too many details', `mutation { createConnectionOperation(connectionId: "c1", input: { error: { details: [${'{ source: "s" },'.repeat(101)}] } }) { id } }`, 'input.error.details'],
+    ['control character in create operationId', 'mutation { createConnectionOperation(connectionId: "c1", input: { operationId: "a\\u0000" }) { id } }', 'input.operationId'],
+    ['empty operationId of an update', 'mutation { updateConnectionOperation(connectionId: "c1", operationId: "", input: { status: FAILED }) { id } }', 'operationId'],
+  ])('%s → BAD_USER_INPUT', async (_name, query, argument) => {
     const result = await stack.gql(query);
-    expect(code(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument });
     expect(stack.upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('cursors cannot be forged, altered or replayed elsewhere', () => {
+  /** A genuine cursor of the list (connection c1, `filter`, `orderBy`), after its first node. */
+  async function cursorOf(variables: Record<string, unknown> = {}): Promise<string> {
+    const result = await stack.gql(LIST, { c: 'c1', n: 1, ...variables });
+    expect(result.errors).toBeUndefined();
+    const cursor = result.data!.connectionOperations.pageInfo.endCursor as string;
+    expect(typeof cursor).toBe('string');
+    stack.upstream.clearRequests();
+    return cursor;
+  }
+
+  it('accepts a genuine cursor (the control case)', async () => {
+    const cursor = await cursorOf();
+    const result = await stack.gql(LIST, { c: 'c1', n: 1, a: cursor });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.connectionOperations.nodes).toEqual([{ operationId: 'b' }]);
+    expect(stack.upstream.requests).toHaveLength(1);
+    expect(stack.upstream.requests[0]!.query).toMatchObject({ $skip: '1', $top: '2' });
+  });
+
+  it('reveals nothing of the upstream in a cursor', async () => {
+    const cursor = await cursorOf();
+    const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+    expect(decoded).not.toContain('connections');
+    expect(decoded).not.toContain('127.0.0.1');
+    expect(cursor).not.toContain(new URL(stack.serviceRoot).host);
+  });
+
+  it.each([
+    ['another connection', {}, { c: 'c2' }],
+    ['another filter', {}, { f: { status: { eq: 'COMPLETED' } } }],
+    ['another order', {}, { o: [{ field: 'STATUS' }] }],
+    ['the unfiltered list (cursor from a filtered one)', { f: { status: { ne: 'UNSPECIFIED' } } }, {}],
+  ])('refuses a genuine cursor replayed onto %s', async (_name, issuedWith, replayedWith) => {
+    stack.upstream.store.putOperation('c2', { id: 'z', status: 'completed' });
+    const cursor = await cursorOf(issuedWith);
+    const result = await stack.gql(LIST, { c: 'c1', n: 1, ...replayedWith, a: cursor });
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expect(stack.upstream.requests).toHaveLength(0);
+  });
+
+  it('refuses a genuine cursor with any one bit flipped, truncated, extended or padded', async () => {
+    const cursor = await cursorOf();
+    const bytes = Buffer.from(cursor, 'base64url');
+    const altered: string[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const copy = Buffer.from(bytes);
+      copy[i] = copy[i]! ^ 0x01;
+      altered.push(copy.toString('base64url'));
+    }
+    // Same bytes, other spellings: with padding, and in the standard alphabet when that differs.
+    altered.push(`${cursor}=`);
+    if (bytes.toString('base64') !== cursor) altered.push(bytes.toString('base64'));
+    altered.push(cursor.slice(0, -1), `${cursor}A`);
+    for (const a of altered) {
+      const result = await stack.gql(LIST, { c: 'c1', n: 1, a });
+      expect(result.errors?.[0]?.extensions, a).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
+    expect(stack.upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('malformed global ids read as null, with no upstream request', () => {
+  it.each([
+    ['empty', ''],
+    ['not base64url', '!!!'],
+    ['not JSON', rawGlobalId('hello')],
+    ['an unknown type', rawGlobalId('["ExternalConnection","c1","a"]')],
+    ['too few keys', rawGlobalId('["ConnectionOperation","c1"]')],
+    ['too many keys', rawGlobalId('["ConnectionOperation","c1","a","b"]')],
+    ['a key that is not a string', rawGlobalId('["ConnectionOperation","c1",1]')],
+    ['an empty key', rawGlobalId('["ConnectionOperation","c1",""]')],
+    ['a control character in a key', rawGlobalId('["ConnectionOperation","c1","a\\u0000"]')],
+    ['a non-canonical JSON spelling', rawGlobalId('[ "ConnectionOperation", "c1", "a" ]')],
+    ['an escaped JSON spelling', rawGlobalId('["ConnectionOperation","c1","\\u0061"]')],
+    ['base64 padding', `${globalId('c1', 'a')}==`],
+    ['standard base64', Buffer.from('["ConnectionOperation","c1","a"]').toString('base64')],
+    ['oversized', 'A'.repeat(100_000)],
+    ['the bare operationId', 'a'],
+  ])('%s', async (_name, id) => {
+    const single = await stack.gql(NODE, { id });
+    expect(single.errors).toBeUndefined();
+    expect(single.data).toEqual({ node: null });
+    const many = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [id, globalId('c1', 'a')] });
+    expect(many.errors).toBeUndefined();
+    expect(many.data).toEqual({ nodes: [null, { id: globalId('c1', 'a') }] });
+    // Only the well-formed id was read.
+    expect(stack.upstream.requests.map((r) => r.path.slice(rootPath.length))).toEqual(['/connections/c1/operations/a']);
   });
 });
 
 describe('filter injection is escaped into literals', () => {
   it.each(["a' or id ne 'x", "a') or (id ne 'x", "a' or true or id eq '", "a'&$top=1000&$filter=id ne '", "x%27%20or%20true", "\u2019 or 1 eq 1"])('%j matches nothing', async (value) => {
-    const result = await stack.gql(LIST, { c: 'c1', f: { id: { eq: value } } });
+    const result = await stack.gql(LIST, { c: 'c1', f: { operationId: { eq: value } } });
     expect(result.errors).toBeUndefined();
     expect(result.data!.connectionOperations.nodes).toEqual([]);
+    expect(stack.upstream.requests).toHaveLength(1);
     const [request] = stack.upstream.requests;
     expect(request!.query.$filter).toBe(`id eq '${value.replace(/'/g, "''")}'`);
-    expect(Object.keys(request!.query).sort()).toEqual(['$filter', '$select']);
+    // $top: the default page size (100) plus one.
+    expect(request!.query).toEqual({ $filter: request!.query.$filter, $select: 'id', $top: '101' });
   });
 });
 
@@ -138,7 +253,7 @@ describe('document and HTTP limits', () => {
   }
 
   it('refuses an alias bomb', async () => {
-    const query = `{ ${Array.from({ length: 2000 }, (_, i) => `a${i}: connectionOperation(connectionId: "c1", id: "a") { id }`).join(' ')} }`;
+    const query = `{ ${Array.from({ length: 2000 }, (_, i) => `a${i}: connectionOperation(connectionId: "c1", operationId: "a") { operationId }`).join(' ')} }`;
     const { body } = await post(JSON.stringify({ query }));
     expect(code(body)).toBe('BAD_USER_INPUT');
   });
@@ -150,13 +265,13 @@ describe('document and HTTP limits', () => {
   });
 
   it('refuses a token bomb', async () => {
-    const query = `{ connectionOperation(connectionId: "c1", id: "a") { ${'id '.repeat(20_000)} } }`;
+    const query = `{ connectionOperation(connectionId: "c1", operationId: "a") { ${'operationId '.repeat(20_000)} } }`;
     const { body } = await post(JSON.stringify({ query }));
     expect(code(body)).toBe('BAD_USER_INPUT');
   });
 
   it('refuses a directive bomb', async () => {
-    const query = `{ connectionOperation(connectionId: "c1", id: "a") { id ${'@include(if: true) '.repeat(100)} } }`;
+    const query = `{ connectionOperation(connectionId: "c1", operationId: "a") { operationId ${'@include(if: true) '.repeat(100)} } }`;
     const { body } = await post(JSON.stringify({ query }));
     expect(code(body)).toBe('BAD_USER_INPUT');
   });
@@ -186,8 +301,8 @@ describe('document and HTTP limits', () => {
     ['application/x-www-form-urlencoded', 403],
   ])('refuses content type %s with %i and a typed error (no mutation runs)', async (type, status) => {
     const body = type.includes('urlencoded')
-      ? 'query=mutation%20%7B%20deleteConnectionOperation(connectionId%3A%20%22c1%22%2C%20id%3A%20%22a%22)%20%7B%20id%20%7D%20%7D'
-      : '{"query":"mutation { deleteConnectionOperation(connectionId: \\"c1\\", id: \\"a\\") { id } }"}';
+      ? 'query=mutation%20%7B%20deleteConnectionOperation(connectionId%3A%20%22c1%22%2C%20operationId%3A%20%22a%22)%20%7B%20deletedId%20%7D%20%7D'
+      : '{"query":"mutation { deleteConnectionOperation(connectionId: \\"c1\\", operationId: \\"a\\") { deletedId } }"}';
     const result = await post(body, { 'content-type': type });
     expect(result.status).toBe(status);
     expect(code(result.body)).toBe('BAD_USER_INPUT');
@@ -195,7 +310,7 @@ describe('document and HTTP limits', () => {
   });
 
   it('refuses a mutation over GET', async () => {
-    const response = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('mutation { deleteConnectionOperation(connectionId: "c1", id: "a") { id } }')}`);
+    const response = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('mutation { deleteConnectionOperation(connectionId: "c1", operationId: "a") { deletedId } }')}`);
     expect(response.status).toBe(405);
     expect(stack.upstream.store.getOperation('c1', 'a')).toBeDefined();
   });
@@ -212,6 +327,6 @@ describe('document and HTTP limits', () => {
 describe('afterwards', () => {
   it('is still up and serving', async () => {
     const result = await stack.gql(READ, { c: 'c1', id: 'a' });
-    expect(result.data!.connectionOperation).toEqual({ id: 'a' });
+    expect(result.data!.connectionOperation).toEqual({ operationId: 'a' });
   });
 });
