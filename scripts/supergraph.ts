@@ -2,7 +2,8 @@
  * The gateway as a Federation v2 subgraph, from the command line.
  *
  * With no arguments, prints this subgraph's SDL: `printSubgraphSchema(buildSchema())`, i.e. schema.graphql as
- * written (with its `@link` and `@key(fields: "connectionId id")`, without the federation definitions that
+ * written (with its `@link` and both keys of ConnectionOperation, `@key(fields: "id")` and
+ * `@key(fields: "connectionId operationId")`, without the federation definitions that
  * `buildSubgraphSchema` adds): the subgraph schema a composer or a schema registry takes. The running gateway
  * serves the same subgraph in expanded form (with those definitions) as `{ _service { sdl } }`.
  *

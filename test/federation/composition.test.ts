@@ -1,8 +1,10 @@
 /**
  * The gateway as a Federation v2 subgraph: its SDL (scripts/supergraph.ts and `_service { sdl }`) composes
- * with an independent "deployments" subgraph that extends ConnectionOperation, under both composers a router
- * may use: @theguild/federation-composition (Hive) and @apollo/composition (Apollo). No router here: see
- * routers.test.ts for queries across both subgraphs.
+ * with two independent subgraphs, "deployments" (which extends ConnectionOperation and refers to it by
+ * `connectionId operationId`) and "incidents" (which refers to it by the global `id`), under both composers a
+ * router may use: @theguild/federation-composition (Hive) and @apollo/composition (Apollo). `_entities` is
+ * exercised here directly with both kinds of representation; see routers.test.ts for queries across the
+ * subgraphs through real routers.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,14 +24,19 @@ import {
   type ConstDirectiveNode,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run, subgraphSdl } from '../../scripts/supergraph.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { encodeGlobalId } from '../../src/global-id.js';
+import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 import { deploymentsSdl } from './deployments-subgraph.js';
+import { incidentsSdl } from './incidents-subgraph.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const OPERATIONS_URL = 'http://operations.test/graphql';
 const DEPLOYMENTS_URL = 'http://deployments.test/graphql';
+const INCIDENTS_URL = 'http://incidents.test/graphql';
+
+const globalId = (connectionId: string, operationId: string) => encodeGlobalId({ type: 'ConnectionOperation', connectionId, operationId });
 
 /**
  * Apollo composition hints we accept, each because it cannot change how a query is planned or answered:
@@ -42,7 +49,7 @@ const DEPLOYMENTS_URL = 'http://deployments.test/graphql';
 const ALLOWED_HINTS: ReadonlySet<string> = new Set(['INCONSISTENT_DESCRIPTION']);
 
 /** The `@join__type` and `@join__field` graphs of one object type in a supergraph SDL. */
-function joinsOf(supergraphSdl: string, typeName: string): { types: Array<{ graph: string; key?: string }>; fields: Record<string, string[]> } {
+function joinsOf(supergraphSdl: string, typeName: string): { types: Array<{ graph: string; key?: string; resolvable?: boolean }>; fields: Record<string, string[]> } {
   const definition = parse(supergraphSdl).definitions.find(
     (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === typeName,
   );
@@ -51,10 +58,19 @@ function joinsOf(supergraphSdl: string, typeName: string): { types: Array<{ grap
     const value = directive.arguments?.find((a) => a.name.value === name)?.value;
     return value?.kind === Kind.STRING || value?.kind === Kind.ENUM ? value.value : undefined;
   };
+  const resolvable = (directive: ConstDirectiveNode): boolean | undefined => {
+    const value = directive.arguments?.find((a) => a.name.value === 'resolvable')?.value;
+    return value?.kind === Kind.BOOLEAN ? value.value : undefined;
+  };
   const types = (definition.directives ?? [])
     .filter((d) => d.name.value === 'join__type')
-    .map((d) => ({ graph: argument(d, 'graph')!, ...(argument(d, 'key') !== undefined ? { key: argument(d, 'key')! } : {}) }))
-    .sort((a, b) => a.graph.localeCompare(b.graph));
+    .map((d) => ({
+      graph: argument(d, 'graph')!,
+      ...(argument(d, 'key') !== undefined ? { key: argument(d, 'key')! } : {}),
+      // Only `resolvable: false` matters (true is the default, and composers differ in spelling it out).
+      ...(resolvable(d) === false ? { resolvable: false } : {}),
+    }))
+    .sort((a, b) => a.graph.localeCompare(b.graph) || (a.key ?? '').localeCompare(b.key ?? ''));
   const fields: Record<string, string[]> = {};
   for (const field of definition.fields ?? []) {
     // No @join__field: the field is resolvable in every graph that defines the type (here, the key fields).
@@ -63,24 +79,39 @@ function joinsOf(supergraphSdl: string, typeName: string): { types: Array<{ grap
   return { types, fields };
 }
 
-/** What both composers must produce for ConnectionOperation: one entity with the same key in both graphs. */
-function expectConnectionOperationJoinedFromBothGraphs(supergraphSdl: string): void {
-  expect(joinsOf(supergraphSdl, 'ConnectionOperation')).toEqual({
-    types: [
-      { graph: 'DEPLOYMENTS', key: 'connectionId id' },
-      { graph: 'OPERATIONS', key: 'connectionId id' },
-    ],
-    fields: { connectionId: [], id: [], status: ['OPERATIONS'], error: ['OPERATIONS'], etag: ['OPERATIONS'], deployedBy: ['DEPLOYMENTS'] },
+/**
+ * What both composers must produce for ConnectionOperation: one entity that our graph resolves by either key,
+ * deployments by `connectionId operationId` and incidents (which cannot resolve it) by `id`.
+ */
+function expectConnectionOperationJoinedFromAllGraphs(supergraphSdl: string): void {
+  const joins = joinsOf(supergraphSdl, 'ConnectionOperation');
+  expect(joins.types).toEqual([
+    { graph: 'DEPLOYMENTS', key: 'connectionId operationId' },
+    { graph: 'INCIDENTS', key: 'id', resolvable: false },
+    { graph: 'OPERATIONS', key: 'connectionId operationId' },
+    { graph: 'OPERATIONS', key: 'id' },
+  ]);
+  expect(joins.fields).toEqual({
+    id: ['INCIDENTS', 'OPERATIONS'],
+    operationId: ['DEPLOYMENTS', 'OPERATIONS'],
+    connectionId: ['DEPLOYMENTS', 'OPERATIONS'],
+    status: ['OPERATIONS'],
+    error: ['OPERATIONS'],
+    etag: ['OPERATIONS'],
+    deployedBy: ['DEPLOYMENTS'],
   });
   expect(joinsOf(supergraphSdl, 'Deployment').types).toEqual([{ graph: 'DEPLOYMENTS', key: 'id' }]);
+  expect(joinsOf(supergraphSdl, 'Incident').types).toEqual([{ graph: 'INCIDENTS', key: 'id' }]);
   expect(supergraphSdl).toContain(`OPERATIONS @join__graph(name: "operations", url: "${OPERATIONS_URL}")`);
   expect(supergraphSdl).toContain(`DEPLOYMENTS @join__graph(name: "deployments", url: "${DEPLOYMENTS_URL}")`);
+  expect(supergraphSdl).toContain(`INCIDENTS @join__graph(name: "incidents", url: "${INCIDENTS_URL}")`);
 }
 
 function services(operationsSdl: string) {
   return [
     { name: 'operations', url: OPERATIONS_URL, typeDefs: parse(operationsSdl) },
     { name: 'deployments', url: DEPLOYMENTS_URL, typeDefs: parse(deploymentsSdl) },
+    { name: 'incidents', url: INCIDENTS_URL, typeDefs: parse(incidentsSdl) },
   ];
 }
 
@@ -95,10 +126,11 @@ function runScript(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('subgraph SDL', () => {
-  it('is schema.graphql with the federation @link and the ConnectionOperation key', () => {
+  it('is schema.graphql with the federation @link and both ConnectionOperation keys', () => {
     const sdl = subgraphSdl();
-    expect(sdl).toMatch(/^extend schema\s+@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.3", import: \["@key"\]\)/);
-    expect(sdl).toMatch(/type ConnectionOperation\s+@key\(fields: "connectionId id"\)/);
+    // `extend schema @link(…)` or `schema @link(…) { … }`: both carry the federation link a composer reads.
+    expect(sdl).toMatch(/^(?:extend )?schema\s+@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.3", import: \["@key"\]\)/);
+    expect(sdl).toMatch(/type ConnectionOperation implements Node\s+@key\(fields: "id"\)\s+@key\(fields: "connectionId operationId"\)/);
     // The federation machinery is added at build time, not written into the SDL a composer reads.
     expect(sdl).not.toContain('_entities');
     expect(sdl).not.toContain('directive @key');
@@ -114,6 +146,7 @@ describe('scripts/supergraph.ts with other subgraphs', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'supergraph-'));
     writeFileSync(join(dir, 'deployments.graphql'), deploymentsSdl);
+    writeFileSync(join(dir, 'incidents.graphql'), incidentsSdl);
     // A subgraph that redefines Query.connectionOperation: a composition error.
     writeFileSync(join(dir, 'clash.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { connectionOperation: Int }\n');
   });
@@ -127,18 +160,20 @@ describe('scripts/supergraph.ts with other subgraphs', () => {
     return { code, stdout, stderr };
   }
 
+  const others = () => [`deployments=${join(dir, 'deployments.graphql')}@${DEPLOYMENTS_URL}`, `incidents=${join(dir, 'incidents.graphql')}@${INCIDENTS_URL}`];
+
   it('prints the supergraph composed by @theguild/federation-composition', () => {
-    const result = runInProcess(['--url', OPERATIONS_URL, `deployments=${join(dir, 'deployments.graphql')}@${DEPLOYMENTS_URL}`]);
+    const result = runInProcess(['--url', OPERATIONS_URL, ...others()]);
     const expected = composeWithGuild(services(subgraphSdl()));
     expect(result).toEqual({ code: 0, stdout: `${expected.supergraphSdl}\n`, stderr: '' });
-    expectConnectionOperationJoinedFromBothGraphs(result.stdout);
+    expectConnectionOperationJoinedFromAllGraphs(result.stdout);
   });
 
   it('with --composer apollo, prints the supergraph composed by @apollo/composition (no hints)', () => {
-    const result = runInProcess(['--composer', 'apollo', '--url', OPERATIONS_URL, `deployments=${join(dir, 'deployments.graphql')}@${DEPLOYMENTS_URL}`]);
+    const result = runInProcess(['--composer', 'apollo', '--url', OPERATIONS_URL, ...others()]);
     const expected = composeWithApollo(services(subgraphSdl()));
     expect(result).toEqual({ code: 0, stdout: `${expected.supergraphSdl}\n`, stderr: '' });
-    expectConnectionOperationJoinedFromBothGraphs(result.stdout);
+    expectConnectionOperationJoinedFromAllGraphs(result.stdout);
   });
 
   it('prints the composition errors and exits 1', () => {
@@ -161,20 +196,20 @@ describe('scripts/supergraph.ts with other subgraphs', () => {
   });
 });
 
-describe('composition with a deployments subgraph that extends ConnectionOperation', () => {
-  it('@theguild/federation-composition: no errors, ConnectionOperation joined from both graphs', () => {
+describe('composition with subgraphs that refer to ConnectionOperation by either key', () => {
+  it('@theguild/federation-composition: no errors, ConnectionOperation joined from all graphs', () => {
     const result = composeWithGuild(services(subgraphSdl()));
     expect(result.errors?.map((e) => e.message)).toBeUndefined();
-    expectConnectionOperationJoinedFromBothGraphs(result.supergraphSdl!);
+    expectConnectionOperationJoinedFromAllGraphs(result.supergraphSdl!);
   });
 
-  it('@apollo/composition: no errors, no hints outside the allow-list, ConnectionOperation joined from both graphs', () => {
+  it('@apollo/composition: no errors, no hints outside the allow-list, ConnectionOperation joined from all graphs', () => {
     const result = composeWithApollo(services(subgraphSdl()));
     expect(result.errors?.map((e) => e.message)).toBeUndefined();
     const hints = (result.hints ?? []).map((hint) => `${hint.definition.code}: ${hint.message}`);
     if (hints.length > 0) console.info(`@apollo/composition hints:\n${hints.join('\n')}`);
     expect(hints.filter((hint) => !ALLOWED_HINTS.has(hint.slice(0, hint.indexOf(':'))))).toEqual([]);
-    expectConnectionOperationJoinedFromBothGraphs(result.supergraphSdl!);
+    expectConnectionOperationJoinedFromAllGraphs(result.supergraphSdl!);
   });
 
   it('both composers give the same client-facing API schema', () => {
@@ -184,6 +219,8 @@ describe('composition with a deployments subgraph that extends ConnectionOperati
     const apiOfApollo = printSchema(lexicographicSortSchema(apollo.schema!.toAPISchema().toGraphQLJSSchema()));
     expect(apiOfGuild).toBe(apiOfApollo);
     expect(apiOfGuild).toContain('deployedBy: Deployment');
+    expect(apiOfGuild).toContain('operation: ConnectionOperation');
+    expect(apiOfGuild).toContain('node(id: ID!): Node');
     expect(apiOfGuild).not.toContain('_entities');
   });
 });
@@ -202,7 +239,8 @@ describe('the running gateway as a subgraph', () => {
     // Not byte-equal: @apollo/subgraph serves the SDL with the federation definitions it added (the @link
     // definitions, federation__* directives, _Any, _Entity, _service, _entities), where printSubgraphSchema
     // leaves them out. Both are valid composer input; read back, they are the same subgraph.
-    expect(served).toContain('@key(fields: "connectionId id")');
+    expect(served).toContain('@key(fields: "id")');
+    expect(served).toContain('@key(fields: "connectionId operationId")');
     expect(served).toContain('_entities(representations: [_Any!]!): [_Entity]!');
     expect(printSubgraphSchema(buildASTSchema(parse(served)))).toBe(subgraphSdl());
     expect(composeWithGuild(services(served)).supergraphSdl).toBe(composeWithGuild(services(subgraphSdl())).supergraphSdl);
@@ -210,65 +248,126 @@ describe('the running gateway as a subgraph', () => {
   });
 
   it('still answers plain (non-federation) queries on the same endpoint', async () => {
+    stack.upstream.reset();
     stack.upstream.store.putOperation('c1', { id: 'op-1', status: 'inprogress' });
     const result = await stack.gql(`{
-      connectionOperation(connectionId: "c1", id: "op-1") { __typename id connectionId status }
-      connectionOperations(connectionId: "c1", first: 5) { nodes { id status } pageInfo { hasNextPage } }
+      connectionOperation(connectionId: "c1", operationId: "op-1") { __typename id operationId connectionId status }
+      connectionOperations(connectionId: "c1", first: 5) { nodes { id operationId status } pageInfo { hasNextPage } }
     }`);
     expect(result.status).toBe(200);
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      connectionOperation: { __typename: 'ConnectionOperation', id: 'op-1', connectionId: 'c1', status: 'IN_PROGRESS' },
-      connectionOperations: { nodes: [{ id: 'op-1', status: 'IN_PROGRESS' }], pageInfo: { hasNextPage: false } },
+      connectionOperation: { __typename: 'ConnectionOperation', id: globalId('c1', 'op-1'), operationId: 'op-1', connectionId: 'c1', status: 'IN_PROGRESS' },
+      connectionOperations: { nodes: [{ id: globalId('c1', 'op-1'), operationId: 'op-1', status: 'IN_PROGRESS' }], pageInfo: { hasNextPage: false } },
     });
   });
 
-  it('resolves `_entities` representations in order, an unknown key as null', async () => {
-    stack.upstream.store.putOperation('c0', { id: 'op-0', status: 'completed' });
-    stack.upstream.store.putOperation('c1', { id: 'op-1', status: 'failed', error: { errorCode: 'E1' } });
-    stack.upstream.clearRequests();
-    const result = await stack.gql(
-      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ConnectionOperation { id connectionId status error { errorCode } } } }`,
-      {
-        representations: [
-          { __typename: 'ConnectionOperation', connectionId: 'c1', id: 'op-1' },
-          { __typename: 'ConnectionOperation', connectionId: 'c0', id: 'missing' },
-          { __typename: 'ConnectionOperation', connectionId: 'c0', id: 'op-0' },
-        ],
-      },
-    );
-    expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({
-      _entities: [
-        { id: 'op-1', connectionId: 'c1', status: 'FAILED', error: { errorCode: 'E1' } },
-        null,
-        { id: 'op-0', connectionId: 'c0', status: 'COMPLETED', error: null },
-      ],
-    });
-    expect(stack.httpRequests().map((r) => r.method)).toEqual(['POST']);
-    expect(stack.batchParts()).toHaveLength(3);
-  });
+  describe('_entities', () => {
+    const ENTITIES = `query ($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on ConnectionOperation { id operationId connectionId status error { errorCode } } }
+    }`;
 
-  it('fails a malformed representation on its own, with BAD_USER_INPUT, and serves the others', async () => {
-    stack.upstream.store.putOperation('c0', { id: 'op-0', status: 'completed' });
-    stack.upstream.clearRequests();
-    const result = await stack.gql(
-      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ConnectionOperation { id status } } }`,
-      {
+    beforeEach(() => {
+      stack.upstream.reset();
+      stack.upstream.store.putOperation('c0', { id: 'op-0', status: 'completed' });
+      stack.upstream.store.putOperation('c1', { id: 'op-1', status: 'failed', error: { errorCode: 'E1' } });
+      stack.upstream.store.putOperation('c/2', { id: "it's/2", status: 'inprogress' });
+    });
+
+    const op0 = { id: globalId('c0', 'op-0'), operationId: 'op-0', connectionId: 'c0', status: 'COMPLETED', error: null };
+    const op1 = { id: globalId('c1', 'op-1'), operationId: 'op-1', connectionId: 'c1', status: 'FAILED', error: { errorCode: 'E1' } };
+    const op2 = { id: globalId('c/2', "it's/2"), operationId: "it's/2", connectionId: 'c/2', status: 'IN_PROGRESS', error: null };
+
+    it('resolves `{ connectionId operationId }` representations in order, an unknown key as null, in one $batch', async () => {
+      const result = await stack.gql(ENTITIES, {
         representations: [
-          { __typename: 'ConnectionOperation', connectionId: '', id: 'op-0' },
-          { __typename: 'ConnectionOperation', id: 'op-0' },
-          { __typename: 'ConnectionOperation', connectionId: 5, id: 'op-0' },
-          { __typename: 'ConnectionOperation', connectionId: 'c0', id: 'op-0' },
+          { __typename: 'ConnectionOperation', connectionId: 'c1', operationId: 'op-1' },
+          { __typename: 'ConnectionOperation', connectionId: 'c0', operationId: 'missing' },
+          { __typename: 'ConnectionOperation', connectionId: 'c0', operationId: 'op-0' },
+          { __typename: 'ConnectionOperation', connectionId: 'c/2', operationId: "it's/2" },
         ],
-      },
-    );
-    expect(result.data).toEqual({ _entities: [null, null, null, { id: 'op-0', status: 'COMPLETED' }] });
-    expect(result.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
-      [['_entities', 0], 'BAD_USER_INPUT'],
-      [['_entities', 1], 'BAD_USER_INPUT'],
-      [['_entities', 2], 'BAD_USER_INPUT'],
-    ]);
-    expect(stack.httpRequests().map((r) => r.method)).toEqual(['GET']);
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ _entities: [op1, null, op0, op2] });
+      expect(stack.httpRequests().map((r) => `${r.method} ${pathBelowRoot(stack, r)}`)).toEqual(['POST /$batch']);
+      expect(stack.batchParts().map((p) => pathBelowRoot(stack, p)).sort()).toEqual([
+        '/connections/c%2F2/operations/it%27s%2F2',
+        '/connections/c0/operations/missing',
+        '/connections/c0/operations/op-0',
+        '/connections/c1/operations/op-1',
+      ]);
+    });
+
+    it('resolves `{ id }` representations (global ids) in order, an unknown one as null, in one $batch', async () => {
+      const result = await stack.gql(ENTITIES, {
+        representations: [
+          { __typename: 'ConnectionOperation', id: globalId('c0', 'op-0') },
+          { __typename: 'ConnectionOperation', id: globalId('c/2', "it's/2") },
+          { __typename: 'ConnectionOperation', id: globalId('c1', 'missing') },
+          { __typename: 'ConnectionOperation', id: globalId('c1', 'op-1') },
+        ],
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ _entities: [op0, op2, null, op1] });
+      expect(stack.httpRequests().map((r) => `${r.method} ${pathBelowRoot(stack, r)}`)).toEqual(['POST /$batch']);
+      expect(stack.batchParts().map((p) => pathBelowRoot(stack, p)).sort()).toEqual([
+        '/connections/c%2F2/operations/it%27s%2F2',
+        '/connections/c0/operations/op-0',
+        '/connections/c1/operations/missing',
+        '/connections/c1/operations/op-1',
+      ]);
+    });
+
+    it('mixes both kinds in one call, and reads an entity named by both keys once', async () => {
+      const result = await stack.gql(ENTITIES, {
+        representations: [
+          { __typename: 'ConnectionOperation', id: globalId('c1', 'op-1') },
+          { __typename: 'ConnectionOperation', connectionId: 'c0', operationId: 'op-0' },
+          { __typename: 'ConnectionOperation', connectionId: 'c1', operationId: 'op-1' },
+          { __typename: 'ConnectionOperation', id: globalId('c0', 'op-0') },
+        ],
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ _entities: [op1, op0, op1, op0] });
+      expect(stack.httpRequests().map((r) => r.method)).toEqual(['POST']);
+      expect(stack.batchParts().map((p) => pathBelowRoot(stack, p)).sort()).toEqual(['/connections/c0/operations/op-0', '/connections/c1/operations/op-1']);
+    });
+
+    it('fails a malformed representation on its own, with BAD_USER_INPUT, and serves the others', async () => {
+      const representations: Array<[Record<string, unknown>, string]> = [
+        [{ connectionId: '', operationId: 'op-0' }, 'representations.connectionId'],
+        [{ connectionId: 'c0', operationId: 'a\u0000' }, 'representations.operationId'],
+        [{ operationId: 'op-0' }, 'representations'],
+        [{ connectionId: 'c0' }, 'representations'],
+        [{ connectionId: 5, operationId: 'op-0' }, 'representations'],
+        [{ id: 5 }, 'representations'],
+        // The version-1 representation: `id` was the OData key. It is not a global id.
+        [{ connectionId: 'c0', id: 'op-0' }, 'representations'],
+        [{ id: 'not-a-global-id' }, 'representations'],
+        [{ id: Buffer.from('["ExternalConnection","c0"]').toString('base64url') }, 'representations'],
+        [{ id: Buffer.from('["ConnectionOperation","c0",""]').toString('base64url') }, 'representations'],
+        [{ id: `${globalId('c0', 'op-0')}==` }, 'representations'],
+      ];
+      const result = await stack.gql(`query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ConnectionOperation { id operationId status } } }`, {
+        representations: [
+          ...representations.map(([fields]) => ({ __typename: 'ConnectionOperation', ...fields })),
+          { __typename: 'ConnectionOperation', connectionId: 'c0', operationId: 'op-0' },
+          { __typename: 'ConnectionOperation', id: globalId('c1', 'op-1') },
+        ],
+      });
+      expect(result.data).toEqual({
+        _entities: [
+          ...representations.map(() => null),
+          { id: globalId('c0', 'op-0'), operationId: 'op-0', status: 'COMPLETED' },
+          { id: globalId('c1', 'op-1'), operationId: 'op-1', status: 'FAILED' },
+        ],
+      });
+      expect(result.errors!.map((e) => [e.path, e.extensions])).toEqual(
+        representations.map(([, argument], i) => [['_entities', i], { code: 'BAD_USER_INPUT', argument }]),
+      );
+      // Only the two good representations were read.
+      expect(stack.httpRequests().map((r) => r.method)).toEqual(['POST']);
+      expect(stack.batchParts().map((p) => pathBelowRoot(stack, p)).sort()).toEqual(['/connections/c0/operations/op-0', '/connections/c1/operations/op-1']);
+    });
   });
 });

@@ -1,10 +1,12 @@
 /**
- * A second, independent Federation v2 subgraph for the federation tests: "deployments". Its data is a pure
- * function of the ids, so tests know every answer without a store:
- * - deployment `d{n}` is named `Deployment {n}` and refers to operation `{ connectionId: "c{n%3}", id: "op-{n}" }`;
- * - operation `op-{n}` (in any connection) was deployed by `d{n}`; any other id by nobody (null).
+ * A second, independent Federation v2 subgraph for the federation tests: "deployments". It knows operations
+ * by their OData keys, the `@key(fields: "connectionId operationId")` of our subgraph. Its data is a pure
+ * function of the keys, so tests know every answer without a store:
+ * - deployment `d{n}` is named `Deployment {n}` and refers to operation `{ connectionId: "c{n%3}", operationId: "op-{n}" }`;
+ * - operation `op-{n}` (in any connection) was deployed by `d{n}`; any other operationId by nobody (null).
  * It contributes `ConnectionOperation.deployedBy` (resolved through ITS `_entities`) and refers to
- * `Deployment.operation`, which a router completes through OUR `_entities`.
+ * `Deployment.operation`, which a router completes through OUR `_entities` with `{ connectionId operationId }`
+ * representations. (incidents-subgraph.ts refers by the other key, the global `id`.)
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createYoga } from 'graphql-yoga';
@@ -20,9 +22,9 @@ export const deploymentsSdl = /* GraphQL */ `
     operation: ConnectionOperation
   }
 
-  type ConnectionOperation @key(fields: "connectionId id") {
+  type ConnectionOperation @key(fields: "connectionId operationId") {
     connectionId: ID!
-    id: ID!
+    operationId: ID!
     deployedBy: Deployment
   }
 
@@ -39,7 +41,7 @@ interface Deployment {
 }
 interface OperationReference {
   connectionId: string;
-  id: string;
+  operationId: string;
 }
 
 function deployment(n: number): Deployment {
@@ -54,7 +56,7 @@ function deploymentNumber(id: string): number | undefined {
 
 /** The operation deployment `d{n}` refers to. */
 export function operationOf(n: number): OperationReference {
-  return { connectionId: `c${n % 3}`, id: `op-${n}` };
+  return { connectionId: `c${n % 3}`, operationId: `op-${n}` };
 }
 
 export interface DeploymentsSubgraph extends Served {
@@ -85,11 +87,11 @@ export function deploymentsSchema(references: OperationReference[] = []): GraphQ
       },
       ConnectionOperation: {
         __resolveReference: (reference: OperationReference) => {
-          references.push({ connectionId: reference.connectionId, id: reference.id });
-          return { connectionId: reference.connectionId, id: reference.id };
+          references.push({ connectionId: reference.connectionId, operationId: reference.operationId });
+          return { connectionId: reference.connectionId, operationId: reference.operationId };
         },
         deployedBy: (source: OperationReference) => {
-          const match = /^op-(\d+)$/.exec(source.id);
+          const match = /^op-(\d+)$/.exec(source.operationId);
           return match ? deployment(Number(match[1])) : null;
         },
       },
