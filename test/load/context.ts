@@ -43,8 +43,8 @@ export interface ClientState {
 export const ETAGS_KEPT = 64;
 
 export function rememberEtag(client: ClientState, key: KeyRef, etag: string): void {
-  client.etags.delete(key.id);
-  client.etags.set(key.id, { ...key, etag });
+  client.etags.delete(key.operationId);
+  client.etags.set(key.operationId, { connectionId: key.connectionId, operationId: key.operationId, etag });
   if (client.etags.size > ETAGS_KEPT) client.etags.delete(client.etags.keys().next().value!);
 }
 

@@ -1,5 +1,5 @@
 /**
- * A client's create: with an id it chose (`{tenant}-{client}-{n}`), or without one (the upstream
+ * A client's create: with an operationId it chose (`{tenant}-{client}-{n}`), or without one (the upstream
  * generates it). A create whose outcome is unknown is, half of the time, retried with the same id, as the
  * contract invites: the second answer must be CONFLICT if the first one had been applied. The other half
  * stays unresolved, so the run also shows how many unknown outcomes had in fact been applied.
@@ -17,7 +17,7 @@ const RETRY_SHARE = 0.5;
 
 async function send(run: RunContext, client: ClientState, op: OpKind, connectionId: string, input: Record<string, unknown>, allowed: ReadonlySet<string>): Promise<WriteOutcome> {
   const outcome = classifyWrite(await exchange(run, client, op, CREATE, { c: connectionId, input }), FIELD, allowed);
-  if (outcome.class !== 'success') countError(run, op, outcome, `${op} of ${JSON.stringify(input['id'] ?? '(generated)')} by ${client.tenant}`);
+  if (outcome.class !== 'success') countError(run, op, outcome, `${op} of ${JSON.stringify(input['operationId'] ?? '(generated)')} by ${client.tenant}`);
   return outcome;
 }
 
@@ -25,11 +25,11 @@ async function send(run: RunContext, client: ClientState, op: OpKind, connection
 function checkAnswer(run: RunContext, client: ClientState, outcome: WriteOutcome, connectionId: string, id: string | undefined): boolean {
   const op = outcome.operation;
   if (!op) return false;
-  if ((id !== undefined && op.id !== id) || op.connectionId !== connectionId) {
-    run.violations.add('a create answered with another operation', `asked ${connectionId}/${id ?? '(generated)'}, got ${op.connectionId}/${op.id}`);
+  if ((id !== undefined && op.operationId !== id) || op.connectionId !== connectionId) {
+    run.violations.add('a create answered with another operation', `asked ${connectionId}/${id ?? '(generated)'}, got ${op.connectionId}/${op.operationId}`);
     return false;
   }
-  run.tenancy.check(client.tenant, op.id, 'create answer');
+  run.tenancy.check(client.tenant, op.operationId, 'create answer');
   return true;
 }
 
@@ -42,14 +42,14 @@ function retryResult(outcome: WriteOutcome): RetryResult {
 export async function createWithId(run: RunContext, client: ClientState): Promise<void> {
   const id = `${client.tenant}-${client.index}-${client.nextCreate++}`;
   const connectionId = pick(run.connections);
-  const input = { id, status: pick(STATUSES) };
+  const input = { operationId: id, status: pick(STATUSES) };
   const first = await send(run, client, 'create', connectionId, input, UPSTREAM_FAILURE_CODES);
   const record: CreateRecord = { id, tenant: client.tenant, connectionId, first: first.class, firstCode: first.code };
-  if (first.class === 'success' && checkAnswer(run, client, first, connectionId, id)) run.pools.get(client.tenant)!.add({ connectionId, id });
+  if (first.class === 'success' && checkAnswer(run, client, first, connectionId, id)) run.pools.get(client.tenant)!.add({ connectionId, operationId: id });
   if (first.class === 'outcome-unknown' && Math.random() < RETRY_SHARE) {
     const retry = await send(run, client, 'create retry', connectionId, input, RETRY_CODES);
     record.retry = retryResult(retry);
-    if (retry.class === 'success' && checkAnswer(run, client, retry, connectionId, id)) run.pools.get(client.tenant)!.add({ connectionId, id });
+    if (retry.class === 'success' && checkAnswer(run, client, retry, connectionId, id)) run.pools.get(client.tenant)!.add({ connectionId, operationId: id });
   }
   run.ledger.recordCreate(record);
 }
@@ -58,9 +58,9 @@ export async function createWithoutId(run: RunContext, client: ClientState): Pro
   const connectionId = pick(run.connections);
   const outcome = await send(run, client, 'create (generated id)', connectionId, { status: pick(STATUSES) }, UPSTREAM_FAILURE_CODES);
   if (outcome.class === 'success' && checkAnswer(run, client, outcome, connectionId, undefined)) {
-    const id = outcome.operation!.id;
+    const id = outcome.operation!.operationId;
     run.ledger.recordGenerated(client.tenant, 'success', { id, connectionId });
-    run.pools.get(client.tenant)!.add({ connectionId, id });
+    run.pools.get(client.tenant)!.add({ connectionId, operationId: id });
   } else {
     run.ledger.recordGenerated(client.tenant, outcome.class === 'success' ? 'other' : outcome.class);
   }

@@ -6,7 +6,7 @@
 import type { ODataStore } from '../../src/upstream/store.js';
 import type { GqlClient } from './gql-client.js';
 import type { IdPool } from './id-pool.js';
-import { asOperation, LIST, readByKeys } from './queries.js';
+import { asOperation, LIST, readByGlobalIds, readByKeys } from './queries.js';
 import { TENANTS, type Tenant } from './tenancy.js';
 import type { Violations } from './violations.js';
 
@@ -35,13 +35,13 @@ export async function finalCheck(gql: GqlClient, store: ODataStore, pools: Reado
       } else report.ok += 1;
     }
     const known = pools.get(tenant)!.sample();
-    if (known) {
+    // By its keys and by its global id.
+    for (const read of known ? [readByKeys([known]), readByGlobalIds([known])] : []) {
       report.queries += 1;
-      const { query, variables } = readByKeys([known]);
-      const result = await gql.request(query, variables, tenant);
-      const op = result.kind === 'response' ? asOperation(result.data?.['r0']) : undefined;
-      if (result.kind !== 'response' || result.errors.length > 0 || op?.id !== known.id) {
-        violations.add('the final query failed', `${tenant} read ${known.connectionId}/${known.id}: ${result.kind === 'response' ? JSON.stringify(result.errors ?? result.data) : result.kind}`);
+      const result = await gql.request(read.query, read.variables, tenant);
+      const op = result.kind === 'response' && result.data !== null ? asOperation(read.valueOf(result.data, 0)) : undefined;
+      if (result.kind !== 'response' || result.errors.length > 0 || op?.operationId !== known!.operationId || op.connectionId !== known!.connectionId) {
+        violations.add('the final query failed', `${tenant} read ${known!.connectionId}/${known!.operationId}: ${result.kind === 'response' ? JSON.stringify(result.errors ?? result.data) : result.kind}`);
       } else report.ok += 1;
     }
   }

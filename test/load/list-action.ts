@@ -14,7 +14,7 @@ const NEXT_PAGE_SHARE = 0.3;
 function chooseFilter(run: RunContext, client: ClientState): Record<string, unknown> | undefined {
   const own = run.pools.get(client.tenant)!;
   const foreign = run.pools.get(otherTenant(client.tenant))!;
-  const ids = (n: number): string[] => Array.from({ length: n }, () => own.sample()?.id).filter((id): id is string => id !== undefined);
+  const ids = (n: number): string[] => Array.from({ length: n }, () => own.sample()?.operationId).filter((id): id is string => id !== undefined);
   switch (Math.floor(Math.random() * 5)) {
     case 0:
       return undefined;
@@ -24,12 +24,12 @@ function chooseFilter(run: RunContext, client: ClientState): Record<string, unkn
       return { status: { in: [pick(STATUSES), pick(STATUSES)] } };
     case 3: {
       // A foreign id in the filter must still find nothing of the other tenant.
-      const wanted = [...ids(4), ...(foreign.sample() ? [foreign.sample()!.id] : [])];
-      return wanted.length > 0 ? { id: { in: wanted } } : undefined;
+      const wanted = [...ids(4), ...(foreign.sample() ? [foreign.sample()!.operationId] : [])];
+      return wanted.length > 0 ? { operationId: { in: wanted } } : undefined;
     }
     default: {
       const one = own.sample();
-      return { or: [{ status: { eq: pick(STATUSES) } }, ...(one ? [{ id: { eq: one.id } }] : [])] };
+      return { or: [{ status: { eq: pick(STATUSES) } }, ...(one ? [{ operationId: { eq: one.operationId } }] : [])] };
     }
   }
 }
@@ -58,12 +58,12 @@ async function page(run: RunContext, client: ClientState, connectionId: string, 
   for (const node of nodes) {
     const op = asOperation(node);
     if (!op) {
-      countError(run, OP, { class: 'other', code: 'BAD_DATA', reason: 'a node is not an operation' }, example);
+      countError(run, OP, { class: 'other', code: 'BAD_DATA', reason: 'a node is not an operation (or its global id is not its own)' }, example);
       continue;
     }
     run.metrics.listNodes += 1;
-    run.tenancy.check(client.tenant, op.id, 'list');
-    if (op.connectionId !== connectionId) run.violations.add('a list returned a node of another connection', `${example}: ${op.connectionId}/${op.id}`);
+    run.tenancy.check(client.tenant, op.operationId, 'list');
+    if (op.connectionId !== connectionId) run.violations.add('a list returned a node of another connection', `${example}: ${op.connectionId}/${op.operationId}`);
   }
   const hasNext = 'hasNextPage' in pageInfo && pageInfo.hasNextPage === true;
   const cursor = 'endCursor' in pageInfo && typeof pageInfo.endCursor === 'string' ? pageInfo.endCursor : undefined;
@@ -78,7 +78,7 @@ export async function listPage(run: RunContext, client: ClientState): Promise<vo
     first: 5 + Math.floor(Math.random() * 46),
     count: Math.random() < 0.3,
     ...(filter !== undefined ? { filter } : {}),
-    ...(Math.random() < 0.3 ? { orderBy: [{ field: pick(['ID', 'STATUS'] as const), direction: pick(['ASC', 'DESC'] as const) }] } : {}),
+    ...(Math.random() < 0.3 ? { orderBy: [{ field: pick(['OPERATION_ID', 'STATUS'] as const), direction: pick(['ASC', 'DESC'] as const) }] } : {}),
   };
   const cursor = await page(run, client, connectionId, variables);
   if (cursor !== undefined && Math.random() < NEXT_PAGE_SHARE) await page(run, client, connectionId, { ...variables, after: cursor });

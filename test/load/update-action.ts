@@ -21,25 +21,25 @@ export function canUpdate(client: ClientState): boolean {
 
 export async function updateWithIfMatch(run: RunContext, client: ClientState): Promise<void> {
   const target = pick([...client.etags.values()]);
-  client.etags.delete(target.id); // an ETag is used once: after the update it is stale either way
+  client.etags.delete(target.operationId); // an ETag is used once: after the update it is stale either way
   const marker = `upd-${client.tenant}-${client.index}-${client.nextUpdate++}`;
   const variables = {
     c: target.connectionId,
-    id: target.id,
+    id: target.operationId,
     ifMatch: target.etag,
     input: { status: pick(STATUSES), error: { errorCode: 'loadTest', message: marker } },
   };
   const outcome = classifyWrite(await exchange(run, client, OP, UPDATE, variables), FIELD, UPDATE_CODES);
-  const example = `update of ${target.connectionId}/${target.id} by ${client.tenant} with If-Match ${target.etag} (marker ${marker})`;
-  const stored = run.store.getOperation(target.connectionId, target.id, client.token);
+  const example = `update of ${target.connectionId}/${target.operationId} by ${client.tenant} with If-Match ${target.etag} (marker ${marker})`;
+  const stored = run.store.getOperation(target.connectionId, target.operationId, client.token);
   const applied = stored?.error?.message === marker;
 
   if (outcome.class === 'success') {
     run.ledger.recordUpdate('success');
     const op = outcome.operation!;
-    run.tenancy.check(client.tenant, op.id, 'update answer');
-    if (op.id !== target.id || op.connectionId !== target.connectionId || op.errorMessage !== marker) {
-      run.violations.add('an update answered with another operation or value', `${example}: got ${op.connectionId}/${op.id} marker ${String(op.errorMessage)}`);
+    run.tenancy.check(client.tenant, op.operationId, 'update answer');
+    if (op.operationId !== target.operationId || op.connectionId !== target.connectionId || op.errorMessage !== marker) {
+      run.violations.add('an update answered with another operation or value', `${example}: got ${op.connectionId}/${op.operationId} marker ${String(op.errorMessage)}`);
     }
     if (op.etag !== null) rememberEtag(client, target, op.etag);
     return;
