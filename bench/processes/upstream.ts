@@ -11,8 +11,8 @@ const DRAIN_INTERVAL_MS = 100;
 
 const service = createODataService({ seed: false });
 for (let n = 0; n < SEED_COUNT; n++) {
-  const { connectionId, id, status } = seededOperation(n);
-  service.store.putOperation(connectionId, { id, status });
+  const { connectionId, operationId, status } = seededOperation(n);
+  service.store.putOperation(connectionId, { id: operationId, status });
 }
 
 const tally = new RequestTally();

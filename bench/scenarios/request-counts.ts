@@ -8,7 +8,7 @@ import { type Column, heading, markdownTable } from '../format.js';
 import { isRecord } from '../guards.js';
 import { graphqlData, postGraphQL } from '../http.js';
 import { upstreamBound } from '../stats.js';
-import { BATCH_MAX, aliasKeys, aliasQuery, distinctCount, type OperationKey } from '../workload.js';
+import { BATCH_MAX, aliasKeys, aliasQuery, distinctCount, globalIdOf, type OperationKey } from '../workload.js';
 
 /** The brief's k, plus 25 and 26 whose distinct counts (20, 21) sit exactly on the batch boundary. */
 export const K_VALUES = [1, 20, 21, 25, 26, 100, 500] as const;
@@ -21,18 +21,18 @@ export interface CountRow {
   gets: number;
   batchParts: number;
   bound: number;
-  /** Empty when every alias came back with its own id. */
+  /** Empty when every alias came back with its own operation (OData key and global id). */
   dataProblem: string;
   ok: boolean;
   why: string;
 }
 
-/** Every alias `o{i}` answered with the id asked for. */
+/** Every alias `o{i}` answered with the operation asked for: its operationId and its global id. */
 function checkData(data: Record<string, unknown>, keys: readonly OperationKey[]): string {
   let wrong = 0;
   keys.forEach((key, i) => {
     const value = data[`o${i}`];
-    if (!isRecord(value) || value.id !== key.id || typeof value.status !== 'string') wrong++;
+    if (!isRecord(value) || value.operationId !== key.operationId || value.id !== globalIdOf(key) || typeof value.status !== 'string') wrong++;
   });
   return wrong === 0 ? '' : `${wrong} alias(es) missing or wrong`;
 }
@@ -94,7 +94,7 @@ export function formatRequestCounts(rows: readonly CountRow[]): string {
   return [
     heading(`1. Upstream requests for one GraphQL request reading k operations by key (BATCH_MAX ${BATCH_MAX})`),
     'Aliases over 3 connections, every 5th repeating the previous key. bound = ceil(distinct / BATCH_MAX), 1 plain GET for a single distinct read.',
-    'OK also requires each distinct key fetched at most once ($batch parts + GETs ≤ distinct) and every alias answered with its own id.',
+    'OK also requires each distinct key fetched at most once ($batch parts + GETs ≤ distinct) and every alias answered with its own operationId and global id.',
     '',
     markdownTable(columns, body),
   ].join('\n');
