@@ -163,6 +163,7 @@ export class ConnectionOperationsApi {
    * `getConcurrency` requests in flight. Never rejects: each read gets its entity, null, or its own error.
    */
   async readMany(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
+    if (reads.length === 1) return [await this.getOne(reads[0]!, call)];
     const byEntity = new Map<string, { read: KeyRead; properties: Set<SelectableProperty>; indexes: number[] }>();
     reads.forEach((read, index) => {
       const entityKey = JSON.stringify([read.connectionId, read.operationId]);
