@@ -1,58 +1,103 @@
 /**
- * The tabs GraphiQL opens with: one example for every query and mutation, against the embedded service's
- * sample data (connection `contosohr`). Served with the bundled, offline GraphiQL.
+ * The tabs GraphiQL opens with (contract v2, ../shared/DESIGN.md section 2): one example for every query and
+ * mutation, against the embedded service's sample data (connection `contosohr`). Served with the bundled,
+ * offline GraphiQL. Every tab runs without errors when the tabs are run once, in order, on fresh sample data
+ * (test/browser/graphiql.test.ts clicks and runs each one).
  */
+import { encodeGlobalId } from './global-id.js';
+
 const tab = (query: string, variables?: Record<string, unknown>) => ({
   query: query.trim() + '\n',
   ...(variables ? { variables: JSON.stringify(variables, null, 2) } : {}),
 });
 
+/** A sample operation's global id, exactly as the gateway returns it in `id` (clients never build one). */
+const globalId = (operationId: string) => encodeGlobalId({ type: 'ConnectionOperation', connectionId: 'contosohr', operationId });
+
 export const graphiqlTabs = [
   tab(
     `
 # A page of a connection's operations: typed filter and order, Relay paging.
-# Run it, then pass pageInfo.endCursor as $after to read the next page.
+# \`id\` is the global, opaque id (read the object back with node(id:)); \`operationId\` is the OData key.
+# Paging: run it, copy pageInfo.endCursor into the variables as "after" and run it again for the next page.
+# A cursor is opaque and fits only this connection, filter and order.
 query ListOperations($after: String) {
   connectionOperations(
     connectionId: "contosohr"
     filter: { status: { in: [FAILED, IN_PROGRESS, COMPLETED] } }
-    orderBy: [{ field: STATUS, direction: DESC }, { field: ID }]
+    orderBy: [{ field: STATUS, direction: DESC }, { field: OPERATION_ID }]
     first: 5
     after: $after
   ) {
     totalCount
-    nodes { id status error { errorCode message details { source message } } }
-    pageInfo { hasNextPage endCursor }
+    edges {
+      cursor
+      node { id operationId status error { errorCode message details { source message } } }
+    }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`,
+    { after: null },
   ),
   tab(
     `
-# One operation by key (null when the upstream has none). Aliases are batched into one $batch.
+# One operation by its keys, connectionId and operationId (the OData key); null when the upstream has none.
+# Aliases are read together, in one $batch request upstream.
 query ReadOperations {
-  first: connectionOperation(connectionId: "contosohr", id: "hr-op-004") { id connectionId status etag error { errorCode message details { source message } } }
-  second: connectionOperation(connectionId: "contosohr", id: "hr-op-001") { id status }
-  missing: connectionOperation(connectionId: "contosohr", id: "no-such-operation") { id }
+  failed: connectionOperation(connectionId: "contosohr", operationId: "hr-op-004") {
+    id operationId connectionId status etag
+    error { errorCode message details { source message } }
+  }
+  inProgress: connectionOperation(connectionId: "contosohr", operationId: "hr-op-003") { id operationId status }
+  missing: connectionOperation(connectionId: "contosohr", operationId: "no-such-operation") { id }
 }`,
   ),
   tab(
     `
-# Create an operation. Choosing the id makes a retry safe: a second create answers CONFLICT.
-mutation Create($id: ID) {
-  createConnectionOperation(connectionId: "contosohr", input: { id: $id, status: IN_PROGRESS }) { id status etag }
+# Global object identification: every object's \`id\` is global and opaque. Clients never build or parse one:
+# they read it from a result, then read the object back by that id alone, as normalized caches do.
+# 1. \`read\` reads the global id of operation hr-op-004 (any query that selects \`id\` returns it).
+# 2. node(id:) reads the object back by that id: $id in the variables holds what \`read.id\` returns.
+#    nodes(ids:) reads several at once, in order; an unknown or malformed id reads as null.
+query NodeById($id: ID!, $ids: [ID!]!) {
+  read: connectionOperation(connectionId: "contosohr", operationId: "hr-op-004") { id }
+  node(id: $id) {
+    __typename
+    id
+    ... on ConnectionOperation { connectionId operationId status }
+  }
+  nodes(ids: $ids) {
+    id
+    ... on ConnectionOperation { operationId status }
+  }
 }`,
-    { id: 'example-operation' },
+    { id: globalId('hr-op-004'), ids: [globalId('hr-op-001'), globalId('hr-op-003'), 'not-an-id'] },
   ),
   tab(
     `
-# Update with optimistic concurrency: pass the etag you read as ifMatch (PRECONDITION_FAILED if it changed).
+# Create an operation. Choosing its operationId makes a retry safe: a second create with it answers CONFLICT.
+# The etag it returns is what Update takes as ifMatch.
+mutation Create($operationId: ID) {
+  createConnectionOperation(connectionId: "contosohr", input: { operationId: $operationId, status: IN_PROGRESS }) {
+    id operationId connectionId status etag
+  }
+}`,
+    { operationId: 'example-operation' },
+  ),
+  tab(
+    `
+# Update with optimistic concurrency: pass the etag you read (from Create or a query) as $etag, sent as
+# If-Match; PRECONDITION_FAILED if the operation changed since. With $etag null the update is unconditional.
 mutation Update($etag: String) {
   updateConnectionOperation(
     connectionId: "contosohr"
-    id: "example-operation"
+    operationId: "example-operation"
     input: { status: FAILED, error: { errorCode: "Example", message: "Something failed", details: [{ source: "crawler", message: "timeout" }] } }
     ifMatch: $etag
-  ) { id status etag error { errorCode message details { source message } } }
+  ) {
+    id operationId status etag
+    error { errorCode message details { source message } }
+  }
 }`,
     { etag: null },
   ),
@@ -60,14 +105,19 @@ mutation Update($etag: String) {
     `
 # Add an operation by reference (POST .../operations/$ref).
 mutation AddReference {
-  addConnectionOperationReference(connectionId: "contosohr", input: { id: "example-reference", status: UNSPECIFIED }) { id status }
+  addConnectionOperationReference(connectionId: "contosohr", input: { operationId: "example-reference", status: UNSPECIFIED }) {
+    id operationId status
+  }
 }`,
   ),
   tab(
     `
-# Delete an operation (NOT_FOUND when it does not exist).
+# Delete an operation (NOT_FOUND when it does not exist). deletedId is the global id of the deleted operation:
+# evict it from a normalized client cache.
 mutation Delete {
-  deleteConnectionOperation(connectionId: "contosohr", id: "example-operation") { connectionId id }
+  deleteConnectionOperation(connectionId: "contosohr", operationId: "example-operation") {
+    deletedId connectionId operationId
+  }
 }`,
   ),
 ];
