@@ -16,6 +16,7 @@ import { createContext, type GatewayContext, type SharedState } from './context.
 import { GatewayError } from './errors.js';
 import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
+import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
@@ -113,6 +114,7 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
       useRequestLog(log),
       useQueryCacheHeaders(),
+      useGraphiQLPage(),
     ],
     context: ({ request }) => createContext(shared, request),
     renderGraphiQL,
