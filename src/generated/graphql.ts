@@ -351,7 +351,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PageInfo: ResolverTypeWrapper<PagedModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   StatusFilter: StatusFilter;
@@ -377,7 +377,7 @@ export type ResolversParentTypes = {
   InnerErrorDetailInput: InnerErrorDetailInput;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
-  PageInfo: PageInfo;
+  PageInfo: PagedModel;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   StatusFilter: StatusFilter;

@@ -22,15 +22,6 @@ export interface ListRequest {
   offset: number;
 }
 
-/** A page of a list; `cursor(position)` is the cursor after `position` nodes of the list. */
-export interface PagedModel {
-  nodes: OperationModel[];
-  totalCount: number | null;
-  hasNextPage: boolean;
-  /** Offset of the first node of this page in the list. */
-  offset: number;
-  cursor(position: number): string;
-}
 
 /** An edge: its cursor (an HMAC, a few µs) is made only when the selection asks for it. */
 export interface EdgeModel {
@@ -44,6 +35,16 @@ export interface ListPage {
   nodes: OperationModel[];
   hasNextPage: boolean;
   totalCount: number | null;
+}
+
+/**
+ * A page of a list with its place in it; `cursor(position)` is the cursor after `position` nodes of the list.
+ * It is also the model of the page's PageInfo, whose cursors are made only when selected.
+ */
+export interface PagedModel extends ListPage {
+  /** Offset of the first node of this page in the list. */
+  offset: number;
+  cursor(position: number): string;
 }
 
 /** Reads the `limit` nodes after `offset`, following server-driven paging as needed (bounded). */

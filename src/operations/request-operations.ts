@@ -10,7 +10,7 @@ import type { CallContext, ConnectionOperationsApi, KeyRead, OperationWrite } fr
 import { buildFilter, buildOrderBy, buildSelect, type OperationFilter, type OperationOrder, type SelectableProperty } from '../odata/query-options.js';
 import { scopeKey, type CursorCodec } from './cursor.js';
 import { createOperationLoader } from './loader.js';
-import { readListPage, type PagedModel } from './paging.js';
+import { readListPage, type ListPage, type PagedModel } from './paging.js';
 
 /** What every request's operations object shares: no caller data. */
 export interface OperationsShared {
@@ -64,15 +64,9 @@ export class RequestOperations {
     const cursors = this.shared.cursors;
     const offset = args.after == null ? 0 : cursors.decode(scope, args.after);
     const limit = args.first ?? this.shared.defaultPageSize;
-    const paged = (nodes: OperationModel[], hasNextPage: boolean, totalCount: number | null): PagedModel => ({
-      nodes,
-      hasNextPage,
-      totalCount,
-      offset,
-      cursor: (position) => cursors.encode(scope, position),
-    });
+    const paged = (page: ListPage): PagedModel => ({ ...page, offset, cursor: (position) => cursors.encode(scope, position) });
     // Nothing can match (an empty `in` or `or`): answer without asking the upstream.
-    if (filter === false) return paged([], false, 0);
+    if (filter === false) return paged({ nodes: [], hasNextPage: false, totalCount: 0 });
     const page = await readListPage(this.shared.api, this.call, {
       connectionId: args.connectionId,
       options: {
@@ -84,7 +78,7 @@ export class RequestOperations {
       limit,
       offset,
     });
-    return paged(page.nodes, page.hasNextPage, page.totalCount);
+    return paged(page);
   }
 
   // Writes need no loader bookkeeping: a mutation request has only mutation fields at its root, and none of

@@ -37,6 +37,11 @@ export function checkKey(key: string, argument: string): string {
   return key;
 }
 
+/** The two keys of an operation (arguments `${prefix}connectionId` and `${prefix}operationId`). */
+export function checkOperationKey(connectionId: string, operationId: string, prefix = ''): { connectionId: string; operationId: string } {
+  return { connectionId: checkKey(connectionId, `${prefix}connectionId`), operationId: checkKey(operationId, `${prefix}operationId`) };
+}
+
 /** `first`: 1..1000, or undefined for the default page size. */
 export function checkFirst(first: number | null | undefined): number | undefined {
   if (first == null) return undefined;

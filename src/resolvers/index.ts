@@ -3,7 +3,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
-import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationEdge, Node } from './types.js';
+import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationEdge, Node, PageInfo } from './types.js';
 
 export const objectResolvers: Resolvers = {
   Query,
@@ -12,6 +12,7 @@ export const objectResolvers: Resolvers = {
   ConnectionOperation,
   ConnectionOperationConnection,
   ConnectionOperationEdge,
+  PageInfo,
 };
 
 /** GraphQL enum names → OData names: the internal values resolvers and query builders see. */

@@ -1,7 +1,7 @@
 /** Mutation fields. Each write is one upstream request, sent once unless it carries If-Match (see ConnectionOperationsApi). */
 import type { MutationResolvers } from '../generated/graphql.js';
 import { encodeGlobalId } from '../global-id.js';
-import { checkIfMatch, checkKey, checkWriteInput } from './arguments.js';
+import { checkIfMatch, checkKey, checkOperationKey, checkWriteInput } from './arguments.js';
 
 export const Mutation: MutationResolvers = {
   createConnectionOperation(_parent, { connectionId, input }, context) {
@@ -13,12 +13,12 @@ export const Mutation: MutationResolvers = {
   },
 
   updateConnectionOperation(_parent, args, context) {
-    const key = { connectionId: checkKey(args.connectionId, 'connectionId'), operationId: checkKey(args.operationId, 'operationId') };
+    const key = checkOperationKey(args.connectionId, args.operationId);
     return context.operations.update(key, checkWriteInput(args.input), checkIfMatch(args.ifMatch));
   },
 
   async deleteConnectionOperation(_parent, args, context) {
-    const key = { connectionId: checkKey(args.connectionId, 'connectionId'), operationId: checkKey(args.operationId, 'operationId') };
+    const key = checkOperationKey(args.connectionId, args.operationId);
     await context.operations.remove(key, checkIfMatch(args.ifMatch));
     return { deletedId: encodeGlobalId({ type: 'ConnectionOperation', ...key }), ...key };
   },

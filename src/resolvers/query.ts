@@ -6,7 +6,7 @@ import { decodeGlobalId } from '../global-id.js';
 import type { OperationModel } from '../odata/entity.js';
 import type { SelectableProperty } from '../odata/query-options.js';
 import { selectedProperties, selects } from '../selection.js';
-import { checkFilter, checkFirst, checkKey, checkNodeIds, checkOrderBy } from './arguments.js';
+import { checkFilter, checkFirst, checkKey, checkNodeIds, checkOperationKey, checkOrderBy } from './arguments.js';
 
 /** Where the operations are in a connection's selection set. */
 const NODE_PATHS = [['nodes'], ['edges', 'node']] as const;
@@ -32,9 +32,7 @@ export const Query: QueryResolvers = {
   },
 
   connectionOperation(_parent, args, context, info) {
-    const connectionId = checkKey(args.connectionId, 'connectionId');
-    const operationId = checkKey(args.operationId, 'operationId');
-    return context.operations.get({ connectionId, operationId }, ownProperties(info));
+    return context.operations.get(checkOperationKey(args.connectionId, args.operationId), ownProperties(info));
   },
 
   connectionOperations(_parent, args, context, info) {

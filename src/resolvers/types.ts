@@ -7,12 +7,13 @@ import type {
   ConnectionOperationEdgeResolvers,
   ConnectionOperationResolvers,
   NodeResolvers,
+  PageInfoResolvers,
 } from '../generated/graphql.js';
 import { badUserInput } from '../errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
 import { toKnownStatus } from '../odata/enums.js';
 import { selectedProperties } from '../selection.js';
-import { checkKey } from './arguments.js';
+import { checkOperationKey } from './arguments.js';
 
 export const Node: NodeResolvers = {
   // ConnectionOperation is the only Node so far.
@@ -39,10 +40,7 @@ export const ConnectionOperation: ConnectionOperationResolvers = {
     if (typeof connectionId !== 'string' || typeof operationId !== 'string') {
       throw badUserInput('A ConnectionOperation representation needs a string `id`, or string `connectionId` and `operationId`.', 'representations');
     }
-    return context.operations.get(
-      { connectionId: checkKey(connectionId, 'representations.connectionId'), operationId: checkKey(operationId, 'representations.operationId') },
-      properties,
-    );
+    return context.operations.get(checkOperationKey(connectionId, operationId, 'representations.'), properties);
   },
   status: (operation, _args, context) => toKnownStatus(operation.status, context.onUnknownStatus),
 };
@@ -54,14 +52,14 @@ export const ConnectionOperationEdge: ConnectionOperationEdgeResolvers = {
 export const ConnectionOperationConnection: ConnectionOperationConnectionResolvers = {
   nodes: (page) => page.nodes,
   edges: (page) => page.nodes.map((node, i) => ({ node, page, position: page.offset + i + 1 })),
-  pageInfo: (page) => {
-    const count = page.nodes.length;
-    return {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.offset > 0,
-      startCursor: count > 0 ? page.cursor(page.offset + 1) : null,
-      endCursor: count > 0 ? page.cursor(page.offset + count) : null,
-    };
-  },
+  pageInfo: (page) => page,
   totalCount: (page) => page.totalCount,
+};
+
+/** The page itself: its cursors (an HMAC each) are made only when selected. */
+export const PageInfo: PageInfoResolvers = {
+  hasNextPage: (page) => page.hasNextPage,
+  hasPreviousPage: (page) => page.offset > 0,
+  startCursor: (page) => (page.nodes.length > 0 ? page.cursor(page.offset + 1) : null),
+  endCursor: (page) => (page.nodes.length > 0 ? page.cursor(page.offset + page.nodes.length) : null),
 };
