@@ -51,6 +51,16 @@ export interface GatewayConfig {
   maxTokens: number;
   /** GraphQL Armor cost per operation. Default 50000. */
   maxCost: number;
+  /** GraphQL requests in progress at once; past it a request is refused at once with OVERLOADED (503). Default 128. */
+  maxConcurrentRequests: number;
+  /** Upstream calls waiting for a pooled connection; past it a call fails at once with OVERLOADED. Default 256. */
+  upstreamQueueMax: number;
+  /** Upstream requests (attempts included) one GraphQL request may make. Default 100. */
+  maxUpstreamRequests: number;
+  /** Nodes (entities read, list nodes asked for) one GraphQL request may bring. Default 2000. */
+  maxNodes: number;
+  /** Upstream response bytes one GraphQL request may read, all responses together. Default 8 MiB. */
+  maxResponseBytes: number;
   /** How long shutdown waits for in-flight requests before cutting them off, in ms. Default 10000. */
   shutdownGraceMs: number;
   /** pino level. Default `info`. */
@@ -104,6 +114,11 @@ const schema = z.object({
   MAX_ALIASES: integer(1, 10_000).default(500),
   MAX_TOKENS: integer(100, 1_000_000).default(15_000),
   MAX_COST: integer(100, 10_000_000).default(50_000),
+  MAX_CONCURRENT_REQUESTS: integer(1, 100_000).default(128),
+  UPSTREAM_QUEUE_MAX: integer(0, 1_000_000).default(256),
+  MAX_UPSTREAM_REQUESTS: integer(1, 100_000).default(100),
+  MAX_NODES: integer(1, 10_000_000).default(2000),
+  MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -164,6 +179,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAliases: c.MAX_ALIASES,
     maxTokens: c.MAX_TOKENS,
     maxCost: c.MAX_COST,
+    maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
+    upstreamQueueMax: c.UPSTREAM_QUEUE_MAX,
+    maxUpstreamRequests: c.MAX_UPSTREAM_REQUESTS,
+    maxNodes: c.MAX_NODES,
+    maxResponseBytes: c.MAX_RESPONSE_BYTES,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     logLevel: c.LOG_LEVEL,
   };

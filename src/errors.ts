@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'THROTTLED'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE';
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'OVERLOADED';
 
 export interface GatewayErrorExtensions {
   code: ErrorCode;

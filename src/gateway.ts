@@ -18,6 +18,8 @@ import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
+import { useNestingLimits } from './plugins/use-nesting-limits.js';
+import { useRequestBudget } from './plugins/use-request-budget.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
 import { useRequestGuards } from './plugins/use-request-guards.js';
@@ -108,8 +110,10 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     landingPage: false,
     plugins: [
       useRequestGuards(config.maxBodyBytes),
+      useNestingLimits(),
       usePersistedQueries(),
       useDocumentLimits(config),
+      useRequestBudget(config),
       useCsrfPreventionForWrites(),
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
       useRequestLog(log),

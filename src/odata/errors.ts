@@ -19,6 +19,7 @@ const messages: Record<ErrorCode, string> = {
   UPSTREAM_ERROR: 'The upstream failed to answer properly.',
   UPSTREAM_TIMEOUT: 'The upstream did not answer in time.',
   UPSTREAM_UNAVAILABLE: 'The upstream could not be reached.',
+  OVERLOADED: 'The gateway is at capacity; retry after `retryAfter` seconds.',
 };
 
 /** Maps an upstream HTTP status to the contract's code. */

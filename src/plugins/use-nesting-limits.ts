@@ -1,0 +1,6 @@
+/** Placeholder: refuses documents and variables nested too deep to handle (being built). */
+import type { Plugin } from 'graphql-yoga';
+
+export function useNestingLimits(): Plugin {
+  return {};
+}
