@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { CallBudget, type BudgetLimits } from './odata/call-budget.js';
 import type { CallContext } from './odata/operations.js';
 import { RequestOperations, type OperationsShared } from './operations/request-operations.js';
 
@@ -21,6 +22,7 @@ export interface GatewayContext {
 export interface SharedState {
   operations: OperationsShared;
   requestDeadlineMs: number;
+  budget: BudgetLimits;
   onUnknownStatus(member: string): void;
   log: Logger;
 }
@@ -35,9 +37,15 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
   const authorization = request.headers.get('authorization');
   if (authorization !== null) headers.authorization = authorization;
 
-  // The deadline bounds every upstream call's timeout and every retry wait (see UpstreamClient.send);
-  // no per-request timer or AbortSignal is needed for that, which keeps the hot path cheap.
-  const call: CallContext = { headers, deadline: Date.now() + shared.requestDeadlineMs };
+  // The deadline bounds every upstream attempt and every wait (see UpstreamClient.send), each with its own
+  // timer; the request's signal (aborted when the client goes away) stops its pending reads. No per-request
+  // timer is needed, which keeps requests that make no upstream call cheap.
+  const call: CallContext = {
+    headers,
+    deadline: Date.now() + shared.requestDeadlineMs,
+    signal: request.signal,
+    budget: new CallBudget(shared.budget),
+  };
   let log: Logger | undefined;
   return {
     operations: new RequestOperations(shared.operations, call),

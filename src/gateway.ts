@@ -11,6 +11,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { AdmissionGate } from './admission.js';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
 import { GatewayError } from './errors.js';
@@ -27,6 +28,7 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { UpstreamClient } from './odata/client.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
+import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
 
@@ -49,6 +51,10 @@ export function buildSchema(): GraphQLSchema {
 
 const noop = (): void => undefined;
 
+/** Characters of an unknown enum member shown in the log, and distinct members logged per process. */
+const UNKNOWN_MEMBER_SHOWN = 100;
+const UNKNOWN_MEMBERS_REMEMBERED = 100;
+
 /**
  * Yoga's logger on pino. Yoga logs at debug level several times per request: a disabled level is a plain
  * no-op, so the hot path allocates nothing for it.
@@ -61,6 +67,10 @@ function yogaLogger(log: Logger): YogaLogger {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  /** Bounds the GraphQL requests in progress (MAX_CONCURRENT_REQUESTS); the HTTP server applies it. */
+  admission: AdmissionGate;
+  /** The upstream client's connection slots (for tests and metrics). */
+  upstreamSlots: UpstreamSlots;
   /** Closes the upstream pool (after the HTTP server stopped taking requests). */
   close(): Promise<void>;
   /** Drops upstream sockets at once (when the shutdown grace period is over). */
@@ -82,8 +92,18 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     retryMax: config.retryMax,
     retryAfterMaxSeconds: config.retryAfterMaxSeconds,
     retryBaseMs: config.retryBaseMs,
+    queueMax: config.upstreamQueueMax,
+    onWriteOutcome(event) {
+      // The client could not hear it (it left, or the answer was lost): the log is the only record.
+      log.warn(event, event.outcome === 'unknown' ? 'upstream write sent without an answer: outcomeUnknown' : 'upstream write answered after its client left');
+    },
   });
-  const api = new ConnectionOperationsApi(client, config);
+  const api = new ConnectionOperationsApi(client, {
+    ...config,
+    onWrongEntity(event) {
+      log.warn(event, 'upstream answered with another entity than the one asked for; served as UPSTREAM_ERROR');
+    },
+  });
   if (config.cursorSecret === undefined) {
     log.info('CURSOR_SECRET is unset: paging cursors are signed with a random key of this process (they stop verifying after a restart and on other replicas)');
   }
@@ -92,11 +112,14 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
   const shared: SharedState = {
     operations: { api, cursors: new CursorCodec(config.cursorSecret), defaultPageSize: config.defaultPageSize },
     requestDeadlineMs: config.requestDeadlineMs,
+    budget: config,
     log,
     onUnknownStatus(member) {
-      if (unknownStatuses.has(member) || unknownStatuses.size >= 1000) return;
-      unknownStatuses.add(member);
-      log.warn({ member }, 'upstream sent an unknown connectionOperationStatus member; serving UNKNOWN_FUTURE_VALUE');
+      // Upstream text: only a bounded prefix is remembered or logged, and only so many distinct members.
+      const shown = member.length > UNKNOWN_MEMBER_SHOWN ? `${member.slice(0, UNKNOWN_MEMBER_SHOWN)}…` : member;
+      if (unknownStatuses.has(shown) || unknownStatuses.size >= UNKNOWN_MEMBERS_REMEMBERED) return;
+      unknownStatuses.add(shown);
+      log.warn({ member: shown, length: member.length }, 'upstream sent an unknown connectionOperationStatus member; serving UNKNOWN_FUTURE_VALUE');
     },
   };
 
@@ -137,5 +160,11 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     logging: yogaLogger(log),
   });
 
-  return { yoga, close: () => client.close(), destroy: () => client.destroy() };
+  return {
+    yoga,
+    admission: new AdmissionGate(config.maxConcurrentRequests),
+    upstreamSlots: client.slots,
+    close: () => client.close(),
+    destroy: () => client.destroy(),
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withAdmission } from './admission.js';
 import type { Gateway } from './gateway.js';
 
 export interface RunningServer {
@@ -14,7 +15,7 @@ export interface RunningServer {
 }
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
-  const server = createServer(gateway.yoga);
+  const server = createServer(withAdmission(gateway.admission, gateway.yoga.graphqlEndpoint, gateway.yoga));
   let closing = false;
   // While shutting down, a keep-alive connection is closed as soon as its last response is sent.
   server.on('request', (_request, response) => {

@@ -56,20 +56,30 @@ function partBody(value: unknown): unknown {
   }
 }
 
+/** A part id the upstream answered more than once: neither answer may fill the read. */
+export const DUPLICATED = 'duplicated';
+
 /**
  * Reads a `$batch` response into a map from part id to its response. Only ids that were asked for are kept;
- * a part the upstream left out is simply missing from the map (the caller fails that part alone).
+ * a part the upstream left out is simply missing from the map (the caller fails that part alone), and a part
+ * answered twice maps to {@link DUPLICATED}: which answer is the right one cannot be known.
  * Throws UPSTREAM_ERROR when the body is not a batch response at all.
  */
-export function parseBatchResponse(body: unknown, askedIds: ReadonlySet<string>): Map<string, BatchPartResponse> {
+export function parseBatchResponse(body: unknown, askedIds: ReadonlySet<string>): Map<string, BatchPartResponse | typeof DUPLICATED> {
   if (!isRecord(body) || !Array.isArray(body.responses)) throw UpstreamError.malformed(200);
-  const out = new Map<string, BatchPartResponse>();
+  const out = new Map<string, BatchPartResponse | typeof DUPLICATED>();
+  const seen = new Set<string>();
   for (const response of body.responses) {
     if (!isRecord(response)) continue;
     const id = typeof response.id === 'string' ? response.id : typeof response.id === 'number' ? String(response.id) : undefined;
+    if (id === undefined || !askedIds.has(id)) continue;
+    if (seen.has(id)) {
+      out.set(id, DUPLICATED);
+      continue;
+    }
+    seen.add(id);
     const status = typeof response.status === 'number' ? response.status : Number(response.status);
-    if (id === undefined || !askedIds.has(id) || out.has(id) || !Number.isInteger(status)) continue;
-    out.set(id, { status, headers: lowerCaseHeaders(response.headers), body: partBody(response.body) });
+    if (Number.isInteger(status)) out.set(id, { status, headers: lowerCaseHeaders(response.headers), body: partBody(response.body) });
   }
   return out;
 }

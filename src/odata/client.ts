@@ -1,12 +1,24 @@
 /**
  * The one place the gateway talks HTTP to the upstream: one undici Agent (a keep-alive pool per origin,
- * created once per gateway) composed with undici's retry interceptor. Each call states whether it is
- * idempotent; only those are retried (see retry-policy.ts). Responses are read with a size cap and parsed
- * as JSON; failures become typed UpstreamErrors, never raw undici errors.
+ * created once per gateway) behind the gateway's own slots (slots.ts), so that every wait is bounded.
+ *
+ * Each attempt is bounded as a whole (slot wait, connect, headers and the complete body) by
+ * `min(timeoutMs, deadline - now)` with one timer that aborts it: undici's own header and body timeouts are
+ * idle timers, reset by every chunk, so an upstream sending one byte a second would never hit them. A
+ * caller's `signal` (its client went away) aborts its reads at once, which also closes their sockets.
+ * Writes do not listen to it: a write already sent is let finish within its bounds, and its outcome is
+ * reported to `events` (see UpstreamEvents) rather than cut into an unknown state.
+ *
+ * Idempotent requests are retried by the policy of retry-policy.ts; the loop is here rather than in undici's
+ * retry interceptor because each attempt must take a slot and be bounded on its own.
  */
-import { Agent, interceptors, type Dispatcher, type RetryHandler } from 'undici';
-import { UpstreamError } from './errors.js';
-import { retryCallback, type RetrySettings } from './retry-policy.js';
+import { Agent, type Dispatcher } from 'undici';
+import { GatewayError } from '../errors.js';
+import type { CallBudget } from './call-budget.js';
+import { sleep } from './concurrency.js';
+import { UpstreamError, parseRetryAfter } from './errors.js';
+import { RETRYABLE_STATUSES, retryDelay, type RetrySettings } from './retry-policy.js';
+import { UpstreamSlots } from './slots.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -15,6 +27,8 @@ export interface UpstreamRequest {
   /** Path and query relative to the service root (`connections/x/operations?$select=id`), or an absolute
    * URL already checked to lie under it (paging links). */
   target: string;
+  /** The upstream path family it belongs to (e.g. one connection's operations): no lane takes the whole pool. */
+  lane: string;
   headers?: Record<string, string>;
   /** JSON body. */
   body?: unknown;
@@ -22,8 +36,12 @@ export interface UpstreamRequest {
   idempotent: boolean;
   /** Does it change upstream state? A lost answer to a write leaves its outcome unknown. */
   write: boolean;
-  /** Epoch ms: the GraphQL request's deadline. The request's timeout is cut to it; no retry starts after it. */
+  /** Epoch ms: the GraphQL request's deadline. No attempt or retry wait lasts past it. */
   deadline: number;
+  /** Aborts when the caller is gone: its reads stop at once (writes finish, see the file comment). */
+  signal?: AbortSignal;
+  /** The GraphQL request's upstream budget (requests and response bytes). */
+  budget?: CallBudget;
 }
 
 export interface UpstreamResponse {
@@ -34,37 +52,41 @@ export interface UpstreamResponse {
   body: unknown;
 }
 
+/** What the client tells its owner about writes whose result no caller may hear (for logs and metrics). */
+export interface WriteOutcome {
+  method: HttpMethod;
+  /** `unknown`: sent, then no answer; `answered`: an answer came after the caller had left. */
+  outcome: 'unknown' | 'answered';
+  status?: number;
+  clientRequestId?: string;
+}
+
 export interface UpstreamClientOptions extends RetrySettings {
   /** Service root, without trailing slash. */
   serviceRoot: string;
+  /** Bound of one attempt as a whole, in ms. */
   timeoutMs: number;
+  /** Connections (and so calls in flight) per origin. */
   connections: number;
+  /** Calls allowed to wait for a connection; past it OVERLOADED. Default 256. */
+  queueMax?: number;
   /** Largest response body read, in bytes. Default 16 MiB. */
   maxResponseBytes?: number;
+  onWriteOutcome?(outcome: WriteOutcome): void;
 }
 
 /** Network error codes that prove the request never reached the upstream. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-const TIMEOUT_CODES: ReadonlySet<string> = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-]);
+/** Abort reasons, told apart by identity. */
+const TIMED_OUT = new Error('upstream attempt timed out');
+const CALLER_GONE = new Error('the caller went away');
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_REQ_RETRY') return code;
+    if (typeof code === 'string') return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -72,10 +94,14 @@ function errorCode(error: unknown): string | undefined {
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const name in headers) {
+    const value = headers[name];
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return out;
 }
 
+/** Reads a body up to `maxBytes`; undefined (and the stream destroyed) past it. */
 async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -87,16 +113,25 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
+/** An attempt that got no usable answer, with what is needed to decide on a retry. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly mapped: UpstreamError | Error,
+    readonly code: string | undefined,
+  ) {
+    super(mapped.message);
+  }
 }
 
 export class UpstreamClient {
   readonly serviceRoot: string;
   readonly origin: string;
   private readonly rootPath: string;
-  /** The agent behind undici's retry interceptor: for idempotent requests only. */
-  private readonly retrying: Dispatcher;
   private readonly agent: Agent;
+  readonly slots: UpstreamSlots;
   private readonly maxResponseBytes: number;
 
   constructor(private readonly options: UpstreamClientOptions) {
@@ -112,7 +147,7 @@ export class UpstreamClient {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
-    this.retrying = this.agent.compose(interceptors.retry({ throwOnError: false, maxRetries: options.retryMax }));
+    this.slots = new UpstreamSlots({ capacity: options.connections, queueMax: options.queueMax ?? 256 });
   }
 
   /** The path (with query) to send for a target: relative targets go under the root path. */
@@ -122,10 +157,13 @@ export class UpstreamClient {
       if (url.origin !== this.origin) throw new Error('paging link outside the upstream origin');
       return url.pathname + url.search;
     }
-    return `${this.rootPath}/${target.replace(/^\//, '')}`;
+    return `${this.rootPath}/${target.charCodeAt(0) === 47 ? target.slice(1) : target}`;
   }
 
-  /** Sends one request. Resolves with any HTTP status; rejects only with an UpstreamError. */
+  /**
+   * Sends one request, retrying an idempotent one by the retry policy. Resolves with any HTTP status;
+   * rejects only with a GatewayError (an UpstreamError, or BAD_USER_INPUT when the budget is spent).
+   */
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     let body: string | undefined;
@@ -133,44 +171,105 @@ export class UpstreamClient {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
-    const msLeft = request.deadline - Date.now();
-    if (msLeft <= 0) throw UpstreamError.noAnswer('timeout', false);
-    const timeout = Math.min(this.options.timeoutMs, msLeft);
-    let response: Dispatcher.ResponseData;
+    const path = this.pathFor(request.target);
+    // A read stops when its caller leaves; a write goes on within its bounds (see the file comment).
+    const signal = request.write ? undefined : request.signal;
+    for (let attempt = 1; ; attempt++) {
+      let response: UpstreamResponse;
+      try {
+        response = await this.attempt(request, path, headers, body, signal);
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        // After a lost answer, a write may have been applied: it is never repeated (retry-policy.ts).
+        const delay =
+          request.idempotent && !request.write && !signal?.aborted
+            ? retryDelay({ code: error.code }, attempt, this.options, request.deadline - Date.now())
+            : undefined;
+        if (delay === undefined) throw this.reportLostWrite(request, error.mapped);
+        await sleep(delay, signal);
+        continue;
+      }
+      if (request.idempotent && RETRYABLE_STATUSES.has(response.status) && !signal?.aborted) {
+        const delay = retryDelay(
+          { status: response.status, retryAfter: parseRetryAfter(response.headers['retry-after']) },
+          attempt,
+          this.options,
+          request.deadline - Date.now(),
+        );
+        if (delay !== undefined) {
+          await sleep(delay, signal);
+          continue;
+        }
+      }
+      if (request.write && request.signal?.aborted) {
+        this.options.onWriteOutcome?.({ method: request.method, outcome: 'answered', status: response.status, clientRequestId: request.headers?.['client-request-id'] });
+      }
+      return response;
+    }
+  }
+
+  /** A write that got no answer: its outcome is unknown, and if its caller has left, only a log can say so. */
+  private reportLostWrite(request: UpstreamRequest, error: Error): Error {
+    if (request.write && error instanceof UpstreamError && error.extensions.outcomeUnknown) {
+      this.options.onWriteOutcome?.({ method: request.method, outcome: 'unknown', clientRequestId: request.headers?.['client-request-id'] });
+    }
+    return error;
+  }
+
+  /** One attempt: a slot, then the exchange, all within one hard bound. */
+  private async attempt(
+    request: UpstreamRequest,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<UpstreamResponse> {
+    const bound = Math.min(this.options.timeoutMs, request.deadline - Date.now());
+    if (bound <= 0 || signal?.aborted) throw new AttemptFailure(UpstreamError.noAnswer('timeout', false), undefined);
+    const endsAt = Date.now() + bound;
+    request.budget?.spendRequest();
+    let release;
     try {
-      const options: Dispatcher.RequestOptions = {
+      release = await this.slots.acquire(request.lane, endsAt, signal);
+    } catch (error) {
+      // Never sent: no unknown outcome, and no retry (overload, deadline, caller gone).
+      if (error instanceof UpstreamError) throw error;
+      throw UpstreamError.noAnswer('timeout', false);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), Math.max(1, endsAt - Date.now()));
+    const onCallerGone = () => controller.abort(CALLER_GONE);
+    signal?.addEventListener('abort', onCallerGone, { once: true });
+    try {
+      const response = await this.agent.request({
         origin: this.origin,
-        path: this.pathFor(request.target),
+        path,
         method: request.method,
         headers,
         body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      };
-      // A request that may not be repeated never passes through the retry interceptor at all.
-      response = request.idempotent
-        ? await this.retrying.request({
-            ...options,
-            retryOptions: {
-              retry: retryCallback(this.options, request.deadline, request.write),
-              methods: [request.method],
-              throwOnError: false,
-            },
-            // undici's RequestOptions type does not list the retry interceptor's per-request options.
-          } as Dispatcher.RequestOptions & { retryOptions: RetryHandler.RetryOptions })
-        : await this.agent.request(options);
+        signal: controller.signal,
+      });
+      const responseHeaders = flattenHeaders(response.headers);
+      const budgetLeft = request.budget?.bytesLeft ?? Infinity;
+      const text = await readCapped(response.body, Math.min(this.maxResponseBytes, budgetLeft));
+      if (text === undefined) {
+        throw budgetLeft < this.maxResponseBytes ? request.budget!.bytesExceeded() : UpstreamError.malformed(response.statusCode, responseHeaders['request-id']);
+      }
+      request.budget?.spendBytes(text.length);
+      return { status: response.statusCode, headers: responseHeaders, body: this.parseJson(text, response.statusCode, responseHeaders) };
     } catch (error) {
-      throw this.noAnswer(error, request);
+      // Already typed: a malformed answer, or the budget spent.
+      if (error instanceof GatewayError) throw error;
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      const code = reason === undefined ? errorCode(error) : undefined;
+      const kind = reason !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
+      const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
+      throw new AttemptFailure(UpstreamError.noAnswer(kind, request.write && sent), code);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerGone);
+      release();
     }
-    const responseHeaders = flattenHeaders(response.headers);
-    let text: string | undefined;
-    try {
-      text = await readCapped(response.body, this.maxResponseBytes);
-    } catch (error) {
-      throw this.noAnswer(error, request);
-    }
-    if (text === undefined) throw UpstreamError.malformed(response.statusCode, responseHeaders['request-id']);
-    return { status: response.statusCode, headers: responseHeaders, body: this.parseJson(text, response.statusCode, responseHeaders) };
   }
 
   private parseJson(text: string, status: number, headers: Record<string, string | undefined>): unknown {
@@ -184,16 +283,7 @@ export class UpstreamClient {
     }
   }
 
-  /** Maps a failure to get an answer. A write that may have reached the upstream has an unknown outcome. */
-  private noAnswer(error: unknown, request: UpstreamRequest): UpstreamError {
-    if (error instanceof UpstreamError) return error;
-    const code = errorCode(error);
-    const kind = code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'unavailable';
-    const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
-    return UpstreamError.noAnswer(kind, request.write && sent);
-  }
-
-  /** The status of `GET {root}/` (readiness), without retries; rejects when there is no answer. */
+  /** The status of `GET {root}/` (readiness), without retries or slots; rejects when there is no answer. */
   async probe(timeoutMs: number): Promise<number> {
     const response = await this.agent.request({
       origin: this.origin,

@@ -3,6 +3,7 @@
  * Status stays the OData member string here; the GraphQL enum mapping happens at the field resolver,
  * so an unknown member of the evolvable enum is data, never a parse failure.
  */
+import { contextNamesAnotherConnection } from './context-url.js';
 import { UpstreamError } from './errors.js';
 import { isRecord } from './json.js';
 
@@ -60,14 +61,20 @@ function parseErrorDetail(value: Json): ErrorDetailModel | null {
 
 /**
  * Parses one entity. Accepts a bare entity and one wrapped as `{"value": {...}}` (some services do that).
- * Throws UPSTREAM_ERROR when the body is not an entity with a string id, or, when `operationId` is given (a
- * read or write by key), when the entity carries another key: the gateway never serves one entity's data
- * under another's key.
+ * Throws UPSTREAM_ERROR when the body is not an entity with a string id, and a wrong-entity UPSTREAM_ERROR
+ * when the answer is about another entity than the one asked for: another key (when `operationId` is given,
+ * a read or write by key), or an `@odata.context` naming another connection. The gateway never serves one
+ * entity's data under another's key.
  */
 export function parseOperation(body: Json, connectionId: string, operationId?: string): OperationModel {
   const entity = isRecord(body) && isRecord(body.value) ? body.value : body;
-  if (!isRecord(entity) || typeof entity.id !== 'string' || (operationId !== undefined && entity.id !== operationId)) {
-    throw UpstreamError.malformed();
+  if (!isRecord(entity) || typeof entity.id !== 'string') throw UpstreamError.malformed();
+  if (operationId !== undefined && entity.id !== operationId) throw UpstreamError.wrongEntity(entity.id);
+  if (
+    (entity !== body && contextNamesAnotherConnection((body as Record<string, unknown>)['@odata.context'], connectionId)) ||
+    contextNamesAnotherConnection(entity['@odata.context'], connectionId)
+  ) {
+    throw UpstreamError.wrongEntity(entity.id);
   }
   return {
     operationId: entity.id,
@@ -83,6 +90,7 @@ export function parseOperationPage(body: Json, connectionId: string): OperationP
   if (!isRecord(body) || !Array.isArray(body.value)) {
     throw UpstreamError.malformed();
   }
+  if (contextNamesAnotherConnection(body['@odata.context'], connectionId)) throw UpstreamError.wrongEntity(undefined);
   const count = body['@odata.count'];
   return {
     connectionId,

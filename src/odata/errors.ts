@@ -68,9 +68,22 @@ function odataErrorFields(body: unknown): { odataCode?: string; requestId?: stri
 }
 
 export class UpstreamError extends GatewayError {
+  /**
+   * Set when the answer was about another entity than the one asked for: the key it carried (undefined for
+   * a page of another collection). For the log line, never for the client.
+   */
+  wrongEntity?: { received: string | undefined };
+
   constructor(extensions: UpstreamErrorExtensions, message = messages[extensions.code]) {
     super(message, { ...extensions });
     this.name = 'UpstreamError';
+  }
+
+  /** A 2xx answer about another entity (another key, or another connection) than the one asked for. */
+  static wrongEntity(received: string | undefined): UpstreamError {
+    const error = new UpstreamError({ code: 'UPSTREAM_ERROR' }, 'The upstream answered with another entity than the one asked for.');
+    error.wrongEntity = { received };
+    return error;
   }
 
   get upstreamStatus(): number | undefined {

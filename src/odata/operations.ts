@@ -4,9 +4,10 @@
  * knows OData and HTTP; it knows nothing of GraphQL resolvers or DataLoader.
  */
 import type { BatchMode, ConnectionsPath } from '../config.js';
-import { buildBatchBody, parseBatchResponse, type BatchPart, type BatchPartResponse } from './batch.js';
+import { DUPLICATED, buildBatchBody, parseBatchResponse, type BatchPart, type BatchPartResponse } from './batch.js';
+import type { CallBudget } from './call-budget.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from './client.js';
-import { mapConcurrently } from './concurrency.js';
+import { mapConcurrently, sleep } from './concurrency.js';
 import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
 import type { ODataStatus } from './enums.js';
@@ -20,6 +21,28 @@ export interface CallContext {
   headers: Record<string, string>;
   /** Epoch ms: the GraphQL request's deadline. No upstream call or retry runs past it. */
   deadline: number;
+  /** Aborts when the caller is gone: pending reads stop and free their connections. */
+  signal?: AbortSignal;
+  /** What the GraphQL request may still spend upstream. */
+  budget?: CallBudget;
+}
+
+/** An answer about another entity than the one asked for (see parseOperation), for one bounded log line. */
+export interface WrongEntityEvent {
+  connectionId: string;
+  /** The key asked for; undefined for a page. */
+  asked: string | undefined;
+  /** The key answered (truncated); undefined when the answer carried none or was a page. */
+  received: string | undefined;
+  /** How the mismatch showed. */
+  kind: 'key' | 'connection' | 'duplicated part';
+}
+
+/** Longest upstream-chosen string copied into a log line. */
+const LOGGED_VALUE_MAX = 200;
+
+function truncated(value: string | undefined): string | undefined {
+  return value === undefined || value.length <= LOGGED_VALUE_MAX ? value : `${value.slice(0, LOGGED_VALUE_MAX)}…`;
 }
 
 /** One read by key, of the properties a selection asks for (the key is always read). */
@@ -65,6 +88,13 @@ export interface OperationsApiOptions extends RetrySettings {
   batchMax: number;
   batchMode: BatchMode;
   getConcurrency: number;
+  /** Hears of each answer about another entity than asked (once per read). */
+  onWrongEntity?(event: WrongEntityEvent): void;
+}
+
+/** The lane (see slots.ts) of calls about one connection's operations. */
+function laneOf(connectionId: string): string {
+  return `connection/${connectionId}`;
 }
 
 /** Statuses with which an upstream says it has no `$batch`. */
@@ -100,6 +130,12 @@ export function operationBody(write: OperationWrite): Record<string, unknown> {
   };
 }
 
+/** A `$batch` about one connection is in that connection's lane; a mixed one in a lane of its own. */
+function batchLane(items: ReadonlyArray<{ read: KeyRead }>): string {
+  const first = items[0]!.read.connectionId;
+  return items.every(({ read }) => read.connectionId === first) ? laneOf(first) : '$batch';
+}
+
 export class ConnectionOperationsApi {
   /** Learned once per upstream: false after `$batch` answered 404, 405 or 501. */
   private batchSupported: boolean;
@@ -119,16 +155,32 @@ export class ConnectionOperationsApi {
     call: CallContext,
     method: HttpMethod,
     target: string,
+    lane: string,
     extra: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean; write?: boolean } = {},
   ): Promise<UpstreamResponse> {
     return this.client.send({
       method,
       target,
-      headers: { ...call.headers, ...extra.headers },
+      lane,
+      headers: extra.headers === undefined ? call.headers : { ...call.headers, ...extra.headers },
       ...(extra.body !== undefined ? { body: extra.body } : {}),
       idempotent: extra.idempotent ?? method === 'GET',
       write: extra.write ?? method !== 'GET',
       deadline: call.deadline,
+      ...(call.signal !== undefined ? { signal: call.signal } : {}),
+      ...(call.budget !== undefined ? { budget: call.budget } : {}),
+    });
+  }
+
+  /** Reports an answer about another entity, once, with bounded detail. */
+  private reportWrongEntity(error: unknown, connectionId: string, asked: string | undefined): void {
+    if (!(error instanceof UpstreamError) || error.wrongEntity === undefined) return;
+    const received = error.wrongEntity.received;
+    this.options.onWrongEntity?.({
+      connectionId: truncated(connectionId)!,
+      asked: truncated(asked),
+      received: truncated(received),
+      kind: asked !== undefined && received !== asked ? 'key' : 'connection',
     });
   }
 
@@ -142,6 +194,7 @@ export class ConnectionOperationsApi {
       try {
         return parseOperation(response.body, read.connectionId, read.operationId);
       } catch (error) {
+        this.reportWrongEntity(error, read.connectionId, read.operationId);
         return error as Error;
       }
     }
@@ -150,7 +203,7 @@ export class ConnectionOperationsApi {
 
   private async getOne(read: KeyRead, call: CallContext): Promise<ReadResult> {
     try {
-      return this.readResult(read, await this.send(call, 'GET', this.entityTarget(read)));
+      return this.readResult(read, await this.send(call, 'GET', this.entityTarget(read), laneOf(read.connectionId)));
     } catch (error) {
       return error as Error;
     }
@@ -217,7 +270,7 @@ export class ConnectionOperationsApi {
       let response: UpstreamResponse;
       try {
         // A $batch of GETs changes nothing: it may be retried, and a lost answer leaves no unknown outcome.
-        response = await this.send(call, 'POST', '$batch', { body: buildBatchBody(parts), idempotent: true, write: false });
+        response = await this.send(call, 'POST', '$batch', batchLane(pending), { body: buildBatchBody(parts), idempotent: true, write: false });
       } catch (error) {
         return failPending(error);
       }
@@ -230,7 +283,7 @@ export class ConnectionOperationsApi {
       if (response.status !== 200) {
         return failPending(UpstreamError.fromResponse(response.status, response.body, response.headers));
       }
-      let answers: Map<string, BatchPartResponse>;
+      let answers: Map<string, BatchPartResponse | typeof DUPLICATED>;
       try {
         answers = parseBatchResponse(response.body, new Set(parts.map((p) => p.id)));
       } catch (error) {
@@ -242,6 +295,16 @@ export class ConnectionOperationsApi {
         const answer = answers.get(String(item.index));
         if (answer === undefined) {
           results[item.index] = UpstreamError.malformed(200, response.headers['request-id']);
+          continue;
+        }
+        if (answer === DUPLICATED) {
+          results[item.index] = UpstreamError.wrongEntity(undefined);
+          this.options.onWrongEntity?.({
+            connectionId: truncated(item.read.connectionId)!,
+            asked: truncated(item.read.operationId),
+            received: undefined,
+            kind: 'duplicated part',
+          });
           continue;
         }
         const delay = retryDelay(
@@ -258,7 +321,7 @@ export class ConnectionOperationsApi {
         }
       }
       pending = retry;
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (pending.length > 0) await sleep(wait, call.signal);
     }
     return results;
   }
@@ -277,9 +340,14 @@ export class ConnectionOperationsApi {
     } else {
       target = collection + formatQuery({ ...request.options });
     }
-    const response = await this.send(call, 'GET', target);
+    const response = await this.send(call, 'GET', target, laneOf(request.connectionId));
     if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
-    return parseOperationPage(response.body, request.connectionId);
+    try {
+      return parseOperationPage(response.body, request.connectionId);
+    } catch (error) {
+      this.reportWrongEntity(error, request.connectionId, undefined);
+      throw error;
+    }
   }
 
   /** The entity of a write's answer, which must carry the key written when the caller knows it. */
@@ -293,13 +361,13 @@ export class ConnectionOperationsApi {
 
   /** POST: sent once, never retried (a lost answer is reported with outcomeUnknown). */
   async create(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
-    const response = await this.send(call, 'POST', operationsPath(this.options.connectionsPath, connectionId), { body: operationBody(write) });
+    const response = await this.send(call, 'POST', operationsPath(this.options.connectionsPath, connectionId), laneOf(connectionId), { body: operationBody(write) });
     return this.expectEntity(response, connectionId, write.operationId ?? undefined);
   }
 
   /** POST `/operations/$ref` with the operation's JSON: sent once, never retried. */
   async addReference(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
-    const response = await this.send(call, 'POST', operationsRefPath(this.options.connectionsPath, connectionId), { body: operationBody(write) });
+    const response = await this.send(call, 'POST', operationsRefPath(this.options.connectionsPath, connectionId), laneOf(connectionId), { body: operationBody(write) });
     return this.expectEntity(response, connectionId, write.operationId ?? undefined);
   }
 
@@ -308,7 +376,7 @@ export class ConnectionOperationsApi {
    * entity is read back.
    */
   async update(connectionId: string, id: string, write: OperationWrite, ifMatch: string | undefined, call: CallContext): Promise<OperationModel> {
-    const response = await this.send(call, 'PATCH', operationPath(this.options.connectionsPath, connectionId, id), {
+    const response = await this.send(call, 'PATCH', operationPath(this.options.connectionsPath, connectionId, id), laneOf(connectionId), {
       body: operationBody(write),
       ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch }, idempotent: true } : {}),
     });
@@ -323,7 +391,7 @@ export class ConnectionOperationsApi {
 
   /** DELETE; retried only with If-Match. */
   async remove(connectionId: string, id: string, ifMatch: string | undefined, call: CallContext): Promise<void> {
-    const response = await this.send(call, 'DELETE', operationPath(this.options.connectionsPath, connectionId, id), {
+    const response = await this.send(call, 'DELETE', operationPath(this.options.connectionsPath, connectionId, id), laneOf(connectionId), {
       ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch }, idempotent: true } : {}),
     });
     if (response.status >= 400) throw UpstreamError.fromResponse(response.status, response.body, response.headers);

@@ -1,7 +1,8 @@
 /**
- * When an idempotent upstream read is tried again, as a callback for undici's retry interceptor.
- * Only idempotent requests get this policy (the client decides); everything else is sent once, without
- * passing through the retry interceptor.
+ * When an idempotent upstream read is tried again (the loop is UpstreamClient.send). Only idempotent
+ * requests get this policy; everything else is sent once. A write (PATCH or DELETE with If-Match) is retried
+ * only after an answer that proves it was not applied (429, 503…): after a lost answer it may have been
+ * applied, and a retry would turn that into a misleading 412 or 404.
  *
  * - 429, 502, 503, 504 and connection resets are retried, at most `retryMax` times;
  * - a `Retry-After` is honoured when it is at most `retryAfterMaxSeconds`; a longer one gives up at once,
@@ -9,8 +10,6 @@
  * - otherwise the wait is exponential backoff with full jitter (`retryBaseMs · 2^n · random`);
  * - no wait may end past the GraphQL request's deadline.
  */
-import type { RetryHandler } from 'undici';
-import { parseRetryAfter } from './errors.js';
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
@@ -50,41 +49,4 @@ export function retryDelay(
       ? failure.retryAfter * 1000
       : Math.round(random() * settings.retryBaseMs * 2 ** (attempt - 1));
   return delay < msLeft ? delay : undefined;
-}
-
-interface RetryableError extends Error {
-  statusCode?: number;
-  code?: string;
-  headers?: Record<string, string | string[] | undefined>;
-}
-
-function header(headers: RetryableError['headers'], name: string): string | undefined {
-  const value = headers?.[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/**
- * The undici retry callback for one request whose deadline is `deadline` (epoch ms). A write (PATCH or
- * DELETE with If-Match) is retried only after an answer that proves it was not applied (429, 503…); after a
- * lost answer it may have been applied, and a retry would turn that into a misleading 412 or 404.
- */
-export function retryCallback(settings: RetrySettings, deadline: number, write: boolean): RetryHandler.RetryCallback {
-  return (err, { state }, next) => {
-    const e = err as RetryableError;
-    if (write && e.statusCode === undefined) {
-      next(err);
-      return;
-    }
-    const delay = retryDelay(
-      {
-        ...(e.statusCode !== undefined ? { status: e.statusCode } : { code: e.code }),
-        retryAfter: parseRetryAfter(header(e.headers, 'retry-after')),
-      },
-      state.counter,
-      settings,
-      deadline - Date.now(),
-    );
-    if (delay === undefined) next(err);
-    else setTimeout(() => next(null), delay);
-  };
 }

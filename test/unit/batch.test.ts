@@ -9,10 +9,11 @@ describe('$batch bodies', () => {
     });
   });
 
-  it('reads responses in any order, keeping only asked-for ids, the first answer per id', () => {
+  it('reads responses in any order, keeping only asked-for ids; an id answered twice is ambiguous', () => {
     const answers = parseBatchResponse(
       {
         responses: [
+          { id: '3', status: 200, headers: {}, body: '{"id":"c"}' },
           { id: '1', status: 404, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'itemNotFound' } } },
           { id: '0', status: 200, headers: {}, body: '{"id":"a"}' },
           { id: '0', status: 500, body: {} },
@@ -21,11 +22,12 @@ describe('$batch bodies', () => {
           'garbage',
         ],
       },
-      new Set(['0', '1', '2']),
+      new Set(['0', '1', '2', '3']),
     );
-    expect([...answers.keys()].sort()).toEqual(['0', '1', '2']);
-    expect(answers.get('0')).toEqual({ status: 200, headers: {}, body: { id: 'a' } });
-    expect(answers.get('1')!.headers).toEqual({ 'content-type': 'application/json' });
+    expect([...answers.keys()].sort()).toEqual(['0', '1', '2', '3']);
+    expect(answers.get('3')).toEqual({ status: 200, headers: {}, body: { id: 'c' } });
+    expect(answers.get('0')).toBe('duplicated');
+    expect((answers.get('1') as { headers: unknown }).headers).toEqual({ 'content-type': 'application/json' });
     expect(answers.get('2')).toEqual({ status: 429, headers: { 'retry-after': '3' }, body: undefined });
   });
 

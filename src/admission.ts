@@ -1,0 +1,74 @@
+/**
+ * Admission control: at most `max` GraphQL requests in progress at once. One more is refused at once with
+ * OVERLOADED (HTTP 503 and `Retry-After`) instead of joining a backlog that would outlive its deadline, grow
+ * memory without bound and keep the upstream busy after its clients have left.
+ *
+ * It sits in front of the GraphQL server on node:http, so a refusal costs no body read, no parse and no
+ * context, and a request is counted until its response is closed (sent, or its client gone), whatever path
+ * serves it.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { OVERLOADED_RETRY_AFTER_SECONDS } from './odata/slots.js';
+
+export class AdmissionGate {
+  private inProgress = 0;
+
+  /** @param max GraphQL requests in progress at once (MAX_CONCURRENT_REQUESTS). */
+  constructor(readonly max: number) {}
+
+  /** Requests in progress now. */
+  get active(): number {
+    return this.inProgress;
+  }
+
+  /** Takes a place, or returns false when all are taken. */
+  tryEnter(): boolean {
+    if (this.inProgress >= this.max) return false;
+    this.inProgress++;
+    return true;
+  }
+
+  leave(): void {
+    this.inProgress--;
+  }
+}
+
+const REFUSAL = JSON.stringify({
+  errors: [
+    {
+      message: `The gateway is at capacity; retry after ${OVERLOADED_RETRY_AFTER_SECONDS} second(s).`,
+      extensions: { code: 'OVERLOADED', retryAfter: OVERLOADED_RETRY_AFTER_SECONDS },
+    },
+  ],
+});
+
+/** Requests that may run GraphQL: any POST to the endpoint, and a GET with a query string (not the GraphiQL page). */
+function runsGraphQL(request: IncomingMessage, endpoint: string): boolean {
+  const url = request.url ?? '';
+  if (!url.startsWith(endpoint)) return false;
+  const next = url.charAt(endpoint.length);
+  if (next !== '' && next !== '?') return false;
+  return request.method === 'POST' || next === '?';
+}
+
+/** Wraps a node:http handler so that GraphQL requests beyond the gate's bound are refused at once. */
+export function withAdmission(gate: AdmissionGate, endpoint: string, handler: RequestListener): RequestListener {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    if (!runsGraphQL(request, endpoint)) {
+      handler(request, response);
+      return;
+    }
+    if (!gate.tryEnter()) {
+      response.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS),
+        'cache-control': 'no-store',
+      });
+      response.end(REFUSAL);
+      return;
+    }
+    // 'close' comes once per response: after it is sent, or when its client goes away first.
+    response.once('close', () => gate.leave());
+    handler(request, response);
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * What one GraphQL request may spend upstream, counted as it is spent: requests (every attempt, retries and
+ * nextLinks included) and response bytes (all bodies together). The estimate checked before execution
+ * (src/budget) refuses what is certain to exceed; this bounds what only shows at run time: an upstream
+ * that pages in small pieces, retries, or answers far more than was asked.
+ */
+import { badUserInput } from '../errors.js';
+
+export interface BudgetLimits {
+  maxUpstreamRequests: number;
+  maxResponseBytes: number;
+}
+
+export class CallBudget {
+  private requests = 0;
+  private bytes = 0;
+
+  constructor(private readonly limits: BudgetLimits) {}
+
+  /** Counts one upstream request about to be sent; throws BAD_USER_INPUT when none is left. */
+  spendRequest(): void {
+    if (this.requests >= this.limits.maxUpstreamRequests) {
+      throw badUserInput(
+        `This request needs more than ${this.limits.maxUpstreamRequests} upstream requests (MAX_UPSTREAM_REQUESTS): ask for fewer nodes or split it.`,
+      );
+    }
+    this.requests++;
+  }
+
+  /** Response bytes this request may still read. */
+  get bytesLeft(): number {
+    return this.limits.maxResponseBytes - this.bytes;
+  }
+
+  spendBytes(count: number): void {
+    this.bytes += count;
+  }
+
+  /** The error for a response that would take the request past its byte budget. */
+  bytesExceeded(): Error {
+    return badUserInput(
+      `The upstream answers to this request exceed ${this.limits.maxResponseBytes} bytes (MAX_RESPONSE_BYTES): ask for fewer nodes or split it.`,
+    );
+  }
+
+  get requestsMade(): number {
+    return this.requests;
+  }
+}
