@@ -268,14 +268,17 @@ describe('identity checks and bounded logs', () => {
     const otherContext = (root: string, suffix: string) => `${root}/$metadata#connections('someone-else')/operations${suffix}`;
     upstream = await startHostileUpstream((request) => {
       const { operationId } = keyOf(request.url);
-      return operationId === undefined
-        ? { status: 200, body: { '@odata.context': otherContext(upstream!.serviceRoot, ''), value: [entity('x')] } }
-        : { status: 200, body: { '@odata.context': otherContext(upstream!.serviceRoot, '/$entity'), ...entity(operationId) } };
+      if (operationId === undefined) return { status: 200, body: { '@odata.context': otherContext(upstream!.serviceRoot, ''), value: [entity('x')] } };
+      const context = otherContext(upstream!.serviceRoot, '/$entity');
+      // Bare, or wrapped as `{"@odata.context", "value": {...}}` with the context on the wrapper.
+      return { status: 200, body: operationId === 'wrapped' ? { '@odata.context': context, value: entity(operationId) } : { '@odata.context': context, ...entity(operationId) } };
     });
     gateway = await startGatewayOver(upstream.serviceRoot);
-    const read = await gateway.gql('{ connectionOperation(connectionId: "mine", operationId: "a") { status } }');
-    expect(read.data).toEqual({ connectionOperation: null });
-    expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    for (const operationId of ['a', 'wrapped']) {
+      const read = await gateway.gql(`{ connectionOperation(connectionId: "mine", operationId: "${operationId}") { status } }`);
+      expect(read.data).toEqual({ connectionOperation: null });
+      expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    }
     const page = await gateway.gql('{ connectionOperations(connectionId: "mine", first: 5) { nodes { operationId } } }');
     expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
     const entities = await gateway.gql(
