@@ -21,6 +21,7 @@ import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
 import { useNestingLimits } from './plugins/use-nesting-limits.js';
 import { useRequestBudget } from './plugins/use-request-budget.js';
+import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
 import { useRequestGuards } from './plugins/use-request-guards.js';
@@ -133,8 +134,10 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
     landingPage: false,
     plugins: [
       useRequestGuards(config.maxBodyBytes),
-      useNestingLimits(),
       usePersistedQueries(),
+      // After the persisted queries: a query named by its hash is checked as stored.
+      useNestingLimits(),
+      useRequestErrorCodes(),
       useDocumentLimits(config),
       useRequestBudget(config),
       useCsrfPreventionForWrites(),
