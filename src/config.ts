@@ -59,7 +59,7 @@ export interface GatewayConfig {
   maxUpstreamRequests: number;
   /** Nodes (entities read, list nodes asked for) one GraphQL request may bring. Default 2000. */
   maxNodes: number;
-  /** Upstream response bytes one GraphQL request may read, all responses together. Default 8 MiB. */
+  /** Upstream response bytes one GraphQL request may read, all responses together. Default 4 MiB. */
   maxResponseBytes: number;
   /** How long shutdown waits for in-flight requests before cutting them off, in ms. Default 10000. */
   shutdownGraceMs: number;
@@ -118,7 +118,7 @@ const schema = z.object({
   UPSTREAM_QUEUE_MAX: integer(0, 1_000_000).default(256),
   MAX_UPSTREAM_REQUESTS: integer(1, 100_000).default(100),
   MAX_NODES: integer(1, 10_000_000).default(2000),
-  MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

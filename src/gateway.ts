@@ -68,6 +68,7 @@ function yogaLogger(log: Logger): YogaLogger {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  config: GatewayConfig;
   /** Bounds the GraphQL requests in progress (MAX_CONCURRENT_REQUESTS); the HTTP server applies it. */
   admission: AdmissionGate;
   /** The upstream client's connection slots (for tests and metrics). */
@@ -165,6 +166,7 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
 
   return {
     yoga,
+    config,
     admission: new AdmissionGate(config.maxConcurrentRequests),
     upstreamSlots: client.slots,
     close: () => client.close(),

@@ -15,7 +15,21 @@ export interface RunningServer {
 }
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
-  const server = createServer(withAdmission(gateway.admission, gateway.yoga.graphqlEndpoint, gateway.yoga));
+  const deadlineMs = gateway.config.requestDeadlineMs;
+  const server = createServer(
+    {
+      // A client has the request deadline to send its whole request (headers within at most 10 s): one that
+      // sends its body a byte at a time would otherwise hold an admission place for node's default 300 s.
+      requestTimeout: deadlineMs,
+      headersTimeout: Math.min(deadlineMs, 10_000),
+      // How often those timeouts are checked (node's default is 30 s).
+      connectionsCheckingInterval: Math.min(1000, deadlineMs),
+    },
+    withAdmission(gateway.admission, gateway.yoga.graphqlEndpoint, gateway.yoga),
+  );
+  // A socket with nothing moving either way for this long is closed: a client that stops reading its
+  // response cannot keep its admission place either.
+  server.setTimeout(deadlineMs + 10_000);
   let closing = false;
   // While shutting down, a keep-alive connection is closed as soon as its last response is sent.
   server.on('request', (_request, response) => {

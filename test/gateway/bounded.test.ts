@@ -4,6 +4,7 @@
  * take the whole pool, admission control, a bounded upstream queue, writes never cut into an unknown state
  * silently, and a per-request budget enforced at run time. All over loopback, against the hostile upstream.
  */
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGatewayOver, startHostileUpstream, type GatewayUnderTest, type HostileScript, type HostileUpstream } from '../support/hostile-upstream.js';
 import type { GatewayConfig } from '../../src/config.js';
@@ -150,6 +151,32 @@ describe('bounded whatever the upstream or the clients do', () => {
     await until(() => gateway.gateway.admission.active === 0);
     const served = await gateway.gql('{ connectionOperation(connectionId: "c", operationId: "b") { status } }');
     expect(served.data).toEqual({ connectionOperation: { status: 'COMPLETED' } });
+  });
+
+  it('gives a client the request deadline to send its request: a body sent a byte at a time cannot hold a place', async () => {
+    const { gateway } = await start((request) => ({ status: 200, body: entity(keyOf(request.url).operationId!) }), {
+      maxConcurrentRequests: 1,
+      requestDeadlineMs: 500,
+    });
+    const { port } = new URL(gateway.url);
+    const slow = connect(Number(port), '127.0.0.1');
+    let closed = false;
+    slow.on('close', () => (closed = true));
+    slow.on('error', () => undefined);
+    slow.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{');
+    const drip = setInterval(() => !slow.destroyed && slow.write(' '), 100);
+    try {
+      await until(() => gateway.gateway.admission.active === 1);
+      expect((await gateway.gql('{ connectionOperation(connectionId: "c", operationId: "a") { status } }')).status).toBe(503);
+      const started = Date.now();
+      await until(() => closed, 3000);
+      expect(Date.now() - started).toBeLessThan(2500);
+      const served = await gateway.gql('{ connectionOperation(connectionId: "c", operationId: "a") { status } }');
+      expect(served.data).toEqual({ connectionOperation: { status: 'COMPLETED' } });
+    } finally {
+      clearInterval(drip);
+      slow.destroy();
+    }
   });
 
   it('fails an upstream call at once with OVERLOADED when UPSTREAM_QUEUE_MAX calls already wait', async () => {
