@@ -15,9 +15,17 @@ export interface DocumentLimits {
   maxCost: number;
 }
 
+/**
+ * Makes an Armor rejection a typed request error: BAD_USER_INPUT with HTTP 400 (yoga reads `extensions.http`
+ * and drops it from the body). Armor prefixes every message with "Syntax Error: ", also when the document
+ * parsed fine and only a limit was hit: the prefix is dropped, the limit's own message kept.
+ */
 function tagBadUserInput(_context: unknown, error: GraphQLError): void {
-  // The error is created by Armor for this rejection only, so tagging it in place is safe.
-  (error.extensions as Record<string, unknown>).code = 'BAD_USER_INPUT';
+  // The error is created by Armor for this rejection only, so changing it in place is safe.
+  const extensions = error.extensions as Record<string, unknown>;
+  extensions.code = 'BAD_USER_INPUT';
+  extensions.http = { status: 400 };
+  error.message = error.message.replace(/^Syntax Error: /, '');
 }
 
 export function useDocumentLimits(limits: DocumentLimits): Plugin {
