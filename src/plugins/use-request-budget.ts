@@ -1,7 +1,51 @@
-/** Placeholder: the per-request budget checked before execution (being built). */
-import type { Plugin } from 'graphql-yoga';
+/**
+ * The per-request budget: before any resolver runs, the operation's upstream requests and nodes are
+ * estimated from the document and the request's actual (coerced) variable values (budget/estimate.ts), and
+ * an operation over MAX_UPSTREAM_REQUESTS or MAX_NODES is refused as a whole with BAD_USER_INPUT (HTTP 400),
+ * so no upstream request is made. The document limits (use-limits.ts) cannot do this: they see `first: $n`,
+ * not n. What the upstream actually answers is bounded at run time by the upstream client.
+ * Subscriptions do not go through here (they have no estimate yet).
+ */
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createEstimator, type Estimate } from '../budget/estimate.js';
 import type { GatewayConfig } from '../config.js';
 
-export function useRequestBudget(_config: Pick<GatewayConfig, 'maxUpstreamRequests' | 'maxNodes' | 'defaultPageSize' | 'batchMax'>): Plugin {
-  return {};
+export type BudgetConfig = Pick<GatewayConfig, 'maxUpstreamRequests' | 'maxNodes' | 'defaultPageSize' | 'batchMax' | 'batchMode'>;
+
+/** The refusal: what was estimated against what is allowed, and what to change. */
+export function budgetError(estimate: Estimate, config: BudgetConfig) {
+  const over = [
+    estimate.nodes > config.maxNodes ? `${estimate.nodes} nodes (at most ${config.maxNodes})` : undefined,
+    estimate.upstreamRequests > config.maxUpstreamRequests ? `${estimate.upstreamRequests} upstream requests (at most ${config.maxUpstreamRequests})` : undefined,
+  ].filter((part) => part !== undefined);
+  return createGraphQLError(
+    `This request would need up to ${over.join(' and ')}: ask for fewer nodes with \`first\`, or split the request.`,
+    {
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        budget: {
+          upstreamRequests: { estimated: estimate.upstreamRequests, max: config.maxUpstreamRequests },
+          nodes: { estimated: estimate.nodes, max: config.maxNodes },
+        },
+        http: { status: 400 },
+      },
+    },
+  );
+}
+
+export function useRequestBudget(config: BudgetConfig): Plugin {
+  const estimate = createEstimator({
+    defaultPageSize: config.defaultPageSize,
+    // Without $batch every keyed read is a GET of its own.
+    readsPerRequest: config.batchMode === 'off' ? 1 : config.batchMax,
+  });
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = estimate(args.schema, args.document, args.operationName, args.variableValues);
+      if (cost === undefined) return;
+      if (cost.nodes > config.maxNodes || cost.upstreamRequests > config.maxUpstreamRequests) {
+        setResultAndStopExecution({ errors: [budgetError(cost, config)] });
+      }
+    },
+  };
 }
