@@ -1,0 +1,71 @@
+/**
+ * The bounds of the scenario and their check. Each bound says why it has the value it has; a run that
+ * breaks one fails (exit 1). Answers outside the contract, hangs and failed connections are already
+ * violations as they happen (tally.ts).
+ */
+import type { Violations } from '../violations.js';
+import type { MemoryReport } from './memory.js';
+import type { RecoveryReport } from './recovery.js';
+import type { LatencySummary } from './tally.js';
+
+/** REQUEST_DEADLINE_MS given to the gateway for the run. */
+export const REQUEST_DEADLINE_MS = 10_000;
+
+export const BOUNDS = {
+  /**
+   * Admitted requests (p50, p99 and max) end within the deadline plus this: the deadline is the gateway's
+   * promise, the slack covers answering after it and the client's own event loop under 2000 clients.
+   */
+  latencySlackMs: 1000,
+  /** A refusal costs no body read, no parse, no upstream call: it must be immediate. */
+  refusalP99Ms: 100,
+  /**
+   * Peak resident set of the gateway process (VmHWM, and the highest VmRSS sampled), MiB. Measured on a
+   * 2-core machine (Node 20, started with tsx as `npm start` does): 226-245 MiB idle, peaks of 353-563
+   * MiB over eleven 8-20 s runs (half of them 360-405). 768 leaves over a third above the highest peak,
+   * for GC timing and a busier machine.
+   */
+  peakRssMb: 768,
+  /** From the clients leaving to a plain read served with data. */
+  recoveryMs: 2000,
+} as const;
+
+export interface RunFigures {
+  clients: number;
+  maxConcurrentRequests: number;
+  full: number;
+  refused: number;
+  refusedWithRetryAfter: number;
+  admitted: LatencySummary;
+  refusals: LatencySummary;
+  /** Requests aborted at the end, by how long they had waited. */
+  left: LatencySummary;
+  memory: MemoryReport;
+  recovery: RecoveryReport;
+  gatewayAlive: boolean;
+}
+
+export function checkBounds(f: RunFigures, violations: Violations): void {
+  const latencyBound = REQUEST_DEADLINE_MS + BOUNDS.latencySlackMs;
+  for (const [name, value] of [['p50', f.admitted.p50], ['p99', f.admitted.p99], ['max', f.admitted.max]] as const) {
+    if (value > latencyBound) violations.add('admitted request slower than the deadline + slack', `${name} ${value} ms > ${latencyBound} ms`);
+  }
+  if (f.left.max > latencyBound) {
+    violations.add('a request still unanswered past the deadline + slack when its client left', `waited ${f.left.max} ms > ${latencyBound} ms`);
+  }
+  if (f.refusals.p99 > BOUNDS.refusalP99Ms) violations.add('refusals are not immediate', `p99 ${f.refusals.p99} ms > ${BOUNDS.refusalP99Ms} ms`);
+  if (f.refused !== f.refusedWithRetryAfter) violations.add('a refusal without Retry-After', `${f.refused - f.refusedWithRetryAfter} of ${f.refused}`);
+  // Without refusals the refusal bounds would pass on nothing, without full answers the latency bounds.
+  if (f.clients > f.maxConcurrentRequests && f.refused === 0) {
+    violations.add('admission control never refused', `${f.clients} clients against MAX_CONCURRENT_REQUESTS=${f.maxConcurrentRequests}`);
+  }
+  if (f.full === 0) violations.add('no request was answered with full data', 'the gateway served nothing under load');
+  const peak = Math.max(f.memory.hwmMb, f.memory.peakSampledMb);
+  if (peak > BOUNDS.peakRssMb) violations.add('gateway peak RSS above the bound', `${peak} MiB > ${BOUNDS.peakRssMb} MiB`);
+  if (f.recovery.recoveredMs === undefined) violations.add('no recovery', 'no plain read was served with data within 10 s of the end of the load');
+  else if (f.recovery.recoveredMs > BOUNDS.recoveryMs) violations.add('slow recovery', `${Math.round(f.recovery.recoveredMs)} ms > ${BOUNDS.recoveryMs} ms`);
+  if (f.recovery.upstreamBacklog > 0) {
+    violations.add('a backlog worked off after the load', `${f.recovery.upstreamBacklog} upstream requests between 0.5 s and 2 s after the clients left`);
+  }
+  if (!f.gatewayAlive) violations.add('the gateway process exited during the run', 'see its stderr below');
+}
