@@ -13,8 +13,16 @@ import { OVERLOADED_RETRY_AFTER_SECONDS } from './odata/slots.js';
 export class AdmissionGate {
   private inProgress = 0;
 
-  /** @param max GraphQL requests in progress at once (MAX_CONCURRENT_REQUESTS). */
-  constructor(readonly max: number) {}
+  /**
+   * @param max GraphQL requests in progress at once (MAX_CONCURRENT_REQUESTS).
+   * @param saturated whether the work already admitted is falling behind (the upstream line has grown
+   *   long): then a new request is refused too, however few are in progress, so that those admitted still
+   *   meet their deadline instead of all of them missing it together.
+   */
+  constructor(
+    readonly max: number,
+    private readonly saturated: () => boolean = () => false,
+  ) {}
 
   /** Requests in progress now. */
   get active(): number {
@@ -23,7 +31,7 @@ export class AdmissionGate {
 
   /** Takes a place, or returns false when all are taken. */
   tryEnter(): boolean {
-    if (this.inProgress >= this.max) return false;
+    if (this.inProgress >= this.max || this.saturated()) return false;
     this.inProgress++;
     return true;
   }

@@ -53,7 +53,11 @@ export interface GatewayConfig {
   maxCost: number;
   /** GraphQL requests in progress at once; past it a request is refused at once with OVERLOADED (503). Default 128. */
   maxConcurrentRequests: number;
-  /** Upstream calls waiting for a pooled connection; past it a call fails at once with OVERLOADED. Default 256. */
+  /**
+   * Upstream calls waiting for a pooled connection; past it a call fails at once with OVERLOADED. Default
+   * 1024: MAX_CONCURRENT_REQUESTS × GET_CONCURRENCY, so that requests already admitted wait for the upstream
+   * rather than fail, and admission control is what refuses work.
+   */
   upstreamQueueMax: number;
   /** Upstream requests (attempts included) one GraphQL request may make. Default 100. */
   maxUpstreamRequests: number;
@@ -115,7 +119,7 @@ const schema = z.object({
   MAX_TOKENS: integer(100, 1_000_000).default(15_000),
   MAX_COST: integer(100, 10_000_000).default(50_000),
   MAX_CONCURRENT_REQUESTS: integer(1, 100_000).default(128),
-  UPSTREAM_QUEUE_MAX: integer(0, 1_000_000).default(256),
+  UPSTREAM_QUEUE_MAX: integer(0, 1_000_000).default(1024),
   MAX_UPSTREAM_REQUESTS: integer(1, 100_000).default(100),
   MAX_NODES: integer(1, 10_000_000).default(2000),
   MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),

@@ -167,7 +167,9 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
   return {
     yoga,
     config,
-    admission: new AdmissionGate(config.maxConcurrentRequests),
+    // Requests whose upstream calls would wait in line more than a quarter of their deadline are better
+    // refused now (cheaply, with Retry-After) than admitted to time out later.
+    admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),
     upstreamSlots: client.slots,
     close: () => client.close(),
     destroy: () => client.destroy(),

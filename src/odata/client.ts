@@ -68,7 +68,7 @@ export interface UpstreamClientOptions extends RetrySettings {
   timeoutMs: number;
   /** Connections (and so calls in flight) per origin. */
   connections: number;
-  /** Calls allowed to wait for a connection; past it OVERLOADED. Default 256. */
+  /** Calls allowed to wait for a connection; past it OVERLOADED. Default 1024. */
   queueMax?: number;
   /** Largest response body read, in bytes. Default 16 MiB. */
   maxResponseBytes?: number;
@@ -147,7 +147,7 @@ export class UpstreamClient {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
-    this.slots = new UpstreamSlots({ capacity: options.connections, queueMax: options.queueMax ?? 256 });
+    this.slots = new UpstreamSlots({ capacity: options.connections, queueMax: options.queueMax ?? 1024 });
   }
 
   /** The path (with query) to send for a target: relative targets go under the root path. */

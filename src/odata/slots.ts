@@ -18,6 +18,8 @@ export type Release = () => void;
 
 interface Waiter {
   lane: string;
+  /** performance.now() when it joined the line. */
+  since: number;
   grant(release: Release): void;
 }
 
@@ -54,6 +56,12 @@ export class UpstreamSlots {
   /** Calls waiting for a slot now. */
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /** How long the longest waiting call has waited, in ms (0 when none waits): how far behind the upstream is. */
+  oldestWaitMs(now = performance.now()): number {
+    // The line is in arrival order: its head has waited longest.
+    return this.waiting.length === 0 ? 0 : now - this.waiting[0]!.since;
   }
 
   private hasRoom(lane: string): boolean {
@@ -113,6 +121,7 @@ export class UpstreamSlots {
       const timer = setTimeout(() => leaveLine(UpstreamError.noAnswer('timeout', false)), msLeft);
       const waiter: Waiter = {
         lane,
+        since: performance.now(),
         grant(release) {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);

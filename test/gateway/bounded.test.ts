@@ -153,6 +153,25 @@ describe('bounded whatever the upstream or the clients do', () => {
     expect(served.data).toEqual({ connectionOperation: { status: 'COMPLETED' } });
   });
 
+  it('refuses new requests at once while admitted work waits for the upstream longer than a quarter of the deadline', async () => {
+    const { upstream, gateway } = await start(() => ({ status: 200, hold: true }), {
+      upstreamConnections: 1,
+      requestDeadlineMs: 2000,
+      batchMode: 'off',
+    });
+    const first = gateway.gql('{ a: connectionOperation(connectionId: "c", operationId: "a") { status } b: connectionOperation(connectionId: "c", operationId: "b") { status } }');
+    await until(() => upstream.requests.length === 1 && gateway.gateway.upstreamSlots.queued === 1);
+    // Under a quarter of the deadline behind: still admitted (it waits in line too).
+    const admitted = gateway.gql('{ connectionOperation(connectionId: "c", operationId: "c") { status } }');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const refused = await gateway.gql('{ connectionOperation(connectionId: "c", operationId: "d") { status } }');
+    expect(refused.status).toBe(503);
+    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'OVERLOADED', retryAfter: 1 });
+    expect(gateway.gateway.admission.active).toBe(2);
+    expect((await admitted).errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    await first;
+  });
+
   it('gives a client the request deadline to send its request: a body sent a byte at a time cannot hold a place', async () => {
     const { gateway } = await start((request) => ({ status: 200, body: entity(keyOf(request.url).operationId!) }), {
       maxConcurrentRequests: 1,

@@ -36,6 +36,22 @@ describe('upstream slots', () => {
     void slowWaiting;
   });
 
+  it('tells how long the head of the line has waited', async () => {
+    const slots = new UpstreamSlots({ capacity: 1, queueMax: 5 });
+    expect(slots.oldestWaitMs()).toBe(0);
+    const held = await slots.acquire('a', farAway());
+    const started = performance.now();
+    const first = slots.acquire('a', farAway());
+    void slots.acquire('b', farAway());
+    expect(slots.oldestWaitMs(started + 1000)).toBeGreaterThan(990);
+    expect(slots.oldestWaitMs(started + 1000)).toBeLessThanOrEqual(1000);
+    held();
+    (await first)();
+    // The head is now the later call.
+    expect(slots.queued).toBe(0);
+    expect(slots.oldestWaitMs()).toBe(0);
+  });
+
   it('fails at once with OVERLOADED when queueMax calls already wait', async () => {
     const slots = new UpstreamSlots({ capacity: 1, queueMax: 1 });
     await slots.acquire('a', farAway());

@@ -5,7 +5,7 @@
  */
 import type { Violations } from '../violations.js';
 import type { MemoryReport } from './memory.js';
-import type { RecoveryReport } from './recovery.js';
+import { BACKLOG_FROM_MS, BACKLOG_TO_MS, type RecoveryReport } from './recovery.js';
 import type { LatencySummary } from './tally.js';
 
 /** REQUEST_DEADLINE_MS given to the gateway for the run. */
@@ -17,8 +17,15 @@ export const BOUNDS = {
    * promise, the slack covers answering after it and the client's own event loop under 2000 clients.
    */
   latencySlackMs: 1000,
-  /** A refusal costs no body read, no parse, no upstream call: it must be immediate. */
-  refusalP99Ms: 100,
+  /**
+   * A refusal costs the gateway no body parse, no GraphQL and no upstream call: it waits for nothing but its
+   * turn. That turn is the catch: 2000 clients that resend the instant they are refused keep both cores of
+   * this machine busy (the gateway refusing ~9000 requests/s, this process sending them), so a refusal
+   * queues behind the others in the kernel and in two event loops (this process's own loop delay is p99
+   * ~170 ms in the same run). Measured p99 of 0.5 s; the bound is a second: a refusal that waited for
+   * execution or the upstream would take the deadline (10 s).
+   */
+  refusalP99Ms: 1000,
   /**
    * Peak resident set of the gateway process (VmHWM, and the highest VmRSS sampled), MiB. Measured on a
    * 2-core machine (Node 20, started with tsx as `npm start` does): 226-245 MiB idle, peaks of 353-563
@@ -65,7 +72,7 @@ export function checkBounds(f: RunFigures, violations: Violations): void {
   if (f.recovery.recoveredMs === undefined) violations.add('no recovery', 'no plain read was served with data within 10 s of the end of the load');
   else if (f.recovery.recoveredMs > BOUNDS.recoveryMs) violations.add('slow recovery', `${Math.round(f.recovery.recoveredMs)} ms > ${BOUNDS.recoveryMs} ms`);
   if (f.recovery.upstreamBacklog > 0) {
-    violations.add('a backlog worked off after the load', `${f.recovery.upstreamBacklog} upstream requests between 0.5 s and 2 s after the clients left`);
+    violations.add('a backlog worked off after the load', `${f.recovery.upstreamBacklog} upstream requests between ${BACKLOG_FROM_MS / 1000} s and ${BACKLOG_TO_MS / 1000} s after the clients left`);
   }
   if (!f.gatewayAlive) violations.add('the gateway process exited during the run', 'see its stderr below');
 }

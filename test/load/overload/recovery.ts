@@ -5,9 +5,11 @@
  *   own client-request-id prefix so the upstream can tell it from the load) until one is answered with
  *   data; the time from the end of the load to that answer is the recovery time;
  * - backlog: the requests the upstream receives from the gateway between BACKLOG_FROM_MS and BACKLOG_TO_MS
- *   after the end, other than the probe's. A gateway that queued work for clients who have left would
- *   still be sending it then; one that dropped it sends nothing. (The first half second is left out: a
- *   `$batch` already on its way when the clients left may still arrive.)
+ *   after the end, other than the probe's. The issue asks that within 2 s of the end of the load no
+ *   backlog is being worked off: a gateway that queued work for clients who have left would still be
+ *   sending it then; one that dropped it sends nothing. What arrives in the first 2 s (calls on their way
+ *   as the clients left, requests the departed clients left in their sockets, cut short by their abort
+ *   signals) is reported, not bounded.
  */
 import { classifyAnswer } from './classify.js';
 import type { GatewayClient } from './http.js';
@@ -15,8 +17,8 @@ import type { CountedUpstream } from './upstream.js';
 import type { PreparedRead } from './workload.js';
 
 export const PROBE_REQUEST_ID_PREFIX = 'overload-probe-';
-export const BACKLOG_FROM_MS = 500;
-export const BACKLOG_TO_MS = 2000;
+export const BACKLOG_FROM_MS = 2000;
+export const BACKLOG_TO_MS = 3000;
 const PROBE_INTERVAL_MS = 50;
 /** One probe's own patience (the timeout of the client the probes are sent with). */
 export const PROBE_TIMEOUT_MS = 5000;
@@ -30,7 +32,7 @@ export interface RecoveryReport {
   /** What the probes before the first success got (verdict kind, or what went wrong) → count. */
   failedProbes: Map<string, number>;
   /** Non-probe upstream requests in [0, BACKLOG_FROM_MS) after the end (in flight as the clients left). */
-  upstreamFirstHalfSecond: number;
+  upstreamUnwinding: number;
   /** Non-probe upstream requests in [BACKLOG_FROM_MS, BACKLOG_TO_MS) after the end: the backlog. */
   upstreamBacklog: number;
 }
@@ -59,7 +61,7 @@ export async function measureRecovery(http: GatewayClient, probe: PreparedRead, 
     recoveredMs,
     probes,
     failedProbes,
-    upstreamFirstHalfSecond: upstream.arrivalsBetween(loadEndedAt, loadEndedAt + BACKLOG_FROM_MS),
+    upstreamUnwinding: upstream.arrivalsBetween(loadEndedAt, loadEndedAt + BACKLOG_FROM_MS),
     upstreamBacklog: upstream.arrivalsBetween(loadEndedAt + BACKLOG_FROM_MS, windowEnd),
   };
 }

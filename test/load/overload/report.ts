@@ -88,7 +88,7 @@ function upstreamAndRecovery(r: OverloadReport): string {
     ['  recovery probe requests', u.probeRequests],
     [`time to a plain read with data (bound ${BOUNDS.recoveryMs} ms)`, rec.recoveredMs === undefined ? 'never' : `${Math.round(rec.recoveredMs)} ms`],
     ['  probes sent / failed before', `${rec.probes} / ${failed}`],
-    [`upstream requests 0-${BACKLOG_FROM_MS} ms after the end (not probe)`, rec.upstreamFirstHalfSecond],
+    [`upstream requests 0-${BACKLOG_FROM_MS} ms after the end (not probe)`, rec.upstreamUnwinding],
     [`upstream requests ${BACKLOG_FROM_MS}-${BACKLOG_TO_MS} ms after the end (backlog, bound 0)`, rec.upstreamBacklog],
   ];
   return formatTable(['upstream and recovery', 'value'], rows);
