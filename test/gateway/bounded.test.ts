@@ -29,15 +29,16 @@ async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> 
 /** A trickled entity: headers at once, then a long body one byte every 50 ms (it would take minutes). */
 const trickled = (id: string) => ({ status: 200, body: { ...entity(id), padding: 'x'.repeat(4000) }, trickleMs: 50 });
 
+let upstream: HostileUpstream | undefined;
+let gateway: GatewayUnderTest | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  await upstream?.close();
+  gateway = undefined;
+  upstream = undefined;
+});
+
 describe('bounded whatever the upstream or the clients do', () => {
-  let upstream: HostileUpstream | undefined;
-  let gateway: GatewayUnderTest | undefined;
-  afterEach(async () => {
-    await gateway?.close();
-    await upstream?.close();
-    gateway = undefined;
-    upstream = undefined;
-  });
 
   async function start(script: HostileScript, config: Partial<GatewayConfig> = {}) {
     upstream = await startHostileUpstream(script);
@@ -264,14 +265,6 @@ describe('bounded whatever the upstream or the clients do', () => {
 });
 
 describe('identity checks and bounded logs', () => {
-  let upstream: HostileUpstream | undefined;
-  let gateway: GatewayUnderTest | undefined;
-  afterEach(async () => {
-    await gateway?.close();
-    await upstream?.close();
-    gateway = undefined;
-    upstream = undefined;
-  });
 
   it('never fills a read from a $batch part id answered twice or not asked for, and logs each mismatch once, bounded', async () => {
     upstream = await startHostileUpstream((request) => {

@@ -12,6 +12,7 @@
  * The command line wins over the environment.
  */
 import type { GatewayConfig } from '../../src/config.js';
+import { argValue, numberOption } from './cli-options.js';
 
 export interface LoadOptions {
   seconds: number;
@@ -22,28 +23,6 @@ export interface LoadOptions {
 
 const LOG_LEVELS: ReadonlyArray<GatewayConfig['logLevel']> = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** `--name value` or `--name=value`; undefined when absent. */
-function argValue(argv: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === `--${name}`) {
-      const next = argv[i + 1];
-      if (next === undefined) throw new Error(`--${name} needs a value.`);
-      return next;
-    }
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return undefined;
-}
-
-function numberOption(raw: string | undefined, label: string, fallback: number, min: number, max: number, integer: boolean): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new Error(`Invalid ${label}=${JSON.stringify(raw)}: expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}.`);
-  }
-  return value;
-}
 
 export function loadOptions(argv: readonly string[], env: Record<string, string | undefined>): LoadOptions {
   const known = new Set(['--seconds', '--clients', '--fault-rate', '--log-level']);
