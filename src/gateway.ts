@@ -28,6 +28,7 @@ import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { UpstreamClient } from './odata/client.js';
+import type { ErrorShape } from './odata/error-shape.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
 import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
@@ -84,9 +85,14 @@ export interface GatewayOptions {
   /** The OData service root (the configured UPSTREAM_URL, or the embedded service's). */
   serviceRoot: string;
   log: Logger;
+  /**
+   * The error shape the upstream uses for `connectionOperation.error`, which writes send (reads accept
+   * both). Default `'errorDetail'` (beta); the CLI chooses it from the upstream's `$metadata`.
+   */
+  errorShape?: ErrorShape;
 }
 
-export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gateway {
+export function createGateway({ config, serviceRoot, log, errorShape }: GatewayOptions): Gateway {
   const client = new UpstreamClient({
     serviceRoot,
     timeoutMs: config.upstreamTimeoutMs,
@@ -102,6 +108,7 @@ export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gat
   });
   const api = new ConnectionOperationsApi(client, {
     ...config,
+    ...(errorShape !== undefined ? { errorShape } : {}),
     onWrongEntity(event) {
       log.warn(event, 'upstream answered with another entity than the one asked for; served as UPSTREAM_ERROR');
     },

@@ -88,18 +88,29 @@ export type DeleteConnectionOperationPayload = {
   operationId: Scalars['ID']['output'];
 };
 
-/** Error of a failed operation (OData complex type errorDetail). This is data, not a GraphQL error. */
+/**
+ * Error of a failed operation: the beta errorDetail or the v1.0 publicError (OData complex types), read into
+ * one type. This is data, not a GraphQL error.
+ */
 export type ErrorDetail = {
   __typename?: 'ErrorDetail';
   details?: Maybe<Array<InnerErrorDetail>>;
+  /** errorDetail.errorCode, or publicError.code. */
   errorCode?: Maybe<Scalars['String']['output']>;
+  /** errorDetail.message, or publicError.message. */
   message?: Maybe<Scalars['String']['output']>;
+  /** publicError.target; null for an errorDetail, which has none. */
+  target?: Maybe<Scalars['String']['output']>;
 };
 
+/** Sent in the error shape the upstream uses: errorDetail (beta) or publicError (v1.0). */
 export type ErrorDetailInput = {
   details?: InputMaybe<Array<InnerErrorDetailInput>>;
+  /** errorDetail.errorCode, or publicError.code. */
   errorCode?: InputMaybe<Scalars['String']['input']>;
   message?: InputMaybe<Scalars['String']['input']>;
+  /** publicError.target; not sent to an errorDetail upstream (errorDetail has no such property). */
+  target?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type IdFilter = {
@@ -108,15 +119,26 @@ export type IdFilter = {
   ne?: InputMaybe<Scalars['ID']['input']>;
 };
 
-/** One inner error of an errorDetail (OData complex type innerErrorDetail). */
+/**
+ * One detail of an operation's error: an innerErrorDetail (beta errorDetail shape) or a publicErrorDetail
+ * (v1.0 publicError shape), read into one type.
+ */
 export type InnerErrorDetail = {
   __typename?: 'InnerErrorDetail';
+  /** publicErrorDetail.code; null for an innerErrorDetail, which has none. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** innerErrorDetail.message, or publicErrorDetail.message. */
   message?: Maybe<Scalars['String']['output']>;
+  /** innerErrorDetail.source, or publicErrorDetail.target. */
   source?: Maybe<Scalars['String']['output']>;
 };
 
+/** Sent as an innerErrorDetail (beta errorDetail upstream) or a publicErrorDetail (v1.0 publicError upstream). */
 export type InnerErrorDetailInput = {
+  /** publicErrorDetail.code; not sent to an errorDetail upstream (innerErrorDetail has no such property). */
+  code?: InputMaybe<Scalars['String']['input']>;
   message?: InputMaybe<Scalars['String']['input']>;
+  /** innerErrorDetail.source, or publicErrorDetail.target. */
   source?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -421,9 +443,11 @@ export type ErrorDetailResolvers<ContextType = GatewayContext, ParentType extend
   details?: Resolver<Maybe<Array<ResolversTypes['InnerErrorDetail']>>, ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type InnerErrorDetailResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InnerErrorDetail'] = ResolversParentTypes['InnerErrorDetail']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };

@@ -4,19 +4,11 @@
  * so an unknown member of the evolvable enum is data, never a parse failure.
  */
 import { contextNamesAnotherConnection } from './context-url.js';
+import { parseErrorDetail, type ErrorDetailModel } from './error-detail.js';
 import { UpstreamError } from './errors.js';
 import { isRecord } from './json.js';
 
-export interface InnerErrorDetailModel {
-  source: string | null;
-  message: string | null;
-}
-
-export interface ErrorDetailModel {
-  errorCode: string | null;
-  message: string | null;
-  details: InnerErrorDetailModel[] | null;
-}
+export type { ErrorDetailModel, InnerErrorDetailModel } from './error-detail.js';
 
 /** A connectionOperation as read from the upstream, plus the parent connection id from the request path. */
 export interface OperationModel {
@@ -44,19 +36,6 @@ type Json = unknown;
 
 function optionalString(value: Json): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-function parseInnerErrorDetail(value: Json): InnerErrorDetailModel | null {
-  if (!isRecord(value)) return null;
-  return { source: optionalString(value.source), message: optionalString(value.message) };
-}
-
-function parseErrorDetail(value: Json): ErrorDetailModel | null {
-  if (!isRecord(value)) return null;
-  const details = Array.isArray(value.details)
-    ? value.details.map(parseInnerErrorDetail).filter((d): d is InnerErrorDetailModel => d !== null)
-    : null;
-  return { errorCode: optionalString(value.errorCode), message: optionalString(value.message), details };
 }
 
 /**

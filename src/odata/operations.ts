@@ -8,6 +8,8 @@ import { DUPLICATED, buildBatchBody, parseBatchResponse, type BatchPart, type Ba
 import type { CallBudget } from './call-budget.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from './client.js';
 import { mapConcurrently, sleep } from './concurrency.js';
+import { errorDetailBody, type ErrorDetailWrite } from './error-detail.js';
+import type { ErrorShape } from './error-shape.js';
 import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
 import type { ODataStatus } from './enums.js';
@@ -76,11 +78,7 @@ export interface OperationWrite {
   /** The key to create with (the upstream picks one when absent). */
   operationId?: string | null;
   status?: ODataStatus | null;
-  error?: {
-    errorCode?: string | null;
-    message?: string | null;
-    details?: ReadonlyArray<{ source?: string | null; message?: string | null }> | null;
-  } | null;
+  error?: ErrorDetailWrite | null;
 }
 
 export interface OperationsApiOptions extends RetrySettings {
@@ -88,6 +86,8 @@ export interface OperationsApiOptions extends RetrySettings {
   batchMax: number;
   batchMode: BatchMode;
   getConcurrency: number;
+  /** The error shape writes send (reads accept both). Default `'errorDetail'`, the beta shape. */
+  errorShape?: ErrorShape;
   /** Hears of each answer about another entity than asked (once per read). */
   onWrongEntity?(event: WrongEntityEvent): void;
 }
@@ -105,25 +105,12 @@ function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** A request body with the `@odata.type` annotations Microsoft Graph expects on each structured value. */
-export function operationBody(write: OperationWrite): Record<string, unknown> {
-  const error =
-    write.error == null
-      ? write.error
-      : {
-          '@odata.type': '#microsoft.graph.errorDetail',
-          ...defined({
-            errorCode: write.error.errorCode,
-            message: write.error.message,
-            details:
-              write.error.details == null
-                ? write.error.details
-                : write.error.details.map((d) => ({
-                    '@odata.type': '#microsoft.graph.innerErrorDetail',
-                    ...defined({ source: d.source, message: d.message }),
-                  })),
-          }),
-        };
+/**
+ * A request body with the `@odata.type` annotations Microsoft Graph expects on each structured value, the
+ * error in `errorShape` (see errorDetailBody).
+ */
+export function operationBody(write: OperationWrite, errorShape: ErrorShape = 'errorDetail'): Record<string, unknown> {
+  const error = write.error == null ? write.error : errorDetailBody(write.error, errorShape);
   return {
     '@odata.type': '#microsoft.graph.connectionOperation',
     ...defined({ id: write.operationId ?? undefined, status: write.status, error }),
@@ -145,6 +132,10 @@ export class ConnectionOperationsApi {
     private readonly options: OperationsApiOptions,
   ) {
     this.batchSupported = options.batchMode === 'json';
+  }
+
+  private body(write: OperationWrite): Record<string, unknown> {
+    return operationBody(write, this.options.errorShape);
   }
 
   private entityTarget(read: KeyRead): string {
@@ -361,13 +352,13 @@ export class ConnectionOperationsApi {
 
   /** POST: sent once, never retried (a lost answer is reported with outcomeUnknown). */
   async create(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
-    const response = await this.send(call, 'POST', operationsPath(this.options.connectionsPath, connectionId), laneOf(connectionId), { body: operationBody(write) });
+    const response = await this.send(call, 'POST', operationsPath(this.options.connectionsPath, connectionId), laneOf(connectionId), { body: this.body(write) });
     return this.expectEntity(response, connectionId, write.operationId ?? undefined);
   }
 
   /** POST `/operations/$ref` with the operation's JSON: sent once, never retried. */
   async addReference(connectionId: string, write: OperationWrite, call: CallContext): Promise<OperationModel> {
-    const response = await this.send(call, 'POST', operationsRefPath(this.options.connectionsPath, connectionId), laneOf(connectionId), { body: operationBody(write) });
+    const response = await this.send(call, 'POST', operationsRefPath(this.options.connectionsPath, connectionId), laneOf(connectionId), { body: this.body(write) });
     return this.expectEntity(response, connectionId, write.operationId ?? undefined);
   }
 
@@ -377,7 +368,7 @@ export class ConnectionOperationsApi {
    */
   async update(connectionId: string, id: string, write: OperationWrite, ifMatch: string | undefined, call: CallContext): Promise<OperationModel> {
     const response = await this.send(call, 'PATCH', operationPath(this.options.connectionsPath, connectionId, id), laneOf(connectionId), {
-      body: operationBody(write),
+      body: this.body(write),
       ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch }, idempotent: true } : {}),
     });
     if (response.status === 204) {

@@ -107,6 +107,7 @@ export function checkWriteInput<T extends CreateConnectionOperationInput | Updat
   if (error == null) return input;
   checkString(error.errorCode, 'input.error.errorCode');
   checkString(error.message, 'input.error.message');
+  checkString(error.target, 'input.error.target');
   if (error.details != null) {
     if (error.details.length > argumentLimits.maxDetails) {
       throw badUserInput(`\`input.error.details\` has more than ${argumentLimits.maxDetails} entries.`, 'input.error.details');
@@ -114,6 +115,7 @@ export function checkWriteInput<T extends CreateConnectionOperationInput | Updat
     for (const detail of error.details) {
       checkString(detail.source, 'input.error.details.source');
       checkString(detail.message, 'input.error.details.message');
+      checkString(detail.code, 'input.error.details.code');
     }
   }
   return input;

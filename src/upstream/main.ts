@@ -6,10 +6,12 @@
  *   HOST                    interface to bind (default 127.0.0.1)
  *   ODATA_PAGE_SIZE         server-driven page size (default 100)
  *   ODATA_CONTROL_ENDPOINT  'true' exposes {root}/$test/... for fault injection (default off)
+ *   ODATA_API_VERSION       'beta' (default) or 'v1.0': publicError, the v1.0 $metadata, external/connections only
  *
- * Prints one line `OData service root: http://HOST:PORT/beta`; exits 0 on SIGINT/SIGTERM after
+ * Prints one line `OData service root: http://HOST:PORT/beta` (`/v1.0` in the v1.0 mode); exits 0 on SIGINT/SIGTERM after
  * closing every connection. Invalid configuration stops the start with one line naming the variable.
  */
+import { API_VERSIONS, type ApiVersion } from './model.js';
 import { createODataService } from './service.js';
 
 function fail(message: string): never {
@@ -37,12 +39,19 @@ function parseFlag(name: string, value: string | undefined): boolean {
   return fail(`Invalid ${name}=${JSON.stringify(value)}: expected true or false.`);
 }
 
+function parseApiVersion(value: string | undefined): ApiVersion {
+  if (value === undefined || value === '') return 'beta';
+  const version = API_VERSIONS.find((v) => v === value);
+  return version ?? fail(`Invalid ODATA_API_VERSION=${JSON.stringify(value)}: expected ${API_VERSIONS.join(' or ')}.`);
+}
+
 const port = parsePort(process.env['PORT']);
 const host = process.env['HOST'] || '127.0.0.1';
 const pageSize = parsePageSize(process.env['ODATA_PAGE_SIZE']);
 const controlEndpoint = parseFlag('ODATA_CONTROL_ENDPOINT', process.env['ODATA_CONTROL_ENDPOINT']);
+const apiVersion = parseApiVersion(process.env['ODATA_API_VERSION']);
 
-const service = createODataService({ seed: true, controlEndpoint, ...(pageSize !== undefined ? { pageSize } : {}) });
+const service = createODataService({ seed: true, controlEndpoint, apiVersion, ...(pageSize !== undefined ? { pageSize } : {}) });
 
 try {
   const url = await service.listen(port, host);

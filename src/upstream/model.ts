@@ -8,6 +8,20 @@ export const ENUM_TYPE = `${NAMESPACE}.connectionOperationStatus`;
 export const OPERATION_TYPE = `${NAMESPACE}.connectionOperation`;
 export const ERROR_DETAIL_TYPE = `${NAMESPACE}.errorDetail`;
 export const INNER_ERROR_DETAIL_TYPE = `${NAMESPACE}.innerErrorDetail`;
+/** v1.0's error types (still in `microsoft.graph`, while the v1.0 connector types moved to `externalConnectors`). */
+export const PUBLIC_ERROR_TYPE = `${NAMESPACE}.publicError`;
+export const PUBLIC_ERROR_DETAIL_TYPE = `${NAMESPACE}.publicErrorDetail`;
+export const PUBLIC_INNER_ERROR_TYPE = `${NAMESPACE}.publicInnerError`;
+export const EXTERNAL_NAMESPACE = `${NAMESPACE}.externalConnectors`;
+/** v1.0's name of the entity type (the beta pages' `microsoft.graph.connectionOperation` moved there). */
+export const V1_OPERATION_TYPE = `${EXTERNAL_NAMESPACE}.connectionOperation`;
+
+/**
+ * Which Microsoft Graph the service imitates: `beta` as the 2019-2020 pages describe it (errorDetail, both
+ * path families), or `v1.0` as its CSDL is today (publicError, `external/connections` only).
+ */
+export type ApiVersion = 'beta' | 'v1.0';
+export const API_VERSIONS: readonly ApiVersion[] = ['beta', 'v1.0'];
 
 /**
  * Members of `connectionOperationStatus` with their underlying values. The values matter: OData orders

@@ -2,16 +2,29 @@
  * Validation of request bodies for POST/PATCH of `connectionOperation`, with Graph's wording for the
  * common mistakes. Instance annotations (`@odata.type`, `status@odata.type`, …) are allowed and ignored,
  * except that an `@odata.type` naming a different type is rejected: a client sending the wrong type
- * has a bug worth surfacing.
+ * has a bug worth surfacing. The `error` must be of the API version's shape: beta's errorDetail, or v1.0's
+ * publicError (whose properties an errorDetail does not have, and the other way round).
  */
 import { badRequest } from './errors.js';
-import { ERROR_DETAIL_TYPE, ENUM_TYPE, INNER_ERROR_DETAIL_TYPE, OPERATION_TYPE, STATUS_MEMBER_NAMES, isStatusMember } from './model.js';
-import type { ErrorDetail, InnerErrorDetail } from './store.js';
+import {
+  ERROR_DETAIL_TYPE,
+  ENUM_TYPE,
+  INNER_ERROR_DETAIL_TYPE,
+  OPERATION_TYPE,
+  PUBLIC_ERROR_DETAIL_TYPE,
+  PUBLIC_ERROR_TYPE,
+  PUBLIC_INNER_ERROR_TYPE,
+  STATUS_MEMBER_NAMES,
+  V1_OPERATION_TYPE,
+  isStatusMember,
+  type ApiVersion,
+} from './model.js';
+import type { ErrorDetail, InnerErrorDetail, PublicError, PublicErrorDetail, PublicInnerError, StoredError } from './store.js';
 
 export interface OperationPayload {
   id?: string;
   status?: string | null;
-  error?: ErrorDetail | null;
+  error?: StoredError | null;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -20,11 +33,14 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks `@odata.type` (if present) and that only `allowed` properties (plus annotations) occur. */
-function checkShape(value: JsonObject, typeName: string, allowed: readonly string[]): void {
+/**
+ * Checks `@odata.type` (if present: `typeName`, or one of `aliases`) and that only `allowed` properties
+ * (plus annotations) occur.
+ */
+function checkShape(value: JsonObject, typeName: string, allowed: readonly string[], aliases: readonly string[] = []): void {
   for (const [key, item] of Object.entries(value)) {
     if (key === '@odata.type') {
-      if (typeof item !== 'string' || item.replace(/^#/, '') !== typeName) {
+      if (typeof item !== 'string' || ![typeName, ...aliases].includes(item.replace(/^#/, ''))) {
         throw badRequest(`The '@odata.type' annotation ${JSON.stringify(item)} does not match the expected type '#${typeName}'.`);
       }
       continue;
@@ -67,6 +83,48 @@ function parseErrorDetail(value: unknown): ErrorDetail | null {
   return detail;
 }
 
+/** Copies the string-or-null properties `keys` of `value` that are present. */
+function strings<K extends string>(value: JsonObject, keys: readonly K[], typeName: string): Partial<Record<K, string | null>> {
+  const out: Partial<Record<K, string | null>> = {};
+  for (const key of keys) {
+    const item = optionalString(value, key, typeName);
+    if (item !== undefined) out[key] = item;
+  }
+  return out;
+}
+
+function parsePublicErrorDetails(value: JsonObject, typeName: string, path: string): PublicErrorDetail[] | null | undefined {
+  const details = value['details'];
+  if (details === undefined || details === null) return details;
+  if (!Array.isArray(details)) throw badRequest(`The property 'details' of type '${typeName}' must be an array or null.`);
+  return details.map((detail, index) => {
+    if (!isObject(detail)) throw badRequest(`${path}.details[${index}] must be a JSON object of type '${PUBLIC_ERROR_DETAIL_TYPE}'.`);
+    checkShape(detail, PUBLIC_ERROR_DETAIL_TYPE, ['code', 'message', 'target']);
+    return strings(detail, ['code', 'message', 'target'], PUBLIC_ERROR_DETAIL_TYPE);
+  });
+}
+
+function parsePublicInnerError(value: unknown): PublicInnerError | null {
+  if (value === null) return null;
+  if (!isObject(value)) throw badRequest(`The property 'innerError' must be a JSON object of type '${PUBLIC_INNER_ERROR_TYPE}' or null.`);
+  checkShape(value, PUBLIC_INNER_ERROR_TYPE, ['code', 'message', 'target', 'details']);
+  const inner: PublicInnerError = strings(value, ['code', 'message', 'target'], PUBLIC_INNER_ERROR_TYPE);
+  const details = parsePublicErrorDetails(value, PUBLIC_INNER_ERROR_TYPE, 'error.innerError');
+  if (details !== undefined) inner.details = details;
+  return inner;
+}
+
+function parsePublicError(value: unknown): PublicError | null {
+  if (value === null) return null;
+  if (!isObject(value)) throw badRequest(`The property 'error' must be a JSON object of type '${PUBLIC_ERROR_TYPE}' or null.`);
+  checkShape(value, PUBLIC_ERROR_TYPE, ['code', 'message', 'target', 'details', 'innerError']);
+  const error: PublicError = strings(value, ['code', 'message', 'target'], PUBLIC_ERROR_TYPE);
+  const details = parsePublicErrorDetails(value, PUBLIC_ERROR_TYPE, 'error');
+  if (details !== undefined) error.details = details;
+  if (value['innerError'] !== undefined) error.innerError = parsePublicInnerError(value['innerError']);
+  return error;
+}
+
 function parseStatus(value: unknown): string | null {
   if (value === null) return null;
   if (typeof value === 'string' && isStatusMember(value)) return value;
@@ -75,10 +133,15 @@ function parseStatus(value: unknown): string | null {
   );
 }
 
-/** Validates the body of a create (`POST …/operations`, `POST …/operations/$ref`) or update (`PATCH`). */
-export function parseOperationPayload(body: unknown): OperationPayload {
+/**
+ * Validates the body of a create (`POST …/operations`, `POST …/operations/$ref`) or update (`PATCH`).
+ * In v1.0 the entity type is `microsoft.graph.externalConnectors.connectionOperation`; the contract's
+ * `microsoft.graph.connectionOperation` (DESIGN.md section 1, what the gateway sends) is accepted as well.
+ */
+export function parseOperationPayload(body: unknown, apiVersion: ApiVersion = 'beta'): OperationPayload {
   if (!isObject(body)) throw badRequest(`The request body must be a JSON object of type '${OPERATION_TYPE}'.`);
-  checkShape(body, OPERATION_TYPE, ['id', 'status', 'error']);
+  if (apiVersion === 'beta') checkShape(body, OPERATION_TYPE, ['id', 'status', 'error']);
+  else checkShape(body, V1_OPERATION_TYPE, ['id', 'status', 'error'], [OPERATION_TYPE]);
   const payload: OperationPayload = {};
   if (body['id'] !== undefined) {
     const id = body['id'];
@@ -86,6 +149,6 @@ export function parseOperationPayload(body: unknown): OperationPayload {
     payload.id = id;
   }
   if (body['status'] !== undefined) payload.status = parseStatus(body['status']);
-  if (body['error'] !== undefined) payload.error = parseErrorDetail(body['error']);
+  if (body['error'] !== undefined) payload.error = apiVersion === 'beta' ? parseErrorDetail(body['error']) : parsePublicError(body['error']);
   return payload;
 }

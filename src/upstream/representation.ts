@@ -4,13 +4,13 @@
 import type { OperationProperty } from './model.js';
 import type { PathFamily } from './paths.js';
 import { encodeSegment } from './paths.js';
-import type { ErrorDetail, StoredOperation } from './store.js';
+import type { StoredError, StoredOperation } from './store.js';
 
 export type OperationJson = {
   '@odata.etag': string;
   id: string;
   status?: string | null;
-  error?: ErrorDetail | null;
+  error?: StoredError | null;
 };
 
 /** Key literal inside a context URL: quotes doubled, then percent-encoded like any URL part. */

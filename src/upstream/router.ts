@@ -15,12 +15,15 @@
  * | `/{cs}/{cid}/operations/$ref`              | POST               |
  * | `/{cs}/{cid}/operations/{id}` or `('id')`  | GET, PATCH, DELETE |
  *
- * `{cs}` is `connections` or `external/connections` (same data).
+ * `{cs}` is `connections` or `external/connections` (same data); in the v1.0 mode only `external/connections`,
+ * as in Graph v1.0, whose CSDL has no `connections` entity set.
  */
 import { queryOperations } from './collection.js';
 import { badRequest, itemNotFound, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, odataErrorResponse } from './exchange.js';
+import { metadataV1Xml } from './metadata-v1.js';
 import { metadataXml } from './metadata.js';
+import type { ApiVersion } from './model.js';
 import { parseOperationPayload } from './payload.js';
 import { type PathFamily, type Resource, resolveResource, segmentsUnderBase } from './paths.js';
 import { type QueryEntry, type SystemQueryOption, nextLinkQuery, parseQueryOptions, parseQueryString } from './query-options.js';
@@ -34,6 +37,8 @@ export interface RouterOptions {
   basePath: string;
   pageSize: () => number;
   quirks?: ServiceQuirks;
+  /** Error shape, `$metadata` and path families (see ODataServiceOptions.apiVersion). Default `beta`. */
+  apiVersion?: ApiVersion;
 }
 
 /** Ways real OData services differ from Graph that a client must tolerate; tests switch them on. */
@@ -110,6 +115,7 @@ function requireJsonBody(req: ServiceRequest): unknown {
 
 export function createRouter(options: RouterOptions): Router {
   const { store } = options;
+  const apiVersion = options.apiVersion ?? 'beta';
 
   function root(req: ServiceRequest): string {
     return `${req.origin}${options.basePath}`;
@@ -146,7 +152,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function createOperation(req: ServiceRequest, family: PathFamily, connectionId: string, select: ReturnType<typeof parseQueryOptions>['select']): ServiceResponse {
-    const payload = parseOperationPayload(requireJsonBody(req));
+    const payload = parseOperationPayload(requireJsonBody(req), apiVersion);
     const id = payload.id ?? crypto.randomUUID();
     const result = store.insertOperation(connectionId, { id, status: payload.status ?? null, error: payload.error ?? null }, req.tenant);
     if (!result.ok) {
@@ -162,6 +168,7 @@ export function createRouter(options: RouterOptions): Router {
     const segments = segmentsUnderBase(req.rawPath, options.base);
     if (segments === undefined) throw segmentNotFound(req.rawPath);
     const resource = resolveResource(segments);
+    if (apiVersion === 'v1.0' && 'family' in resource && resource.family === 'connections') throw segmentNotFound('connections');
     const allowed = ALLOWED_METHODS[resource.kind];
     if (!allowed.includes(req.method)) {
       throw new ODataError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on this resource; allowed: ${allowed.join(', ')}.`, {
@@ -178,12 +185,12 @@ export function createRouter(options: RouterOptions): Router {
         return json(200, {
           '@odata.context': `${root(req)}/$metadata`,
           value: [
-            { name: 'connections', kind: 'EntitySet', url: 'connections' },
+            ...(apiVersion === 'beta' ? [{ name: 'connections', kind: 'EntitySet', url: 'connections' }] : []),
             { name: 'external', kind: 'Singleton', url: 'external' },
           ],
         });
       case 'metadata':
-        return { status: 200, headers: { 'content-type': 'application/xml' }, text: metadataXml() };
+        return { status: 200, headers: { 'content-type': 'application/xml' }, text: apiVersion === 'beta' ? metadataXml() : metadataV1Xml() };
       case 'batch':
         throw badRequest('A $batch request cannot be nested inside a $batch request.');
       case 'external':
@@ -220,7 +227,7 @@ export function createRouter(options: RouterOptions): Router {
           return { status: 204, headers: {} };
         }
         // PATCH: validate the body before looking the entity up, as Graph does (400 beats 404).
-        const payload = parseOperationPayload(requireJsonBody(req));
+        const payload = parseOperationPayload(requireJsonBody(req), apiVersion);
         if (payload.id !== undefined && payload.id !== operationId) {
           throw badRequest(`The key property 'id' cannot be changed (body has '${payload.id}', the URL addresses '${operationId}').`);
         }

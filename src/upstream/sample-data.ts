@@ -4,14 +4,17 @@
  * Ids are fixed (not random) so that docs, demos and tests can name them. The set covers every status
  * member, failed operations whose `error` carries two inner details, one id that needs escaping
  * everywhere (slash, quote, hash, space, non-ASCII), and one connection large enough (30 operations)
- * that server-driven paging shows up with a small page size.
+ * that server-driven paging shows up with a small page size. Errors are written once and stored in the shape
+ * of the service's API version: beta's errorDetail (v1.0's `target` and detail codes have no place there)
+ * or v1.0's publicError.
  */
-import type { ErrorDetail } from './store.js';
+import type { ApiVersion } from './model.js';
+import type { StoredError } from './store.js';
 
 export interface SampleOperation {
   id: string;
   status: string | null;
-  error: ErrorDetail | null;
+  error: StoredError | null;
 }
 
 export interface SampleConnection {
@@ -20,21 +23,40 @@ export interface SampleConnection {
   operations: SampleOperation[];
 }
 
-function failure(errorCode: string, message: string, first: [string, string], second: [string, string]): ErrorDetail {
+/** A sample error in neither shape yet: [code, target, message] per detail. */
+interface SampleFailure {
+  code: string;
+  message: string;
+  target: string;
+  details: Array<[code: string, target: string, message: string]>;
+}
+
+function failure(code: string, message: string, target: string, first: [string, string, string], second: [string, string, string]): SampleFailure {
+  return { code, message, target, details: [first, second] };
+}
+
+function inShape(error: SampleFailure, apiVersion: ApiVersion): StoredError {
+  if (apiVersion === 'beta') {
+    return { errorCode: error.code, message: error.message, details: error.details.map(([, source, message]) => ({ source, message })) };
+  }
   return {
-    errorCode,
-    message,
-    details: [
-      { source: first[0], message: first[1] },
-      { source: second[0], message: second[1] },
-    ],
+    code: error.code,
+    message: error.message,
+    target: error.target,
+    details: error.details.map(([code, target, message]) => ({ code, target, message })),
   };
 }
 
+interface SampleDraft {
+  id: string;
+  status: string | null;
+  error: SampleFailure | null;
+}
+
 /** 30 operations for `contosohr`: a repeating cycle through every status so filters have something to find. */
-function hrOperations(): SampleOperation[] {
+function hrOperations(): SampleDraft[] {
   const cycle = ['completed', 'completed', 'inprogress', 'failed', 'unspecified', 'completed'] as const;
-  const operations: SampleOperation[] = [];
+  const operations: SampleDraft[] = [];
   for (let n = 1; n <= 30; n++) {
     const status = cycle[(n - 1) % cycle.length] ?? 'completed';
     const id = `hr-op-${String(n).padStart(3, '0')}`;
@@ -46,8 +68,9 @@ function hrOperations(): SampleOperation[] {
           ? failure(
               'SchemaValidationFailed',
               `Schema registration ${id} failed validation.`,
-              ['properties/employeeId', 'Property type Int64 is not allowed as a searchable property.'],
-              ['properties/title', 'Property name exceeds 32 characters.'],
+              'schema',
+              ['InvalidPropertyType', 'properties/employeeId', 'Property type Int64 is not allowed as a searchable property.'],
+              ['PropertyNameTooLong', 'properties/title', 'Property name exceeds 32 characters.'],
             )
           : null,
     });
@@ -55,7 +78,7 @@ function hrOperations(): SampleOperation[] {
   return operations;
 }
 
-export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
+const SAMPLES: ReadonlyArray<{ id: string; name: string; operations: SampleDraft[] }> = [
   { id: 'contosohr', name: 'Contoso HR', operations: hrOperations() },
   {
     id: 'contosotickets',
@@ -69,8 +92,9 @@ export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
         error: failure(
           'InvalidSchema',
           'The schema contains invalid properties.',
-          ['properties/priority', 'Enum-typed properties cannot be refinable.'],
-          ['properties/assignee', 'A property cannot be both queryable and exactMatchOnly.'],
+          'schema',
+          ['InvalidRefinableProperty', 'properties/priority', 'Enum-typed properties cannot be refinable.'],
+          ['ConflictingPropertyFlags', 'properties/assignee', 'A property cannot be both queryable and exactMatchOnly.'],
         ),
       },
       {
@@ -79,8 +103,9 @@ export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
         error: failure(
           'QuotaExceeded',
           'The connection exceeded its item quota.',
-          ['items', 'Item count 5000001 exceeds the limit of 5000000.'],
-          ['items/ticket-88123', 'Item content is larger than 4 MB.'],
+          'items',
+          ['ItemQuotaExceeded', 'items', 'Item count 5000001 exceeds the limit of 5000000.'],
+          ['ItemTooLarge', 'items/ticket-88123', 'Item content is larger than 4 MB.'],
         ),
       },
       { id: 'tickets-crawl-2', status: 'unspecified', error: null },
@@ -100,8 +125,9 @@ export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
         error: failure(
           'AccessDenied',
           'The crawler could not read the source.',
-          ['sources/wiki', 'The service principal lacks the Sites.Read.All permission.'],
-          ['sources/wiki/attachments', 'Attachments are blocked by a data loss prevention policy.'],
+          'sources/wiki',
+          ['MissingPermission', 'sources/wiki', 'The service principal lacks the Sites.Read.All permission.'],
+          ['BlockedByPolicy', 'sources/wiki/attachments', 'Attachments are blocked by a data loss prevention policy.'],
         ),
       },
       // An id that must be escaped in every position: path segment, key literal and $filter literal.
@@ -109,3 +135,12 @@ export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
     ],
   },
 ];
+
+/** The sample connections, errors in the shape of `apiVersion`. */
+export function sampleConnections(apiVersion: ApiVersion): SampleConnection[] {
+  return SAMPLES.map(({ id, name, operations }) => ({
+    id,
+    name,
+    operations: operations.map((op) => ({ ...op, error: op.error === null ? null : inShape(op.error, apiVersion) })),
+  }));
+}

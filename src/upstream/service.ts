@@ -14,6 +14,7 @@ import { executeBatch } from './batch.js';
 import { codeForStatus, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, normalizeHeaders, odataErrorResponse } from './exchange.js';
 import { FaultInjector, type FaultRule, faultRuleFromJson } from './faults.js';
+import { API_VERSIONS, type ApiVersion } from './model.js';
 import { baseSegments, segmentsUnderBase } from './paths.js';
 import { parseQueryString, queryRecord } from './query-options.js';
 import { createRouter, type ServiceQuirks } from './router.js';
@@ -21,10 +22,17 @@ import { type ODataStore, createStore } from './store.js';
 
 export type { FaultKind, FaultRule } from './faults.js';
 export type { ServiceQuirks } from './router.js';
+export type { ApiVersion } from './model.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
 
 export interface ODataServiceOptions {
-  /** Path prefix of the service root. Default `'/beta'`; `''` serves at the server root. */
+  /**
+   * Which Microsoft Graph to imitate. `'beta'` (default): the 2019-2020 pages, `error` as errorDetail, both
+   * path families. `'v1.0'`: Graph v1.0 as its CSDL is today: `error` stored, rendered and validated as
+   * publicError, the v1.0 `$metadata` (metadata-v1.ts), and only the `external/connections` path family.
+   */
+  apiVersion?: ApiVersion;
+  /** Path prefix of the service root. Default `'/beta'`, or `'/v1.0'` in the v1.0 mode; `''` serves at the server root. */
   basePath?: string;
   /** Server-driven page size (items per collection response). Default 100. */
   pageSize?: number;
@@ -104,6 +112,11 @@ function normalizeBasePath(basePath: string): string {
   return trimmed;
 }
 
+function validateApiVersion(value: ApiVersion): ApiVersion {
+  if (!API_VERSIONS.includes(value)) throw new TypeError(`apiVersion must be one of ${API_VERSIONS.join(', ')}, received ${JSON.stringify(value)}.`);
+  return value;
+}
+
 function validatePageSize(n: number): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new TypeError(`pageSize must be a positive integer, received ${String(n)}.`);
   return n;
@@ -163,7 +176,8 @@ function bearerToken(headers: Readonly<Record<string, string>>): string | undefi
 }
 
 export function createODataService(options: ODataServiceOptions = {}): ODataService {
-  const basePath = normalizeBasePath(options.basePath ?? DEFAULT_BASE_PATH);
+  const apiVersion = validateApiVersion(options.apiVersion ?? 'beta');
+  const basePath = normalizeBasePath(options.basePath ?? (apiVersion === 'v1.0' ? '/v1.0' : DEFAULT_BASE_PATH));
   const base = baseSegments(basePath);
   const initialPageSize = validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE);
   const seed = options.seed ?? false;
@@ -172,7 +186,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   const supportsBatch = options.supportsBatch ?? true;
   const onError = options.onError ?? ((error: unknown) => console.error('[odata-upstream] unexpected error', error));
 
-  const store = createStore();
+  const store = createStore(apiVersion);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const seenTenants = new Set<string>();
@@ -182,7 +196,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   let server: http.Server | undefined;
   let serviceUrl: string | undefined;
 
-  const route = createRouter({ store, base, basePath, pageSize: () => pageSize, quirks: options.quirks });
+  const route = createRouter({ store, base, basePath, pageSize: () => pageSize, quirks: options.quirks, apiVersion });
 
   function seedInitial(): void {
     if (!seed) return;

@@ -7,7 +7,8 @@
  *
  * The store hands out copies: callers (router, tests) can never mutate stored state by accident.
  */
-import { SAMPLE_CONNECTIONS } from './sample-data.js';
+import type { ApiVersion } from './model.js';
+import { sampleConnections } from './sample-data.js';
 
 export interface InnerErrorDetail {
   source?: string | null;
@@ -18,11 +19,37 @@ export interface ErrorDetail {
   message?: string | null;
   details?: InnerErrorDetail[] | null;
 }
+/** v1.0's `publicErrorDetail`. */
+export interface PublicErrorDetail {
+  code?: string | null;
+  message?: string | null;
+  target?: string | null;
+}
+/** v1.0's `publicInnerError`. */
+export interface PublicInnerError {
+  code?: string | null;
+  message?: string | null;
+  target?: string | null;
+  details?: PublicErrorDetail[] | null;
+}
+/** v1.0's `publicError`. */
+export interface PublicError {
+  code?: string | null;
+  message?: string | null;
+  target?: string | null;
+  details?: PublicErrorDetail[] | null;
+  innerError?: PublicInnerError | null;
+}
+/**
+ * `connectionOperation.error` as stored: the shape of the service's API version (payload.ts validates
+ * writes), or, put by a test, the other one, to imitate an upstream that mixes them.
+ */
+export type StoredError = ErrorDetail | PublicError;
 export interface StoredOperation {
   id: string;
   /** Any string: tests store members the contract does not know (e.g. 'paused') to imitate an evolved upstream. */
   status: string | null;
-  error: ErrorDetail | null;
+  error: StoredError | null;
   /** Weak ETag, e.g. `W/"17"`; changes on every write. */
   etag: string;
 }
@@ -35,7 +62,7 @@ export interface StoredConnection {
 export interface OperationInput {
   id: string;
   status?: string | null;
-  error?: ErrorDetail | null;
+  error?: StoredError | null;
 }
 
 export type InsertResult =
@@ -48,7 +75,7 @@ export interface ODataStore {
   /** Upsert: creates the connection if missing; merges into an existing operation; always a new ETag. */
   putOperation(
     connectionId: string,
-    op: { id: string; status?: string | null; error?: ErrorDetail | null },
+    op: { id: string; status?: string | null; error?: StoredError | null },
     tenant?: string,
   ): StoredOperation;
   getOperation(connectionId: string, id: string, tenant?: string): StoredOperation | undefined;
@@ -66,7 +93,7 @@ export interface ODataStore {
   updateOperation(
     connectionId: string,
     id: string,
-    patch: { status?: string | null; error?: ErrorDetail | null },
+    patch: { status?: string | null; error?: StoredError | null },
     tenant?: string,
   ): StoredOperation | undefined;
   /** True when something was deleted. */
@@ -79,7 +106,7 @@ interface ConnectionRecord {
   operations: Map<string, StoredOperation>;
 }
 
-function copyError(error: ErrorDetail | null | undefined): ErrorDetail | null {
+function copyError(error: StoredError | null | undefined): StoredError | null {
   return error == null ? null : structuredClone(error);
 }
 
@@ -87,7 +114,8 @@ function copyOperation(op: StoredOperation): StoredOperation {
   return { id: op.id, status: op.status, error: copyError(op.error), etag: op.etag };
 }
 
-export function createStore(): ODataStore {
+/** `apiVersion` chooses the error shape of the sample data (default `beta`). */
+export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
   const tenants = new Map<string, Map<string, ConnectionRecord>>();
   let etagCounter = 0;
   const nextEtag = (): string => `W/"${++etagCounter}"`;
@@ -154,7 +182,7 @@ export function createStore(): ODataStore {
     },
 
     seedSampleData(tenant = '') {
-      for (const sample of SAMPLE_CONNECTIONS) {
+      for (const sample of sampleConnections(apiVersion)) {
         ensureConnection(sample.id, tenant, sample.name);
         for (const op of sample.operations) store.putOperation(sample.id, op, tenant);
       }

@@ -5,6 +5,7 @@
 import { defaultConfig, type GatewayConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
+import type { ErrorShape } from '../../src/odata/error-shape.js';
 import { serveGateway } from '../../src/server.js';
 import { createODataService, type ODataService, type ODataServiceOptions, type RecordedRequest } from '../../src/upstream/service.js';
 
@@ -30,11 +31,22 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions } = {}): Promise<Stack> {
+/**
+ * `errorShape` is the gateway's (see GatewayOptions); the service's `apiVersion` does not imply it, so that
+ * a test can also pair a gateway with an upstream of the other shape.
+ */
+export async function startStack(
+  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape } = {},
+): Promise<Stack> {
   const upstream = createODataService(options.service);
   const serviceRoot = await upstream.listen(0, '127.0.0.1');
   const config = defaultConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5, ...options.config });
-  const gateway = createGateway({ config, serviceRoot, log: createLogger(config.logLevel) });
+  const gateway = createGateway({
+    config,
+    serviceRoot,
+    log: createLogger(config.logLevel),
+    ...(options.errorShape !== undefined ? { errorShape: options.errorShape } : {}),
+  });
   const running = await serveGateway(gateway, 0, '127.0.0.1');
   return {
     upstream,

@@ -93,6 +93,8 @@ describe('checkWriteInput and checkIfMatch', () => {
     expect(refusal(() => checkWriteInput({ error: { errorCode: 'x'.repeat(4097) } }))).toMatchObject({ argument: 'input.error.errorCode' });
     expect(refusal(() => checkWriteInput({ error: { details: [{ source: 'x'.repeat(4097) }] } }))).toMatchObject({ argument: 'input.error.details.source' });
     expect(refusal(() => checkWriteInput({ error: { details: [{ message: 'x'.repeat(4097) }] } }))).toMatchObject({ argument: 'input.error.details.message' });
+    expect(refusal(() => checkWriteInput({ error: { target: 'x'.repeat(4097) } }))).toMatchObject({ argument: 'input.error.target' });
+    expect(refusal(() => checkWriteInput({ error: { details: [{ code: 'x'.repeat(4097) }] } }))).toMatchObject({ argument: 'input.error.details.code' });
     expect(refusal(() => checkWriteInput({ error: { details: Array.from({ length: 101 }, () => ({})) } }))).toMatchObject({ argument: 'input.error.details' });
     const fine = { operationId: 'a', error: { message: 'x'.repeat(4096), details: Array.from({ length: 100 }, () => ({ source: 's' })) } };
     expect(checkWriteInput(fine)).toBe(fine);

@@ -59,6 +59,28 @@ describe('npm run upstream (src/upstream/main.ts)', () => {
     expect(code).toBe(0);
   });
 
+  it('ODATA_API_VERSION=v1.0 serves the v1.0 mode at /v1.0, sample errors as publicError', async () => {
+    const child = start({ PORT: '0', ODATA_API_VERSION: 'v1.0' });
+    const line = await firstLine(child);
+    const root = /^OData service root: (http:\/\/127\.0\.0\.1:\d+\/v1\.0)$/.exec(line)?.[1];
+    expect(root, line).toBeDefined();
+    expect(await (await fetch(`${root}/$metadata`)).text()).toContain('<ComplexType Name="publicError">');
+    const op = (await (await fetch(`${root}/external/connections/contosohr/operations/hr-op-004`)).json()) as { error: Record<string, unknown> };
+    expect(op.error).toMatchObject({ code: 'SchemaValidationFailed', target: 'schema' });
+    expect((await fetch(`${root}/connections/contosohr/operations`)).status).toBe(404);
+  });
+
+  it('rejects an invalid ODATA_API_VERSION with one clear line', async () => {
+    const child = start({ ODATA_API_VERSION: 'v2' });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(err.trim()).toBe('Invalid ODATA_API_VERSION="v2": expected beta or v1.0.');
+  });
+
   it('rejects an invalid PORT with one clear line', async () => {
     const child = start({ PORT: 'eighty' });
     let err = '';
