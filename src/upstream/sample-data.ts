@@ -17,6 +17,9 @@ export interface SampleOperation {
 export interface SampleConnection {
   id: string;
   name: string;
+  description: string;
+  /** connectionState member: the samples cover several, so a client sees the enum vary. */
+  state: string;
   operations: SampleOperation[];
 }
 
@@ -56,10 +59,12 @@ function hrOperations(): SampleOperation[] {
 }
 
 export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
-  { id: 'contosohr', name: 'Contoso HR', operations: hrOperations() },
+  { id: 'contosohr', name: 'Contoso HR', description: 'Employee directory from the Contoso HR system.', state: 'ready', operations: hrOperations() },
   {
     id: 'contosotickets',
     name: 'Contoso Tickets',
+    description: 'Support tickets; over its item quota.',
+    state: 'limitExceeded',
     operations: [
       { id: 'tickets-schema-1', status: 'completed', error: null },
       { id: 'tickets-schema-2', status: 'inprogress', error: null },
@@ -90,6 +95,8 @@ export const SAMPLE_CONNECTIONS: readonly SampleConnection[] = [
   {
     id: 'fabrikamwiki',
     name: 'Fabrikam Wiki',
+    description: 'Wiki pages; its schema is still being registered.',
+    state: 'draft',
     operations: [
       { id: 'wiki-import-1', status: 'completed', error: null },
       { id: 'wiki-import-2', status: 'inprogress', error: null },
