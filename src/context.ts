@@ -7,12 +7,17 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { CallBudget, type BudgetLimits } from './odata/call-budget.js';
 import type { CallContext } from './odata/operations.js';
+import { RequestConnections, type ConnectionsShared } from './operations/request-connections.js';
 import { RequestOperations, type OperationsShared } from './operations/request-operations.js';
 
 export interface GatewayContext {
   operations: RequestOperations;
+  /** External connections: by key, pages, and their operations pages read together. */
+  connections: RequestConnections;
   /** Hears of each upstream enum member the gateway does not know. */
   onUnknownStatus(member: string): void;
+  /** Likewise for connectionState members. */
+  onUnknownState(member: string): void;
   /** The request's logger (with its clientRequestId), made on first use. */
   logger(): Logger;
   /** The id sent upstream as client-request-id. */
@@ -21,6 +26,8 @@ export interface GatewayContext {
 
 export interface SharedState {
   operations: OperationsShared;
+  connections: ConnectionsShared;
+  onUnknownState(member: string): void;
   requestDeadlineMs: number;
   budget: BudgetLimits;
   onUnknownStatus(member: string): void;
@@ -47,9 +54,12 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
     budget: new CallBudget(shared.budget),
   };
   let log: Logger | undefined;
+  const operations = new RequestOperations(shared.operations, call);
   return {
-    operations: new RequestOperations(shared.operations, call),
+    operations,
+    connections: new RequestConnections(shared.connections, operations, call),
     onUnknownStatus: shared.onUnknownStatus,
+    onUnknownState: shared.onUnknownState,
     clientRequestId,
     // A child logger costs an object and a serializer setup: made only when something is logged. (A method,
     // not a getter: envelop spreads the context, which would run a getter for every request.)

@@ -28,6 +28,8 @@ import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { UpstreamClient } from './odata/client.js';
+import { BatchedGets } from './odata/batched-gets.js';
+import { ExternalConnectionsApi } from './odata/connections.js';
 import type { ErrorShape } from './odata/error-shape.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
 import type { UpstreamSlots } from './odata/slots.js';
@@ -117,9 +119,26 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
     log.info('CURSOR_SECRET is unset: paging cursors are signed with a random key of this process (they stop verifying after a restart and on other replicas)');
   }
 
+  const connectionsApi = new ExternalConnectionsApi(client, new BatchedGets(client, config), {
+    connectionsPath: config.connectionsPath,
+    onWrongEntity(event) {
+      log.warn(event, 'upstream answered with another entity than the one asked for; served as UPSTREAM_ERROR');
+    },
+  });
+  const cursors = new CursorCodec(config.cursorSecret);
+
   const unknownStatuses = new Set<string>();
+  const unknownStates = new Set<string>();
   const shared: SharedState = {
-    operations: { api, cursors: new CursorCodec(config.cursorSecret), defaultPageSize: config.defaultPageSize },
+    operations: { api, cursors, defaultPageSize: config.defaultPageSize },
+    connections: { api: connectionsApi, cursors, defaultPageSize: config.defaultPageSize },
+    onUnknownState(member) {
+      // As for statuses below: a bounded prefix, logged once, only so many distinct members.
+      const shown = member.length > UNKNOWN_MEMBER_SHOWN ? `${member.slice(0, UNKNOWN_MEMBER_SHOWN)}…` : member;
+      if (unknownStates.has(shown) || unknownStates.size >= UNKNOWN_MEMBERS_REMEMBERED) return;
+      unknownStates.add(shown);
+      log.warn({ member: shown, length: member.length }, 'upstream sent an unknown connectionState member; serving UNKNOWN_FUTURE_VALUE');
+    },
     requestDeadlineMs: config.requestDeadlineMs,
     budget: config,
     log,

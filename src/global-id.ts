@@ -4,7 +4,8 @@
  * the global id therefore encodes the type and every key.
  *
  * Format (stable across releases; clients must treat it as opaque): base64url, without padding, of the
- * UTF-8 JSON array `[typeName, ...keys]`, e.g. `["ConnectionOperation","contosohr","hr-op-004"]`.
+ * UTF-8 JSON array `[typeName, ...keys]`, e.g. `["ConnectionOperation","contosohr","hr-op-004"]` or `["ExternalConnection","contosohr"]` (an operation's
+ * id is unchanged by the second type: its array still has three entries).
  * Decoding accepts only the canonical encoding of a known type with valid keys, so one object has exactly
  * one id (two spellings of one object would be two objects in a client's cache).
  */
@@ -13,18 +14,21 @@ import { keyProblem, MAX_KEY_LENGTH } from './keys.js';
 /** The keys each identifiable type is made of, in order. */
 const KEYS = {
   ConnectionOperation: ['connectionId', 'operationId'],
+  ExternalConnection: ['connectionId'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type NodeType = keyof typeof KEYS;
 
 /** A decoded global id: the type and its keys by name. */
-export type NodeKey = { type: 'ConnectionOperation'; connectionId: string; operationId: string };
+export type NodeKey =
+  | { type: 'ConnectionOperation'; connectionId: string; operationId: string }
+  | { type: 'ExternalConnection'; connectionId: string };
 
 /** Longest global id worth decoding: two keys of MAX_KEY_LENGTH, JSON-escaped (≤ 6 bytes each), base64. */
 const MAX_GLOBAL_ID_LENGTH = Math.ceil(((2 * MAX_KEY_LENGTH * 6 + 64) * 4) / 3);
 
 export function encodeGlobalId(key: NodeKey): string {
-  const keys = KEYS[key.type].map((name) => key[name]);
+  const keys = key.type === 'ConnectionOperation' ? [key.connectionId, key.operationId] : [key.connectionId];
   return Buffer.from(JSON.stringify([key.type, ...keys]), 'utf8').toString('base64url');
 }
 
@@ -39,11 +43,10 @@ export function decodeGlobalId(id: string): NodeKey | undefined {
   }
   if (!Array.isArray(decoded) || decoded.length === 0) return undefined;
   const [type, ...keys] = decoded as unknown[];
-  if (type !== 'ConnectionOperation') return undefined;
-  const [connectionId, operationId] = keys;
-  if (keys.length !== KEYS[type].length || typeof connectionId !== 'string' || typeof operationId !== 'string') return undefined;
-  if (keyProblem(connectionId) !== undefined || keyProblem(operationId) !== undefined) return undefined;
-  const key: NodeKey = { type, connectionId, operationId };
+  if (type !== 'ConnectionOperation' && type !== 'ExternalConnection') return undefined;
+  if (keys.length !== KEYS[type].length || !keys.every((k) => typeof k === 'string' && keyProblem(k) === undefined)) return undefined;
+  const [connectionId, operationId] = keys as string[];
+  const key: NodeKey = type === 'ConnectionOperation' ? { type, connectionId: connectionId!, operationId: operationId! } : { type, connectionId: connectionId! };
   // Only the canonical spelling: base64url has no padding or alternative alphabets here, and JSON could be
   // spelled with other whitespace or escapes.
   return encodeGlobalId(key) === id ? key : undefined;

@@ -54,6 +54,27 @@ query ReadOperations {
   ),
   tab(
     `
+# External connections with their operations. The operations pages of all the connections on this page go
+# upstream together: one $batch request per 20 connections, not one request each.
+# \`state\` is the evolvable connectionState enum: a member the gateway does not know reads UNKNOWN_FUTURE_VALUE.
+query Connections($after: String) {
+  externalConnections(first: 10, after: $after) {
+    totalCount
+    nodes {
+      id connectionId name description state
+      operations(first: 3, filter: { status: { in: [FAILED, IN_PROGRESS] } }) {
+        totalCount
+        nodes { id operationId status }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+    { after: null },
+  ),
+  tab(
+    `
 # Global object identification: every object's \`id\` is global and opaque. Clients never build or parse one:
 # they read it from a result, then read the object back by that id alone, as normalized caches do.
 # 1. \`read\` reads the global id of operation hr-op-004 (any query that selects \`id\` returns it).

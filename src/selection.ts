@@ -45,12 +45,17 @@ export function fieldsAt(info: GraphQLResolveInfo, path: readonly string[]): Fie
 
 /** The selectable properties asked for on the objects at each of `paths` (unioned). */
 export function selectedProperties(info: GraphQLResolveInfo, paths: ReadonlyArray<readonly string[]>): Set<SelectableProperty> {
-  const wanted = new Set<SelectableProperty>();
+  return selectedNames(info, paths, selectableProperties);
+}
+
+/** Which of `names` are asked for on the objects at each of `paths` (unioned): another type's `$select`. */
+export function selectedNames<T extends string>(info: GraphQLResolveInfo, paths: ReadonlyArray<readonly string[]>, names: readonly T[]): Set<T> {
+  const wanted = new Set<T>();
   for (const path of paths) {
     for (const node of fieldsAt(info, path)) {
       for (const field of collectFields(node.selectionSet, info)) {
-        const name = field.name.value as SelectableProperty;
-        if (selectableProperties.includes(name)) wanted.add(name);
+        const name = field.name.value as T;
+        if (names.includes(name)) wanted.add(name);
       }
     }
   }

@@ -11,6 +11,13 @@
  * - the keyed reads of a query's root fields go out together, `readsPerRequest` to an upstream request
  *   (`$batch`): ceil(reads / readsPerRequest); keyed reads anywhere else (below a parent, or in a mutation,
  *   whose fields run one by one) are charged that way per parent instance and field;
+ * - batched reads (a page loader's `$batch` parts: ExternalConnection.operations) of one field occurrence go
+ *   out together for all the instances of the list above it, so they are summed over those instances and
+ *   charged ceil(sum / readsPerRequest) at the nearest enclosing field that has a cost of its own (the field
+ *   whose answer brings the instances: `externalConnections(first: 45) { nodes { operations } }` is 1 +
+ *   ceil(45 / 20) = 3 requests, not 46); fields without a cost (`nodes`, `edges`, `node`) pass them up, and
+ *   what reaches the root is charged there. Two occurrences of the list are charged separately (an upper
+ *   bound: they resolve at different times);
  * - arguments are the coerced variable values, variable defaults and the schema's argument defaults
  *   included. When the variables do not coerce there is no estimate: execution reports the error.
  *
@@ -60,6 +67,8 @@ interface Totals {
   nodes: number;
   /** Keyed reads of a query's root fields, sent together. */
   pooledReads: number;
+  /** Batched reads not yet charged: they join those of the other instances of the nearest costed field above. */
+  batchedReads: number;
 }
 
 /** A field that costs nothing of its own: its selection counts once per instance of its parent. */
@@ -91,7 +100,7 @@ export function createEstimator(options: EstimatorOptions): Estimator {
     const seen = pooled ? memo.pooled : memo.nested;
     const known = seen.get(plan);
     if (known !== undefined) return known;
-    const totals: Totals = { requests: 0, nodes: 0, pooledReads: 0 };
+    const totals: Totals = { requests: 0, nodes: 0, pooledReads: 0, batchedReads: 0 };
     for (const term of plan.terms) {
       if (term.conditions.length > 0 && skipped(term.conditions, variables)) continue;
       if (term.kind === 'group') {
@@ -99,17 +108,22 @@ export function createEstimator(options: EstimatorOptions): Estimator {
         totals.requests += group.requests;
         totals.nodes += group.nodes;
         totals.pooledReads += group.pooledReads;
+        totals.batchedReads += group.batchedReads;
         continue;
       }
       const cost = term.cost === undefined ? FREE : 'rule' in term.cost ? costOf(term.cost, variables, settings) : term.cost;
       totals.requests += cost.requests;
       totals.nodes += cost.nodes;
+      totals.batchedReads += cost.batchedReads ?? 0;
       if (pooled) totals.pooledReads += cost.keyedReads;
       else totals.requests += Math.ceil(cost.keyedReads / perRequest);
       if (term.children !== undefined && cost.instances > 0) {
         const child = evaluate(term.children, variables, false, memo);
         totals.requests += cost.instances * child.requests;
         totals.nodes += cost.instances * child.nodes;
+        const batched = cost.instances * child.batchedReads;
+        if (term.cost !== undefined) totals.requests += Math.ceil(batched / perRequest);
+        else totals.batchedReads += batched;
       }
     }
     seen.set(plan, totals);
@@ -119,7 +133,7 @@ export function createEstimator(options: EstimatorOptions): Estimator {
   function estimateOf(plan: OperationPlan, variables: Readonly<Record<string, unknown>>): Estimate {
     const totals = evaluate(plan.root, variables, plan.pooledRoot, { pooled: new Map(), nested: new Map() });
     return {
-      upstreamRequests: clamp(totals.requests + Math.ceil(totals.pooledReads / perRequest)),
+      upstreamRequests: clamp(totals.requests + Math.ceil(totals.pooledReads / perRequest) + Math.ceil(totals.batchedReads / perRequest)),
       nodes: clamp(totals.nodes),
     };
   }

@@ -15,6 +15,12 @@ export interface FieldCost {
   nodes: number;
   /** Instances of the field's selection set: what the costs of fields below it are multiplied by. */
   instances: number;
+  /**
+   * Upstream reads that go out together with the same field's reads under the other instances of its parent
+   * (a page loader's `$batch` parts): counted across those instances, then `readsPerRequest` to a request
+   * (see estimate.ts). Absent: none.
+   */
+  batchedReads?: number;
 }
 
 /** What the rules may depend on besides the arguments. */
@@ -62,6 +68,22 @@ export const listPage = (argument: string): FieldRule => ({
   },
 });
 
+/**
+ * A list page read through the request's page loader (ExternalConnection.operations): the pages of every
+ * instance of the parent go out together as `$batch` parts, so the page is a batched read, not a request of
+ * its own; its nodes multiply like any list's.
+ */
+export const batchedListPage = (argument: string): FieldRule => {
+  const page = listPage(argument);
+  return {
+    arguments: page.arguments,
+    cost(args, settings) {
+      const cost = page.cost(args, settings);
+      return cost.requests === 0 ? cost : { ...cost, requests: 0, batchedReads: cost.requests };
+    },
+  };
+};
+
 /** One read by key through the request's loader. */
 export const keyedRead: FieldRule = { arguments: [], cost: () => reads(1) };
 
@@ -84,6 +106,9 @@ export const write: FieldRule = { arguments: [], cost: () => ({ requests: 2, key
 export const fieldCosts: FieldCostTable = {
   'Query.connectionOperations': listPage('first'),
   'Query.connectionOperation': keyedRead,
+  'Query.externalConnections': listPage('first'),
+  'Query.externalConnection': keyedRead,
+  'ExternalConnection.operations': batchedListPage('first'),
   'Query.node': keyedRead,
   'Query.nodes': keyedReadsPer('ids', argumentLimits.maxNodeIds),
   'Query._entities': keyedReadsPer('representations'),

@@ -3,9 +3,11 @@
 import type { ODataStatus as ConnectionOperationStatus } from '../odata/enums.js';
 import type { ODataOrderProperty as ConnectionOperationOrderField } from '../odata/enums.js';
 import type { ODataOrderDirection as OrderDirection } from '../odata/enums.js';
+import type { ODataConnectionState as ConnectionState } from '../odata/enums.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { OperationModel } from '../odata/entity.js';
-import type { PagedModel, EdgeModel } from '../operations/paging.js';
+import type { PagedModel, EdgeModel, PageInfoModel, ConnectionPagedModel, ConnectionEdgeModel } from '../operations/paging.js';
+import type { ConnectionModel } from '../odata/connection-entity.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -73,6 +75,8 @@ export { ConnectionOperationOrderField };
 
 export { ConnectionOperationStatus };
 
+export { ConnectionState };
+
 export type CreateConnectionOperationInput = {
   error?: InputMaybe<ErrorDetailInput>;
   /** Choose the operationId to make a create safely retryable: a second create with the same one answers CONFLICT. */
@@ -111,6 +115,54 @@ export type ErrorDetailInput = {
   message?: InputMaybe<Scalars['String']['input']>;
   /** publicError.target; not sent to an errorDetail upstream (errorDetail has no such property). */
   target?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * An external connection (OData entity externalConnection), the parent of operations. Other subgraphs refer to
+ * it by `{ id }` or by `{ connectionId }`.
+ */
+export type ExternalConnection = Node & {
+  __typename?: 'ExternalConnection';
+  /** The connection's OData key (externalConnection.id upstream). */
+  connectionId: Scalars['ID']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** Global and opaque: encodes the type and the connection. Not the OData key. */
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  /**
+   * A page of this connection's operations: the arguments, checks, cursors and paging of
+   * `Query.connectionOperations`. The pages of many connections in one request are read together (`$batch`).
+   */
+  operations: ConnectionOperationConnection;
+  state?: Maybe<ConnectionState>;
+};
+
+
+/**
+ * An external connection (OData entity externalConnection), the parent of operations. Other subgraphs refer to
+ * it by `{ id }` or by `{ connectionId }`.
+ */
+export type ExternalConnectionOperationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ConnectionOperationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConnectionOperationOrder>>;
+};
+
+export type ExternalConnectionConnection = {
+  __typename?: 'ExternalConnectionConnection';
+  edges: Array<ExternalConnectionEdge>;
+  nodes: Array<ExternalConnection>;
+  pageInfo: PageInfo;
+  /** @odata.count; asked for only when selected. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ExternalConnectionEdge = {
+  __typename?: 'ExternalConnectionEdge';
+  /** Opaque: pass it as `after` to continue right after this edge. */
+  cursor: Scalars['String']['output'];
+  node: ExternalConnection;
 };
 
 export type IdFilter = {
@@ -212,6 +264,10 @@ export type Query = {
    * `connectionId`, `filter` and `orderBy`.
    */
   connectionOperations: ConnectionOperationConnection;
+  /** One external connection by its key; null when the upstream answers 404. */
+  externalConnection?: Maybe<ExternalConnection>;
+  /** A page of the external connections (Relay cursor connection); `first` is 1..1000 (default DEFAULT_PAGE_SIZE). */
+  externalConnections: ExternalConnectionConnection;
   /** Any object by its global id; null for an unknown or malformed id. */
   node?: Maybe<Node>;
   /** Objects by global id, in the order asked (null for each unknown or malformed id). At most 1000 ids; read together in `$batch` requests. */
@@ -231,6 +287,17 @@ export type QueryConnectionOperationsArgs = {
   filter?: InputMaybe<ConnectionOperationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ConnectionOperationOrder>>;
+};
+
+
+export type QueryExternalConnectionArgs = {
+  connectionId: Scalars['ID']['input'];
+};
+
+
+export type QueryExternalConnectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -335,6 +402,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   ConnectionOperation: ConnectionOperation;
+  ExternalConnection: ExternalConnection;
 };
 
 /** Mapping of federation reference types */
@@ -343,12 +411,19 @@ export type FederationReferenceTypes = {
     ( { __typename: 'ConnectionOperation' }
     & ( GraphQLRecursivePick<FederationTypes['ConnectionOperation'], {"id":true}>
         | GraphQLRecursivePick<FederationTypes['ConnectionOperation'], {"connectionId":true,"operationId":true}> ) );
+  ExternalConnection:
+    ( { __typename: 'ExternalConnection' }
+    & ( GraphQLRecursivePick<FederationTypes['ExternalConnection'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['ExternalConnection'], {"connectionId":true}> ) );
 };
 
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  Node: ( OperationModel );
+  Node:
+    | ( OperationModel )
+    | ( ConnectionModel )
+  ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -363,17 +438,21 @@ export type ResolversTypes = {
   ConnectionOperationOrder: ConnectionOperationOrder;
   ConnectionOperationOrderField: ConnectionOperationOrderField;
   ConnectionOperationStatus: ConnectionOperationStatus;
+  ConnectionState: ConnectionState;
   CreateConnectionOperationInput: CreateConnectionOperationInput;
   DeleteConnectionOperationPayload: ResolverTypeWrapper<DeleteConnectionOperationPayload>;
   ErrorDetail: ResolverTypeWrapper<ErrorDetail>;
   ErrorDetailInput: ErrorDetailInput;
+  ExternalConnection: ResolverTypeWrapper<ConnectionModel>;
+  ExternalConnectionConnection: ResolverTypeWrapper<ConnectionPagedModel>;
+  ExternalConnectionEdge: ResolverTypeWrapper<ConnectionEdgeModel>;
   IdFilter: IdFilter;
   InnerErrorDetail: ResolverTypeWrapper<InnerErrorDetail>;
   InnerErrorDetailInput: InnerErrorDetailInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
-  PageInfo: ResolverTypeWrapper<PagedModel>;
+  PageInfo: ResolverTypeWrapper<PageInfoModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   StatusFilter: StatusFilter;
@@ -394,12 +473,15 @@ export type ResolversParentTypes = {
   DeleteConnectionOperationPayload: DeleteConnectionOperationPayload;
   ErrorDetail: ErrorDetail;
   ErrorDetailInput: ErrorDetailInput;
+  ExternalConnection: ConnectionModel;
+  ExternalConnectionConnection: ConnectionPagedModel;
+  ExternalConnectionEdge: ConnectionEdgeModel;
   IdFilter: IdFilter;
   InnerErrorDetail: InnerErrorDetail;
   InnerErrorDetailInput: InnerErrorDetailInput;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
-  PageInfo: PagedModel;
+  PageInfo: PageInfoModel;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   StatusFilter: StatusFilter;
@@ -433,6 +515,8 @@ export type ConnectionOperationOrderFieldResolvers = EnumResolverSignature<{ OPE
 
 export type ConnectionOperationStatusResolvers = EnumResolverSignature<{ COMPLETED?: any, FAILED?: any, IN_PROGRESS?: any, UNKNOWN_FUTURE_VALUE?: any, UNSPECIFIED?: any }, ResolversTypes['ConnectionOperationStatus']>;
 
+export type ConnectionStateResolvers = EnumResolverSignature<{ DRAFT?: any, LIMIT_EXCEEDED?: any, OBSOLETE?: any, READY?: any, UNKNOWN_FUTURE_VALUE?: any }, ResolversTypes['ConnectionState']>;
+
 export type DeleteConnectionOperationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteConnectionOperationPayload'] = ResolversParentTypes['DeleteConnectionOperationPayload']> = {
   connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -444,6 +528,29 @@ export type ErrorDetailResolvers<ContextType = GatewayContext, ParentType extend
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalConnection'] = ResolversParentTypes['ExternalConnection'], FederationReferenceType extends FederationReferenceTypes['ExternalConnection'] = FederationReferenceTypes['ExternalConnection']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalConnection']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operations?: Resolver<ResolversTypes['ConnectionOperationConnection'], ParentType, ContextType, Partial<ExternalConnectionOperationsArgs>>;
+  state?: Resolver<Maybe<ResolversTypes['ConnectionState']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ExternalConnectionConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalConnectionConnection'] = ResolversParentTypes['ExternalConnectionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ExternalConnectionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ExternalConnection']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ExternalConnectionEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalConnectionEdge'] = ResolversParentTypes['ExternalConnectionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ExternalConnection'], ParentType, ContextType>;
 };
 
 export type InnerErrorDetailResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InnerErrorDetail'] = ResolversParentTypes['InnerErrorDetail']> = {
@@ -460,7 +567,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'ConnectionOperation', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ConnectionOperation' | 'ExternalConnection', ParentType, ContextType>;
 };
 
 export type OrderDirectionResolvers = EnumResolverSignature<{ ASC?: any, DESC?: any }, ResolversTypes['OrderDirection']>;
@@ -475,6 +582,8 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   connectionOperation?: Resolver<Maybe<ResolversTypes['ConnectionOperation']>, ParentType, ContextType, RequireFields<QueryConnectionOperationArgs, 'connectionId' | 'operationId'>>;
   connectionOperations?: Resolver<ResolversTypes['ConnectionOperationConnection'], ParentType, ContextType, RequireFields<QueryConnectionOperationsArgs, 'connectionId'>>;
+  externalConnection?: Resolver<Maybe<ResolversTypes['ExternalConnection']>, ParentType, ContextType, RequireFields<QueryExternalConnectionArgs, 'connectionId'>>;
+  externalConnections?: Resolver<ResolversTypes['ExternalConnectionConnection'], ParentType, ContextType, Partial<QueryExternalConnectionsArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 };
@@ -485,8 +594,12 @@ export type Resolvers<ContextType = GatewayContext> = {
   ConnectionOperationEdge?: ConnectionOperationEdgeResolvers<ContextType>;
   ConnectionOperationOrderField?: ConnectionOperationOrderFieldResolvers;
   ConnectionOperationStatus?: ConnectionOperationStatusResolvers;
+  ConnectionState?: ConnectionStateResolvers;
   DeleteConnectionOperationPayload?: DeleteConnectionOperationPayloadResolvers<ContextType>;
   ErrorDetail?: ErrorDetailResolvers<ContextType>;
+  ExternalConnection?: ExternalConnectionResolvers<ContextType>;
+  ExternalConnectionConnection?: ExternalConnectionConnectionResolvers<ContextType>;
+  ExternalConnectionEdge?: ExternalConnectionEdgeResolvers<ContextType>;
   InnerErrorDetail?: InnerErrorDetailResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;

@@ -37,3 +37,22 @@ export function toKnownStatus(member: string | null, onUnknown: (member: string)
   onUnknown(member);
   return ODataStatus.UNKNOWN_FUTURE_VALUE;
 }
+
+/** connectionState of externalConnection (an evolvable enum: see `toKnownState`). */
+export enum ODataConnectionState {
+  DRAFT = 'draft',
+  READY = 'ready',
+  OBSOLETE = 'obsolete',
+  LIMIT_EXCEEDED = 'limitExceeded',
+  UNKNOWN_FUTURE_VALUE = 'unknownFutureValue',
+}
+
+const knownStates: ReadonlySet<string> = new Set(Object.values(ODataConnectionState));
+
+/** Like `toKnownStatus`, for connectionState: a member added after `unknownFutureValue` reads as it. */
+export function toKnownState(member: string | null, onUnknown: (member: string) => void): ODataConnectionState | null {
+  if (member === null) return null;
+  if (knownStates.has(member)) return member as ODataConnectionState;
+  onUnknown(member);
+  return ODataConnectionState.UNKNOWN_FUTURE_VALUE;
+}

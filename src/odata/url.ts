@@ -65,3 +65,8 @@ export function isLinkToCollection(link: string, serviceRoot: string, path: stri
   const got = decodedSegments(url.pathname);
   return want !== undefined && got !== undefined && got.length === want.length && got.every((segment, i) => segment === want[i]);
 }
+
+/** `{connections}/{cid}`, relative to the service root. */
+export function connectionPath(connectionsPath: ConnectionsPath, connectionId: string): string {
+  return `${connectionsPath}/${encodeKeySegment(connectionId)}`;
+}

@@ -7,7 +7,8 @@
  * nextLinks are followed until the page is full or the list ends, at most {@link MAX_UPSTREAM_PAGES} reads.
  */
 import type { CallContext, ConnectionOperationsApi, PageOptions } from '../odata/operations.js';
-import type { OperationModel } from '../odata/entity.js';
+import type { ConnectionModel } from '../odata/connection-entity.js';
+import type { OperationModel, OperationPageModel } from '../odata/entity.js';
 
 /** Upstream reads one list field may make to fill its page. */
 export const MAX_UPSTREAM_PAGES = 10;
@@ -24,15 +25,15 @@ export interface ListRequest {
 
 
 /** An edge: its cursor (an HMAC, a few µs) is made only when the selection asks for it. */
-export interface EdgeModel {
-  node: OperationModel;
-  page: PagedModel;
+export interface EdgeModel<T = OperationModel> {
+  node: T;
+  page: PagedModel<T>;
   /** Position in the list right after this node. */
   position: number;
 }
 
-export interface ListPage {
-  nodes: OperationModel[];
+export interface ListPage<T = OperationModel> {
+  nodes: T[];
   hasNextPage: boolean;
   totalCount: number | null;
 }
@@ -41,21 +42,45 @@ export interface ListPage {
  * A page of a list with its place in it; `cursor(position)` is the cursor after `position` nodes of the list.
  * It is also the model of the page's PageInfo, whose cursors are made only when selected.
  */
-export interface PagedModel extends ListPage {
+export interface PagedModel<T = OperationModel> extends ListPage<T> {
   /** Offset of the first node of this page in the list. */
   offset: number;
   cursor(position: number): string;
 }
 
+/** The model of a PageInfo: any list's page. */
+export type PageInfoModel = PagedModel<unknown>;
+export type ConnectionPagedModel = PagedModel<ConnectionModel>;
+export type ConnectionEdgeModel = EdgeModel<ConnectionModel>;
+
+/** What one upstream read of a collection gives. */
+export interface UpstreamPage<T> {
+  nodes: T[];
+  nextLink: string | null;
+  totalCount: number | null;
+}
+
+/** Reads the first page of operations (a plain GET, or through a request's page loader that batches them). */
+export type FirstPageReader = (request: { connectionId: string; options: PageOptions }) => Promise<OperationPageModel>;
+
 /** Reads the `limit` nodes after `offset`, following server-driven paging as needed (bounded). */
-export async function readListPage(api: ConnectionOperationsApi, call: CallContext, request: ListRequest): Promise<ListPage> {
+export async function readListPage(api: ConnectionOperationsApi, call: CallContext, request: ListRequest, readFirst?: FirstPageReader): Promise<ListPage> {
   const { connectionId, limit, offset } = request;
   const options: PageOptions = { ...request.options, $top: String(limit + 1), ...(offset > 0 ? { $skip: String(offset) } : {}) };
-  let page = await api.readPage({ connectionId, options }, call);
-  const nodes = page.nodes;
+  const first = readFirst === undefined ? api.readPage({ connectionId, options }, call) : readFirst({ connectionId, options });
+  return fillPage(await first, (link) => api.readPage({ connectionId, link }, call), limit);
+}
+
+/**
+ * Completes a page of `limit` nodes from its first upstream page (read with `$top` = limit + 1), following
+ * nextLinks (`readLink` checks they point at the same collection) at most {@link MAX_UPSTREAM_PAGES} reads in all.
+ */
+export async function fillPage<T>(first: UpstreamPage<T>, readLink: (link: string) => Promise<UpstreamPage<T>>, limit: number): Promise<ListPage<T>> {
+  let page = first;
+  const nodes = [...page.nodes];
   const totalCount = page.totalCount;
   for (let reads = 1; nodes.length < limit && page.nextLink !== null && reads < MAX_UPSTREAM_PAGES; reads++) {
-    page = await api.readPage({ connectionId, link: page.nextLink }, call);
+    page = await readLink(page.nextLink);
     nodes.push(...page.nodes);
   }
   return {

@@ -10,7 +10,7 @@ import type { CallContext, ConnectionOperationsApi, KeyRead, OperationWrite } fr
 import { buildFilter, buildOrderBy, buildSelect, type OperationFilter, type OperationOrder, type SelectableProperty } from '../odata/query-options.js';
 import { scopeKey, type CursorCodec } from './cursor.js';
 import { createOperationLoader } from './loader.js';
-import { readListPage, type ListPage, type PagedModel } from './paging.js';
+import { readListPage, type FirstPageReader, type ListPage, type PagedModel } from './paging.js';
 
 /** What every request's operations object shares: no caller data. */
 export interface OperationsShared {
@@ -56,8 +56,11 @@ export class RequestOperations {
     return this.loader.load({ connectionId: key.connectionId, operationId: key.operationId, properties });
   }
 
-  /** A page of a connection's operations after the `after` cursor, with the current selection. */
-  async list(args: ListArguments): Promise<PagedModel> {
+  /**
+   * A page of a connection's operations after the `after` cursor, with the current selection. `readFirst`
+   * reads the first upstream page instead of a plain GET (ExternalConnection.operations batches them).
+   */
+  async list(args: ListArguments, readFirst?: FirstPageReader): Promise<PagedModel> {
     const filter = buildFilter(args.filter);
     const orderBy = buildOrderBy(args.orderBy);
     const scope = scopeKey({ list: 'operations', connectionId: args.connectionId, filter: filter === false ? 'false' : filter, orderBy });
@@ -77,7 +80,7 @@ export class RequestOperations {
       },
       limit,
       offset,
-    });
+    }, readFirst);
     return paged(page);
   }
 

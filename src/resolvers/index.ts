@@ -1,8 +1,9 @@
 /** The resolver map: fields, object and interface types, and the enums bound to their OData names. */
 import type { Resolvers } from '../generated/graphql.js';
-import { ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
+import { ODataConnectionState, ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
+import { ExternalConnection, ExternalConnectionConnection, ExternalConnectionEdge } from './connection-types.js';
 import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationEdge, Node, PageInfo } from './types.js';
 
 export const objectResolvers: Resolvers = {
@@ -13,6 +14,9 @@ export const objectResolvers: Resolvers = {
   ConnectionOperationConnection,
   ConnectionOperationEdge,
   PageInfo,
+  ExternalConnection,
+  ExternalConnectionConnection,
+  ExternalConnectionEdge,
 };
 
 /** GraphQL enum names → OData names: the internal values resolvers and query builders see. */
@@ -20,4 +24,5 @@ export const enumValues: Record<string, Record<string, string>> = {
   ConnectionOperationStatus: { ...ODataStatus },
   ConnectionOperationOrderField: { ...ODataOrderProperty },
   OrderDirection: { ...ODataOrderDirection },
+  ConnectionState: { ...ODataConnectionState },
 };

@@ -1,34 +1,49 @@
-/** Query fields: objects by global id, one operation by its keys, and a page of a connection's operations. */
+/**
+ * Query fields: objects by global id, one operation by its keys, a page of a connection's operations, and
+ * external connections by key and by page.
+ */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { QueryResolvers } from '../generated/graphql.js';
 import { decodeGlobalId } from '../global-id.js';
+import type { ConnectionModel, ConnectionProperty } from '../odata/connection-entity.js';
 import type { OperationModel } from '../odata/entity.js';
 import type { SelectableProperty } from '../odata/query-options.js';
 import { selectedProperties, selects } from '../selection.js';
 import { checkFilter, checkFirst, checkKey, checkNodeIds, checkOperationKey, checkOrderBy } from './arguments.js';
+import { connectionSelection } from './connection-types.js';
 
 /** Where the operations are in a connection's selection set. */
 const NODE_PATHS = [['nodes'], ['edges', 'node']] as const;
 
-/** The object a global id names, through the request's loader; null for an id this gateway did not issue. */
-function readNode(id: string, properties: ReadonlySet<SelectableProperty>, context: GatewayContext): Promise<OperationModel | null> | null {
-  const key = decodeGlobalId(id);
-  return key === undefined ? null : context.operations.get(key, properties);
+/** What a `node`/`nodes` selection asks for, of each type. */
+interface NodeSelection {
+  operation: ReadonlySet<SelectableProperty>;
+  connection: ReadonlySet<ConnectionProperty>;
 }
+
+/** The object a global id names, through the request's loaders; null for an id this gateway did not issue. */
+function readNode(id: string, selection: NodeSelection, context: GatewayContext): Promise<OperationModel | ConnectionModel | null> | null {
+  const key = decodeGlobalId(id);
+  if (key === undefined) return null;
+  if (key.type === 'ExternalConnection') return context.connections.get(key.connectionId, selection.connection);
+  return context.operations.get(key, selection.operation);
+}
+
+const nodeSelection = (info: GraphQLResolveInfo): NodeSelection => ({ operation: ownProperties(info), connection: connectionSelection(info) });
 
 const ownProperties = (info: GraphQLResolveInfo) => selectedProperties(info, [[]]);
 
 export const Query: QueryResolvers = {
-  node: (_parent, { id }, context, info) => readNode(id, ownProperties(info), context),
+  node: (_parent, { id }, context, info) => readNode(id, nodeSelection(info), context),
 
   nodes(_parent, { ids }, context, info) {
-    const properties = ownProperties(info);
+    const properties = nodeSelection(info);
     // A list of promises, not a promise of a list: graphql-js completes each item on its own, so one failed
     // read is null with its error at its index, and the other items keep their data. (The generated type
     // knows only lists of values.)
     const items = checkNodeIds(ids).map((id) => readNode(id, properties, context));
-    return items as unknown as Array<OperationModel | null>;
+    return items as unknown as Array<OperationModel | ConnectionModel | null>;
   },
 
   connectionOperation(_parent, args, context, info) {
@@ -43,6 +58,19 @@ export const Query: QueryResolvers = {
       first: checkFirst(args.first),
       after: args.after,
       properties: selectedProperties(info, NODE_PATHS),
+      count: selects(info, 'totalCount'),
+    });
+  },
+
+  externalConnection(_parent, args, context, info) {
+    return context.connections.get(checkKey(args.connectionId, 'connectionId'), connectionSelection(info));
+  },
+
+  externalConnections(_parent, args, context, info) {
+    return context.connections.list({
+      first: checkFirst(args.first),
+      after: args.after,
+      properties: connectionSelection(info, NODE_PATHS),
       count: selects(info, 'totalCount'),
     });
   },

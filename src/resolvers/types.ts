@@ -16,8 +16,8 @@ import { selectedProperties } from '../selection.js';
 import { checkOperationKey } from './arguments.js';
 
 export const Node: NodeResolvers = {
-  // ConnectionOperation is the only Node so far.
-  __resolveType: () => 'ConnectionOperation',
+  // An operation model has an operationId; a connection model has none.
+  __resolveType: (node) => ('operationId' in node ? 'ConnectionOperation' : 'ExternalConnection'),
 };
 
 export const ConnectionOperation: ConnectionOperationResolvers = {
@@ -34,7 +34,7 @@ export const ConnectionOperation: ConnectionOperationResolvers = {
     const properties = selectedProperties(info, [[]]);
     if (typeof id === 'string') {
       const key = decodeGlobalId(id);
-      if (key === undefined) throw badUserInput('`representations.id` is not a ConnectionOperation id issued by this gateway.', 'representations');
+      if (key?.type !== 'ConnectionOperation') throw badUserInput('`representations.id` is not a ConnectionOperation id issued by this gateway.', 'representations');
       return context.operations.get(key, properties);
     }
     if (typeof connectionId !== 'string' || typeof operationId !== 'string') {

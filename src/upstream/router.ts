@@ -8,8 +8,8 @@
  * | `/`  (service document)                    | GET                |
  * | `/$metadata`                               | GET                |
  * | `/external`                                | GET                |
- * | `/{cs}`                                    | GET                |
- * | `/{cs}/{cid}`                              | GET                |
+ * | `/{cs}`  (`$select $top $skip $count`)     | GET                |
+ * | `/{cs}/{cid}`  (`$select`)                 | GET                |
  * | `/{cs}/{cid}/operations`                   | GET, POST          |
  * | `/{cs}/{cid}/operations/$count`            | GET                |
  * | `/{cs}/{cid}/operations/$ref`              | POST               |
@@ -19,6 +19,7 @@
  * as in Graph v1.0, whose CSDL has no `connections` entity set.
  */
 import { queryOperations } from './collection.js';
+import { connectionBody, connectionsPage } from './connections.js';
 import { badRequest, itemNotFound, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, odataErrorResponse } from './exchange.js';
 import { metadataV1Xml } from './metadata-v1.js';
@@ -27,7 +28,7 @@ import type { ApiVersion } from './model.js';
 import { parseOperationPayload } from './payload.js';
 import { type PathFamily, type Resource, resolveResource, segmentsUnderBase } from './paths.js';
 import { type QueryEntry, type SystemQueryOption, nextLinkQuery, parseQueryOptions, parseQueryString } from './query-options.js';
-import { connectionsContext, operationContext, operationJson, operationUrl, operationsContext } from './representation.js';
+import { operationContext, operationJson, operationUrl, operationsContext } from './representation.js';
 import type { ODataStore, StoredOperation } from './store.js';
 
 export interface RouterOptions {
@@ -176,8 +177,8 @@ export function createRouter(options: RouterOptions): Router {
       });
     }
     const entries = parseQueryString(req.rawQuery);
-    const query = resource.kind === 'operations' && req.method === 'GET'
-      ? undefined // the list parses its own (wider) set of options
+    const query = (resource.kind === 'operations' && req.method === 'GET') || resource.kind === 'connections' || resource.kind === 'connection'
+      ? undefined // these parse their own options (a wider set, or externalConnection's $select)
       : parseQueryOptions(entries, allowedOptions(resource.kind, req.method), `${req.method} of this resource`);
 
     switch (resource.kind) {
@@ -196,14 +197,21 @@ export function createRouter(options: RouterOptions): Router {
       case 'external':
         return json(200, { '@odata.context': `${root(req)}/$metadata#external`, id: 'external' });
       case 'connections':
-        return json(200, {
-          '@odata.context': connectionsContext(root(req), resource.family),
-          value: store.listConnections(req.tenant),
-        });
+        return json(
+          200,
+          connectionsPage(store.listConnections(req.tenant), {
+            root: root(req),
+            family: resource.family,
+            url: `${req.origin}${req.rawPath}`,
+            entries,
+            pageSize: options.pageSize(),
+            topEndsCollection: options.quirks?.topEndsCollection === true,
+          }),
+        );
       case 'connection': {
         const connection = store.getConnection(resource.connectionId, req.tenant);
         if (!connection) throw itemNotFound(`The connection '${resource.connectionId}' was not found.`);
-        return json(200, { '@odata.context': `${connectionsContext(root(req), resource.family)}/$entity`, ...connection });
+        return json(200, connectionBody(root(req), resource.family, connection, entries));
       }
       case 'operationsCount': {
         requireConnection(resource.connectionId, req.tenant);

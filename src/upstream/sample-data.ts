@@ -20,6 +20,9 @@ export interface SampleOperation {
 export interface SampleConnection {
   id: string;
   name: string;
+  description: string;
+  /** connectionState member: the samples cover several, so a client sees the enum vary. */
+  state: string;
   operations: SampleOperation[];
 }
 
@@ -78,11 +81,13 @@ function hrOperations(): SampleDraft[] {
   return operations;
 }
 
-const SAMPLES: ReadonlyArray<{ id: string; name: string; operations: SampleDraft[] }> = [
-  { id: 'contosohr', name: 'Contoso HR', operations: hrOperations() },
+const SAMPLES: ReadonlyArray<Omit<SampleConnection, 'operations'> & { operations: SampleDraft[] }> = [
+  { id: 'contosohr', name: 'Contoso HR', description: 'Employee directory from the Contoso HR system.', state: 'ready', operations: hrOperations() },
   {
     id: 'contosotickets',
     name: 'Contoso Tickets',
+    description: 'Support tickets; over its item quota.',
+    state: 'limitExceeded',
     operations: [
       { id: 'tickets-schema-1', status: 'completed', error: null },
       { id: 'tickets-schema-2', status: 'inprogress', error: null },
@@ -115,6 +120,8 @@ const SAMPLES: ReadonlyArray<{ id: string; name: string; operations: SampleDraft
   {
     id: 'fabrikamwiki',
     name: 'Fabrikam Wiki',
+    description: 'Wiki pages; its schema is still being registered.',
+    state: 'draft',
     operations: [
       { id: 'wiki-import-1', status: 'completed', error: null },
       { id: 'wiki-import-2', status: 'inprogress', error: null },
@@ -138,9 +145,8 @@ const SAMPLES: ReadonlyArray<{ id: string; name: string; operations: SampleDraft
 
 /** The sample connections, errors in the shape of `apiVersion`. */
 export function sampleConnections(apiVersion: ApiVersion): SampleConnection[] {
-  return SAMPLES.map(({ id, name, operations }) => ({
-    id,
-    name,
+  return SAMPLES.map(({ operations, ...connection }) => ({
+    ...connection,
     operations: operations.map((op) => ({ ...op, error: op.error === null ? null : inShape(op.error, apiVersion) })),
   }));
 }

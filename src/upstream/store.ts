@@ -53,9 +53,21 @@ export interface StoredOperation {
   /** Weak ETag, e.g. `W/"17"`; changes on every write. */
   etag: string;
 }
+/** An externalConnection: `state` is any string, so tests can store members the gateway does not know. */
 export interface StoredConnection {
   id: string;
   name: string;
+  description: string | null;
+  /** connectionState member (`draft`, `ready`, `obsolete`, `limitExceeded`, `unknownFutureValue`, …). */
+  state: string | null;
+}
+
+/** Input of {@link ODataStore.putConnection}: what is left undefined keeps its value (or a default when new). */
+export interface ConnectionInput {
+  id: string;
+  name?: string;
+  description?: string | null;
+  state?: string | null;
 }
 
 /** Input of a write; `status`/`error` left `undefined` mean "not given" (keep, or null when new). */
@@ -72,6 +84,8 @@ export type InsertResult =
 export interface ODataStore {
   // tenant is the bearer token value, or '' when tenancy is off / no token
   addConnection(connectionId: string, name?: string, tenant?: string): void;
+  /** Upsert of a connection's own properties (its operations are kept). */
+  putConnection(connection: ConnectionInput, tenant?: string): StoredConnection;
   /** Upsert: creates the connection if missing; merges into an existing operation; always a new ETag. */
   putOperation(
     connectionId: string,
@@ -103,11 +117,17 @@ export interface ODataStore {
 interface ConnectionRecord {
   id: string;
   name: string;
+  description: string | null;
+  state: string | null;
   operations: Map<string, StoredOperation>;
 }
 
 function copyError(error: StoredError | null | undefined): StoredError | null {
   return error == null ? null : structuredClone(error);
+}
+
+function copyConnection(connection: ConnectionRecord): StoredConnection {
+  return { id: connection.id, name: connection.name, description: connection.description, state: connection.state };
 }
 
 function copyOperation(op: StoredOperation): StoredOperation {
@@ -137,7 +157,7 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
     const connections = connectionsOf(tenant);
     let connection = connections.get(connectionId);
     if (!connection) {
-      connection = { id: connectionId, name: name ?? connectionId, operations: new Map() };
+      connection = { id: connectionId, name: name ?? connectionId, description: null, state: 'ready', operations: new Map() };
       connections.set(connectionId, connection);
     } else if (name !== undefined) {
       connection.name = name;
@@ -148,6 +168,13 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
   const store: ODataStore = {
     addConnection(connectionId, name, tenant = '') {
       ensureConnection(connectionId, tenant, name);
+    },
+
+    putConnection(input, tenant = '') {
+      const connection = ensureConnection(input.id, tenant, input.name);
+      if (input.description !== undefined) connection.description = input.description;
+      if (input.state !== undefined) connection.state = input.state;
+      return copyConnection(connection);
     },
 
     putOperation(connectionId, op, tenant = '') {
@@ -183,7 +210,7 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
 
     seedSampleData(tenant = '') {
       for (const sample of sampleConnections(apiVersion)) {
-        ensureConnection(sample.id, tenant, sample.name);
+        store.putConnection({ id: sample.id, name: sample.name, description: sample.description, state: sample.state }, tenant);
         for (const op of sample.operations) store.putOperation(sample.id, op, tenant);
       }
     },
@@ -195,11 +222,11 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
 
     getConnection(connectionId, tenant = '') {
       const connection = findConnection(connectionId, tenant);
-      return connection ? { id: connection.id, name: connection.name } : undefined;
+      return connection ? copyConnection(connection) : undefined;
     },
 
     listConnections(tenant = '') {
-      return [...(tenants.get(tenant)?.values() ?? [])].map((c) => ({ id: c.id, name: c.name }));
+      return [...(tenants.get(tenant)?.values() ?? [])].map(copyConnection);
     },
 
     insertOperation(connectionId, op, tenant = '') {

@@ -35,6 +35,22 @@ describe('budget estimate on the gateway schema', () => {
     expect(small(schema, parse('{ connectionOperations(connectionId: "c") { totalCount } }'), undefined, {})).toEqual({ upstreamRequests: 1, nodes: 3 });
   });
 
+  it('counts the operations pages of many connections as $batch posts of 20, not one request each', () => {
+    const nested = (first: number) => `{ externalConnections(first: ${first}) { nodes { operations(first: 5) { nodes { operationId } } } } }`;
+    expect(run(nested(45))).toEqual({ upstreamRequests: 1 + 3, nodes: 45 + 45 * 5 });
+    expect(run(nested(20))).toEqual({ upstreamRequests: 1 + 1, nodes: 20 + 100 });
+    // Through edges and a fragment, and twice (two aliases resolve apart: charged apart).
+    expect(run(`{ a: externalConnections(first: 21) { edges { node { ...O } } } b: externalConnections(first: 21) { nodes { ...O } } } fragment O on ExternalConnection { operations(first: 1) { totalCount } }`)).toEqual({
+      upstreamRequests: 2 * (1 + 2),
+      nodes: 2 * (21 + 21),
+    });
+    // One connection by key: one read, then one page.
+    expect(run('{ externalConnection(connectionId: "c") { operations(first: 5) { nodes { id } } } }')).toEqual({ upstreamRequests: 2, nodes: 6 });
+    // Without $batch every page is a request.
+    const noBatch = createEstimator({ defaultPageSize: 100, readsPerRequest: 1 });
+    expect(noBatch(schema, parse(nested(45)), undefined, {})).toEqual({ upstreamRequests: 46, nodes: 270 });
+  });
+
   it('counts every alias', () => {
     const aliases = Array.from({ length: 200 }, (_, i) => list(`l${i}`, '$n')).join('\n');
     expect(run(`query($n: Int) { ${aliases} }`, { n: 1000 })).toEqual({ upstreamRequests: 200, nodes: 200_000 });

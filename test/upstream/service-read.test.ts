@@ -84,7 +84,7 @@ describe('connections and path families', () => {
     for (const family of ['/connections', '/external/connections']) {
       const list = await h.client.get(family);
       expect(list.status).toBe(200);
-      expect(values(list)).toEqual([{ id: 'c1', name: 'Connection one' }]);
+      expect(values(list)).toEqual([{ id: 'c1', name: 'Connection one', description: null, state: 'ready' }]);
       const one = await h.client.get(`${family}/c1`);
       expect(obj(one.json)).toMatchObject({ id: 'c1', name: 'Connection one' });
       expect((await h.client.get(`${family}('c1')`)).status).toBe(200);

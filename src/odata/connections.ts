@@ -1,0 +1,137 @@
+/**
+ * The upstream calls about externalConnection: connections by key (many at once through {@link BatchedGets}),
+ * pages of the connections collection, and first pages of the operations of many connections at once (GET
+ * parts of their collection URLs in `$batch` posts). Knows OData and HTTP, nothing of GraphQL or DataLoader.
+ */
+import type { ConnectionsPath } from '../config.js';
+import type { BatchedGets, GetResult } from './batched-gets.js';
+import type { UpstreamClient } from './client.js';
+import { buildConnectionSelect, parseConnection, parseConnectionPage, type ConnectionModel, type ConnectionPageModel, type ConnectionProperty } from './connection-entity.js';
+import { parseOperationPage, type OperationPageModel } from './entity.js';
+import { UpstreamError } from './errors.js';
+import type { CallContext, PageOptions, WrongEntityEvent } from './operations.js';
+import { connectionPath, formatQuery, isLinkToCollection, operationsPath } from './url.js';
+
+export interface ConnectionRead {
+  connectionId: string;
+  properties: ReadonlySet<ConnectionProperty>;
+}
+
+export type ConnectionReadResult = ConnectionModel | null | Error;
+
+/** Query options of a page of the connections collection (it has no `$filter` or `$orderby` upstream). */
+export interface ConnectionListOptions {
+  $select: string;
+  $top?: string;
+  $skip?: string;
+  $count?: string;
+}
+
+/** The first page of one connection's operations, by query options. */
+export interface OperationPageRequest {
+  connectionId: string;
+  options: PageOptions;
+}
+
+export interface ExternalConnectionsApiOptions {
+  connectionsPath: ConnectionsPath;
+  /** Hears of each answer about another entity than asked. */
+  onWrongEntity?(event: WrongEntityEvent): void;
+}
+
+/** The lane of a connection's calls: the one its operations use (see operations.ts). */
+const laneOf = (connectionId: string) => `connection/${connectionId}`;
+const LIST_LANE = 'connections';
+const LOGGED_VALUE_MAX = 200;
+const truncated = (value: string) => (value.length <= LOGGED_VALUE_MAX ? value : `${value.slice(0, LOGGED_VALUE_MAX)}…`);
+
+export class ExternalConnectionsApi {
+  constructor(
+    private readonly client: UpstreamClient,
+    private readonly gets: BatchedGets,
+    private readonly options: ExternalConnectionsApiOptions,
+  ) {}
+
+  private report(error: unknown, connectionId: string, asked: boolean): void {
+    if (!(error instanceof UpstreamError) || error.wrongEntity === undefined) return;
+    const received = error.wrongEntity.received;
+    this.options.onWrongEntity?.({
+      connectionId: truncated(connectionId),
+      asked: asked ? truncated(connectionId) : undefined,
+      received: received === undefined ? undefined : truncated(received),
+      kind: asked && received !== undefined ? 'key' : 'connection',
+    });
+  }
+
+  /**
+   * Connections by key, results in the order of `reads`. Reads of one connection with different selections
+   * are one read of their union. An entity under another key than asked is UPSTREAM_ERROR for that read.
+   */
+  async readMany(reads: readonly ConnectionRead[], call: CallContext): Promise<ConnectionReadResult[]> {
+    const byId = new Map<string, Set<ConnectionProperty>>();
+    for (const read of reads) {
+      const properties = byId.get(read.connectionId) ?? new Set<ConnectionProperty>();
+      for (const property of read.properties) properties.add(property);
+      byId.set(read.connectionId, properties);
+    }
+    const ids = [...byId.keys()];
+    const answers = await this.gets.getMany(
+      ids.map((id) => ({
+        target: connectionPath(this.options.connectionsPath, id) + formatQuery({ $select: buildConnectionSelect(byId.get(id)!) }),
+        lane: laneOf(id),
+      })),
+      call,
+    );
+    const results = new Map(ids.map((id, i) => [id, this.connectionResult(id, answers[i]!)]));
+    return reads.map((read) => results.get(read.connectionId)!);
+  }
+
+  private connectionResult(connectionId: string, answer: GetResult): ConnectionReadResult {
+    if (answer instanceof Error) return answer;
+    if (answer.status === 404) return null;
+    if (answer.status < 200 || answer.status >= 300) return UpstreamError.fromResponse(answer.status, answer.body, answer.headers);
+    try {
+      return parseConnection(answer.body, connectionId);
+    } catch (error) {
+      this.report(error, connectionId, true);
+      return error as Error;
+    }
+  }
+
+  /** A page of the connections collection, by options or by a nextLink into exactly that collection. */
+  async readList(request: { options: ConnectionListOptions } | { link: string }, call: CallContext): Promise<ConnectionPageModel> {
+    const collection = this.options.connectionsPath;
+    let target: string;
+    if ('link' in request) {
+      if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
+      target = request.link;
+    } else target = collection + formatQuery({ ...request.options });
+    const [answer] = await this.gets.getMany([{ target, lane: LIST_LANE }], call);
+    if (answer instanceof Error) throw answer;
+    if (answer!.status !== 200) throw UpstreamError.fromResponse(answer!.status, answer!.body, answer!.headers);
+    return parseConnectionPage(answer!.body);
+  }
+
+  /**
+   * The first pages of many connections' operations, in the order of `requests`: GET parts of the collection
+   * URLs, `batchMax` to a `$batch` post. A page whose `@odata.context` names another connection is
+   * UPSTREAM_ERROR for that page (parseOperationPage), as on a plain GET.
+   */
+  async readOperationPages(requests: readonly OperationPageRequest[], call: CallContext): Promise<Array<OperationPageModel | Error>> {
+    const answers = await this.gets.getMany(
+      requests.map((r) => ({ target: operationsPath(this.options.connectionsPath, r.connectionId) + formatQuery({ ...r.options }), lane: laneOf(r.connectionId) })),
+      call,
+    );
+    return requests.map((request, i) => {
+      const answer = answers[i]!;
+      if (answer instanceof Error) return answer;
+      if (answer.status !== 200) return UpstreamError.fromResponse(answer.status, answer.body, answer.headers);
+      try {
+        return parseOperationPage(answer.body, request.connectionId);
+      } catch (error) {
+        this.report(error, request.connectionId, false);
+        return error as Error;
+      }
+    });
+  }
+}

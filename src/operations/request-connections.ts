@@ -1,0 +1,81 @@
+/**
+ * The request-scoped connections object: what one GraphQL request does with externalConnections (by key,
+ * pages of the collection, and each connection's operations pages read together). Built lazily in its
+ * context; nothing here knows GraphQL.
+ */
+import type DataLoader from 'dataloader';
+import type { ConnectionModel, ConnectionProperty } from '../odata/connection-entity.js';
+import { buildConnectionSelect } from '../odata/connection-entity.js';
+import type { ConnectionRead, ExternalConnectionsApi, OperationPageRequest } from '../odata/connections.js';
+import type { OperationPageModel } from '../odata/entity.js';
+import type { CallContext } from '../odata/operations.js';
+import { createConnectionLoader, createOperationPageLoader } from './connection-loaders.js';
+import { scopeKey, type CursorCodec } from './cursor.js';
+import { fillPage, type ConnectionPagedModel, type PagedModel } from './paging.js';
+import type { ListArguments, RequestOperations } from './request-operations.js';
+
+export interface ConnectionsShared {
+  api: ExternalConnectionsApi;
+  cursors: CursorCodec;
+  defaultPageSize: number;
+}
+
+/** A page of the connections as the client asked for it; `first` already checked. */
+export interface ConnectionListArguments {
+  first?: number | null;
+  after?: string | null;
+  properties: ReadonlySet<ConnectionProperty>;
+  count: boolean;
+}
+
+/** The cursor scope of the connections list: a list of its own, so operations cursors never verify on it. */
+const CONNECTIONS_SCOPE = scopeKey({ list: 'connections', connectionId: '', filter: undefined, orderBy: undefined });
+
+export class RequestConnections {
+  private connectionLoader: DataLoader<ConnectionRead, ConnectionModel | null, string> | undefined;
+  private pageLoader: DataLoader<OperationPageRequest, OperationPageModel, string> | undefined;
+
+  constructor(
+    private readonly shared: ConnectionsShared,
+    private readonly operations: RequestOperations,
+    private readonly call: CallContext,
+  ) {}
+
+  /** One connection (null when the upstream has none), read together with the other reads of this tick. */
+  get(connectionId: string, properties: ReadonlySet<ConnectionProperty>): Promise<ConnectionModel | null> {
+    this.connectionLoader ??= createConnectionLoader(this.shared.api, this.call);
+    return this.connectionLoader.load({ connectionId, properties });
+  }
+
+  /** A page of the connections after the `after` cursor. */
+  async list(args: ConnectionListArguments): Promise<ConnectionPagedModel> {
+    const cursors = this.shared.cursors;
+    const offset = args.after == null ? 0 : cursors.decode(CONNECTIONS_SCOPE, args.after);
+    const limit = args.first ?? this.shared.defaultPageSize;
+    const api = this.shared.api;
+    const first = await api.readList(
+      {
+        options: {
+          $select: buildConnectionSelect(args.properties),
+          $top: String(limit + 1),
+          ...(offset > 0 ? { $skip: String(offset) } : {}),
+          ...(args.count ? { $count: 'true' } : {}),
+        },
+      },
+      this.call,
+    );
+    const page = await fillPage(first, (link) => api.readList({ link }, this.call), limit);
+    return { ...page, offset, cursor: (position) => cursors.encode(CONNECTIONS_SCOPE, position) };
+  }
+
+  /**
+   * A page of one connection's operations, as `connectionOperations` reads it, except that the first
+   * upstream page goes through the request's page loader: the pages of every connection resolved in the
+   * same tick go out together.
+   */
+  operationsOf(args: ListArguments): Promise<PagedModel> {
+    this.pageLoader ??= createOperationPageLoader(this.shared.api, this.call);
+    const loader = this.pageLoader;
+    return this.operations.list(args, (request) => loader.load(request));
+  }
+}
