@@ -29,6 +29,7 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { UpstreamClient } from './odata/client.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
+import type { ErrorShape } from './odata/error-shape.js';
 import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
@@ -84,6 +85,8 @@ export interface GatewayOptions {
   /** The OData service root (the configured UPSTREAM_URL, or the embedded service's). */
   serviceRoot: string;
   log: Logger;
+  /** The error shape writes send, chosen at start from the upstream's `$metadata` (or ERROR_SHAPE). */
+  errorShape?: ErrorShape;
 }
 
 export function createGateway({ config, serviceRoot, log }: GatewayOptions): Gateway {
