@@ -110,6 +110,11 @@ describe('the $metadata drift check', () => {
     ]);
   });
 
+  it('stops at a base type cycle', () => {
+    const cyclic = fixture('v1.0.xml').replace('<EntityType Name="entity" Abstract="true">', '<EntityType Name="entity" Abstract="true" BaseType="graph.entity">');
+    expect(drift(report(cyclic))).toEqual([['base-type-unresolved', 'connectionOperation']]);
+  });
+
   it('reads the connectionOperation of externalConnectors when an old one is also declared', () => {
     const both = fixture('v1.0.xml').replace(
       '<EntityType Name="entity" Abstract="true">',
