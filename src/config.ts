@@ -3,6 +3,7 @@
  * the start with one line per problem naming the variable, the value received and what is allowed.
  */
 import { z } from 'zod';
+import type { ErrorShape } from './odata/error-shape.js';
 
 export type ConnectionsPath = 'connections' | 'external/connections';
 export type BatchMode = 'json' | 'off';
@@ -67,6 +68,11 @@ export interface GatewayConfig {
   maxResponseBytes: number;
   /** How long shutdown waits for in-flight requests before cutting them off, in ms. Default 10000. */
   shutdownGraceMs: number;
+  /**
+   * The error shape writes send (ERROR_SHAPE). Undefined (`auto`, the default): the one the upstream's
+   * `$metadata` declares, read at start.
+   */
+  errorShapeOverride: ErrorShape | undefined;
   /** pino level. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -124,6 +130,7 @@ const schema = z.object({
   MAX_NODES: integer(1, 10_000_000).default(2000),
   MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
+  ERROR_SHAPE: z.enum(['auto', 'errorDetail', 'publicError'], { message: '`auto`, `errorDetail` or `publicError`' }).default('auto'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -189,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxNodes: c.MAX_NODES,
     maxResponseBytes: c.MAX_RESPONSE_BYTES,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    errorShapeOverride: c.ERROR_SHAPE === 'auto' ? undefined : c.ERROR_SHAPE,
     logLevel: c.LOG_LEVEL,
   };
 }

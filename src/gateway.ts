@@ -89,7 +89,7 @@ export interface GatewayOptions {
   log: Logger;
   /**
    * The error shape the upstream uses for `connectionOperation.error`, which writes send (reads accept
-   * both). Default `'errorDetail'` (beta); the CLI chooses it from the upstream's `$metadata`.
+   * both). Default `'errorDetail'` (beta); the CLI chooses it from the upstream's `$metadata` (or ERROR_SHAPE).
    */
   errorShape?: ErrorShape;
 }

@@ -1,10 +1,12 @@
 /**
  * `npm start`: read the configuration, start the embedded OData service when no UPSTREAM_URL is set,
- * serve the gateway, and close both cleanly on SIGINT/SIGTERM.
+ * check the upstream's `$metadata` (metadata-startup.ts), serve the gateway, and close both cleanly on
+ * SIGINT/SIGTERM.
  */
 import { ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { chooseErrorShape } from './metadata-startup.js';
 import { serveGateway } from './server.js';
 import { createODataService, type ODataService } from './upstream/service.js';
 
@@ -28,7 +30,9 @@ async function main(): Promise<void> {
     serviceRoot = await embedded.listen(0, '127.0.0.1');
   }
 
-  const gateway = createGateway({ config, serviceRoot, log });
+  // Bounded by UPSTREAM_TIMEOUT_MS; drift or an unreachable upstream is a warning, never a failed start.
+  const errorShape = await chooseErrorShape({ config, serviceRoot, log });
+  const gateway = createGateway({ config, serviceRoot, log, errorShape });
   const running = await serveGateway(gateway, config.port, config.host);
   const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
   console.log(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);

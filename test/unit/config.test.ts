@@ -54,4 +54,11 @@ describe('loadConfig', () => {
     ]);
     expect(problems({ UPSTREAM_URL: 'https://user:secret@host/beta' })).toHaveLength(1);
   });
+
+  it('reads ERROR_SHAPE: auto (the default) leaves the choice to the upstream $metadata', () => {
+    expect(loadConfig({}).errorShapeOverride).toBeUndefined();
+    expect(loadConfig({ ERROR_SHAPE: 'auto' }).errorShapeOverride).toBeUndefined();
+    expect(loadConfig({ ERROR_SHAPE: 'publicError' }).errorShapeOverride).toBe('publicError');
+    expect(problems({ ERROR_SHAPE: 'v1' })).toEqual(['Invalid ERROR_SHAPE="v1": expected `auto`, `errorDetail` or `publicError`.']);
+  });
 });

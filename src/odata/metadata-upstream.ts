@@ -1,0 +1,83 @@
+/**
+ * Reads an upstream's `{root}/$metadata` once and checks it (metadata-check.ts), for the start of the
+ * gateway and `npm run check-upstream`. One request with one hard timer over connect, headers and the
+ * whole body, a cap on the bytes read, and its own short-lived connection pool: a slow, huge or absent
+ * upstream costs at most `timeoutMs` and never an exception. Problems name no URL and no credential.
+ */
+import { Agent, request } from 'undici';
+import { DEFAULT_CSDL_MAX_CHARS } from './csdl.js';
+import { checkMetadataText, type MetadataReport } from './metadata-check.js';
+
+export interface MetadataFetchOptions {
+  /** Bound of the whole read, in ms. */
+  timeoutMs: number;
+  /** Sent as `Authorization` when given (a protected upstream); never logged or printed. */
+  authorization?: string;
+  /** Largest body read, in bytes. Default 64 MiB. */
+  maxBytes?: number;
+}
+
+export type UpstreamMetadataCheck =
+  | { outcome: 'fine' | 'drift'; report: MetadataReport }
+  | { outcome: 'unreadable'; problem: string };
+
+type FetchResult = { ok: true; xml: string } | { ok: false; problem: string };
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** GETs `{serviceRoot}/$metadata` as text. Never throws. */
+export async function fetchMetadata(serviceRoot: string, options: MetadataFetchOptions): Promise<FetchResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_CSDL_MAX_CHARS;
+  const agent = new Agent({ connections: 1, connect: { timeout: options.timeoutMs } });
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+  try {
+    const headers: Record<string, string> = { accept: 'application/xml' };
+    if (options.authorization !== undefined) headers['authorization'] = options.authorization;
+    const response = await request(`${serviceRoot.replace(/\/+$/, '')}/$metadata`, { dispatcher: agent, signal: abort.signal, headers });
+    if (response.statusCode !== 200) {
+      response.body.destroy();
+      return { ok: false, problem: `$metadata answered HTTP ${response.statusCode}` };
+    }
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      response.body.destroy();
+      return { ok: false, problem: `$metadata is larger than ${maxBytes} bytes` };
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        return { ok: false, problem: `$metadata is larger than ${maxBytes} bytes` };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { ok: true, xml: Buffer.concat(chunks).toString('utf8') };
+  } catch (error) {
+    if (abort.signal.aborted) return { ok: false, problem: `no complete answer to $metadata within ${options.timeoutMs} ms` };
+    return { ok: false, problem: `$metadata could not be read (${errorCode(error) ?? 'network error'})` };
+  } finally {
+    clearTimeout(timer);
+    // Sockets of a slow upstream are cut, not waited for.
+    agent.destroy().catch(() => undefined);
+  }
+}
+
+/** Reads and checks the upstream's `$metadata`. Never throws. */
+export async function checkUpstreamMetadata(serviceRoot: string, options: MetadataFetchOptions): Promise<UpstreamMetadataCheck> {
+  const fetched = await fetchMetadata(serviceRoot, options);
+  if (!fetched.ok) return { outcome: 'unreadable', problem: fetched.problem };
+  const checked = checkMetadataText(fetched.xml, { maxChars: options.maxBytes ?? DEFAULT_CSDL_MAX_CHARS });
+  if (!checked.readable) return { outcome: 'unreadable', problem: `$metadata: ${checked.problem}` };
+  return { outcome: checked.report.verdict, report: checked.report };
+}
