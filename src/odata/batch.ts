@@ -3,6 +3,7 @@
  * implements it): `{"requests":[{id, method, url}]}` in, `{"responses":[{id, status, headers, body}]}` out,
  * responses in any order, each part failing on its own.
  */
+import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from './enums.js';
 import { UpstreamError } from './errors.js';
 import { isRecord } from './json.js';
 
@@ -31,7 +32,8 @@ export function buildBatchBody(parts: readonly BatchPart[]): BatchRequestBody {
       id: part.id,
       method: part.method,
       url: part.url,
-      headers: { accept: 'application/json' },
+      // Each part is its own request to Graph: it needs its own Prefer (see client.ts).
+      headers: { accept: 'application/json', prefer: INCLUDE_UNKNOWN_ENUM_MEMBERS },
     })),
   };
 }

@@ -16,6 +16,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 import type { CallBudget } from './call-budget.js';
 import { sleep } from './concurrency.js';
+import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from './enums.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
 import { RETRYABLE_STATUSES, retryDelay, type RetrySettings } from './retry-policy.js';
 import { UpstreamSlots } from './slots.js';
@@ -165,7 +166,7 @@ export class UpstreamClient {
    * rejects only with a GatewayError (an UpstreamError, or BAD_USER_INPUT when the budget is spent).
    */
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const headers: Record<string, string> = { accept: 'application/json', prefer: INCLUDE_UNKNOWN_ENUM_MEMBERS, ...request.headers };
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);

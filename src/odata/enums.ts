@@ -56,3 +56,11 @@ export function toKnownState(member: string | null, onUnknown: (member: string) 
   onUnknown(member);
   return ODataConnectionState.UNKNOWN_FUTURE_VALUE;
 }
+
+/**
+ * The `Prefer` value every upstream request carries. Microsoft Graph hides evolvable-enum members added
+ * after `unknownFutureValue` (it sends `unknownFutureValue` instead) unless asked for them. The gateway asks:
+ * a new member is then data it reads as UNKNOWN_FUTURE_VALUE and logs once (bounded), so the log tells
+ * operators which member appeared.
+ */
+export const INCLUDE_UNKNOWN_ENUM_MEMBERS = 'include-unknown-enum-members';

@@ -5,7 +5,7 @@ import { buildBatchBody, parseBatchResponse } from '../../src/odata/batch.js';
 describe('$batch bodies', () => {
   it('builds one request per part', () => {
     expect(buildBatchBody([{ id: '0', method: 'GET', url: '/connections/c/operations/a?$select=id' }])).toEqual({
-      requests: [{ id: '0', method: 'GET', url: '/connections/c/operations/a?$select=id', headers: { accept: 'application/json' } }],
+      requests: [{ id: '0', method: 'GET', url: '/connections/c/operations/a?$select=id', headers: { accept: 'application/json', prefer: 'include-unknown-enum-members' } }],
     });
   });
 
