@@ -3,11 +3,13 @@ import type { Resolvers } from '../generated/graphql.js';
 import { ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
+import { Subscription } from './subscription.js';
 import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationEdge, Node, PageInfo } from './types.js';
 
 export const objectResolvers: Resolvers = {
   Query,
   Mutation,
+  Subscription,
   Node,
   ConnectionOperation,
   ConnectionOperationConnection,
