@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Client as WsClient } from 'graphql-ws';
 import { startStack, type Stack } from '../support/stack.js';
-import { pause, until, watchOverSse, watchOverWs, wsClient, type Watching } from '../support/subscription-clients.js';
+import { ended, pause, until, watchOverSse, watchOverWs, wsClient, type Watching } from '../support/subscription-clients.js';
 
 const POLL_MS = 40;
 
@@ -45,7 +45,7 @@ describe.each(['sse', 'ws'] as const)('watching an operation over %s', (transpor
     expect(watching.states).toHaveLength(2);
 
     stack.upstream.store.updateOperation('c1', 'op/1', { status: 'failed', error: { errorCode: 'SchemaInvalid', message: 'bad', details: [] } });
-    await watching.ended;
+    await ended(watching);
     expect(watching.completed).toBe(true);
     expect(watching.errors).toEqual([]);
     expect(watching.states).toHaveLength(3);
@@ -57,7 +57,7 @@ describe.each(['sse', 'ws'] as const)('watching an operation over %s', (transpor
   it('completes at once for an operation that already ended', async () => {
     stack.upstream.store.putOperation('c1', { id: 'done', status: 'completed' });
     const watching = watch({ connectionId: 'c1', operationId: 'done' });
-    await watching.ended;
+    await ended(watching);
     expect(watching.completed).toBe(true);
     expect(watching.states.map((s) => s.status)).toEqual(['COMPLETED']);
   });
@@ -67,7 +67,7 @@ describe.each(['sse', 'ws'] as const)('watching an operation over %s', (transpor
     const watching = watch({ connectionId: 'c1', operationId: 'gone' });
     await until(() => watching.states.length === 1);
     stack.upstream.store.deleteOperation('c1', 'gone');
-    await watching.ended;
+    await ended(watching);
     expect(watching.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     expect(watching.errors[0]!.extensions).toMatchObject({ upstreamStatus: 404 });
     const gets = () => stack.httpRequests().filter((r) => r.method === 'GET').length;
@@ -80,7 +80,7 @@ describe.each(['sse', 'ws'] as const)('watching an operation over %s', (transpor
     stack.upstream.store.putOperation('c1', { id: 'locked', status: 'inprogress' });
     stack.upstream.faults.add({ fault: { type: 'status', status: 403 }, match: { method: 'GET', path: '/connections/c1/operations/locked' } });
     const watching = watch({ connectionId: 'c1', operationId: 'locked' });
-    await watching.ended;
+    await ended(watching);
     expect(watching.states).toEqual([]);
     expect(watching.errors.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
@@ -92,14 +92,14 @@ describe.each(['sse', 'ws'] as const)('watching an operation over %s', (transpor
     await until(() => watching.states.length === 1);
     expect(watching.errors).toEqual([]);
     stack.upstream.store.updateOperation('c1', 'flaky', { status: 'completed' });
-    await watching.ended;
+    await ended(watching);
     expect(watching.completed).toBe(true);
     expect(watching.states.map((s) => s.status)).toEqual(['IN_PROGRESS', 'COMPLETED']);
   });
 
   it('refuses a bad key as BAD_USER_INPUT before any upstream request', async () => {
     const watching = watch({ connectionId: '', operationId: 'x' });
-    await watching.ended;
+    await ended(watching);
     expect(watching.errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(stack.httpRequests()).toEqual([]);
   });

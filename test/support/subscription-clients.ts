@@ -92,3 +92,16 @@ export async function until(condition: () => boolean, timeoutMs = 4000, what = '
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for a subscription to end, failing the test (rather than hanging it) past `timeoutMs`. */
+export async function ended(watching: Watching, timeoutMs = 4000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the subscription did not end within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([watching.ended, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
