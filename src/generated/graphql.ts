@@ -229,7 +229,8 @@ export type StatusFilter = {
 
 /**
  * Watching served over GraphQL over SSE (`/graphql` with `Accept: text/event-stream`) and over WebSocket
- * (the graphql-ws protocol on `/graphql`). Not part of a federated supergraph: subscribe at the gateway itself.
+ * (the graphql-ws protocol on `/graphql`). Federation routers are not set up to route it: subscribe at the
+ * gateway itself.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -246,7 +247,8 @@ export type Subscription = {
 
 /**
  * Watching served over GraphQL over SSE (`/graphql` with `Accept: text/event-stream`) and over WebSocket
- * (the graphql-ws protocol on `/graphql`). Not part of a federated supergraph: subscribe at the gateway itself.
+ * (the graphql-ws protocol on `/graphql`). Federation routers are not set up to route it: subscribe at the
+ * gateway itself.
  */
 export type SubscriptionConnectionOperationUpdatesArgs = {
   connectionId: Scalars['ID']['input'];
