@@ -59,6 +59,19 @@ function runsGraphQL(request: IncomingMessage, endpoint: string): boolean {
   return request.method === 'POST' || next === '?';
 }
 
+/** How each admitted request gives its place back, once (see {@link leaveAdmission}). */
+const places = new WeakMap<IncomingMessage, () => void>();
+
+/**
+ * Gives back the admission place of a request that turned into a long-lived subscription over SSE: it stays
+ * open for as long as it watches, so it is bounded by the subscription limits (SUBSCRIPTIONS_MAX,
+ * SUBSCRIPTIONS_PER_CLIENT, SUBSCRIPTION_MAX_MS) instead of holding one of MAX_CONCURRENT_REQUESTS places.
+ * A no-op for a request that holds none (a WebSocket upgrade, or one already given back).
+ */
+export function leaveAdmission(request: IncomingMessage): void {
+  places.get(request)?.();
+}
+
 /** Wraps a node:http handler so that GraphQL requests beyond the gate's bound are refused at once. */
 export function withAdmission(gate: AdmissionGate, endpoint: string, handler: RequestListener): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
@@ -75,8 +88,16 @@ export function withAdmission(gate: AdmissionGate, endpoint: string, handler: Re
       response.end(REFUSAL);
       return;
     }
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      places.delete(request);
+      gate.leave();
+    };
+    places.set(request, leave);
     // 'close' comes once per response: after it is sent, or when its client goes away first.
-    response.once('close', () => gate.leave());
+    response.once('close', leave);
     handler(request, response);
   };
 }

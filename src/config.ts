@@ -73,6 +73,22 @@ export interface GatewayConfig {
    * `$metadata` declares, read at start.
    */
   errorShapeOverride: ErrorShape | undefined;
+  /**
+   * First interval between two polls of a watched operation (Subscription.connectionOperationUpdates), in
+   * ms; it grows while nothing changes, up to `subscriptionPollMaxMs`. Default 2000.
+   */
+  subscriptionPollMs: number;
+  /** Longest interval between two polls of a watched operation, in ms. Default 60000 (Graph asks not to poll hard). */
+  subscriptionPollMaxMs: number;
+  /** Subscriptions open at once in total; past it a new one is refused with OVERLOADED. Default 1000. */
+  subscriptionsMax: number;
+  /**
+   * Subscriptions open at once per client (its Authorization header, or its address without one); past it
+   * a new one is refused with BAD_USER_INPUT. Default 20.
+   */
+  subscriptionsPerClient: number;
+  /** Longest life of one subscription, in ms; then it ends with UPSTREAM_TIMEOUT (subscribe again). Default 3600000. */
+  subscriptionMaxMs: number;
   /** pino level. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -131,6 +147,11 @@ const schema = z.object({
   MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   ERROR_SHAPE: z.enum(['auto', 'errorDetail', 'publicError'], { message: '`auto`, `errorDetail` or `publicError`' }).default('auto'),
+  SUBSCRIPTION_POLL_MS: integer(10, 3_600_000).default(2000),
+  SUBSCRIPTION_POLL_MAX_MS: integer(10, 3_600_000).default(60_000),
+  SUBSCRIPTIONS_MAX: integer(1, 1_000_000).default(1000),
+  SUBSCRIPTIONS_PER_CLIENT: integer(1, 100_000).default(20),
+  SUBSCRIPTION_MAX_MS: integer(1000, 86_400_000).default(3_600_000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -197,6 +218,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxResponseBytes: c.MAX_RESPONSE_BYTES,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     errorShapeOverride: c.ERROR_SHAPE === 'auto' ? undefined : c.ERROR_SHAPE,
+    subscriptionPollMs: c.SUBSCRIPTION_POLL_MS,
+    // The cap is never below the first interval.
+    subscriptionPollMaxMs: Math.max(c.SUBSCRIPTION_POLL_MS, c.SUBSCRIPTION_POLL_MAX_MS),
+    subscriptionsMax: c.SUBSCRIPTIONS_MAX,
+    subscriptionsPerClient: c.SUBSCRIPTIONS_PER_CLIENT,
+    subscriptionMaxMs: c.SUBSCRIPTION_MAX_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

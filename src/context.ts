@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import { CallBudget, type BudgetLimits } from './odata/call-budget.js';
 import type { CallContext } from './odata/operations.js';
 import { RequestConnections, type ConnectionsShared } from './operations/request-connections.js';
-import { RequestOperations, type OperationsShared } from './operations/request-operations.js';
+import { RequestOperations, type OperationsShared, type OperationKey } from './operations/request-operations.js';
+import type { SubscriptionHub } from './subscriptions/hub.js';
+import type { OperationWatch } from './subscriptions/watch.js';
 
 export interface GatewayContext {
   operations: RequestOperations;
@@ -22,6 +24,15 @@ export interface GatewayContext {
   logger(): Logger;
   /** The id sent upstream as client-request-id. */
   clientRequestId: string;
+  /** Starts watching an operation for Subscription.connectionOperationUpdates, or throws the typed refusal. */
+  watchOperation(key: OperationKey): OperationWatch;
+}
+
+/** What the transport knows of the caller beyond the Fetch Request (node:http SSE, or a WebSocket). */
+export interface CallerConnection {
+  remoteAddress?: string | undefined;
+  /** The request becomes a long-lived subscription: give back its admission place. */
+  becameLongLived?(): void;
 }
 
 export interface SharedState {
@@ -32,12 +43,13 @@ export interface SharedState {
   budget: BudgetLimits;
   onUnknownStatus(member: string): void;
   log: Logger;
+  subscriptions: SubscriptionHub;
 }
 
 /** A client-request-id is forwarded only when it is short, printable ASCII: it goes into a header. */
 const SAFE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-export function createContext(shared: SharedState, request: Request): GatewayContext {
+export function createContext(shared: SharedState, request: Request, connection?: CallerConnection): GatewayContext {
   const incoming = request.headers.get('client-request-id');
   const clientRequestId = incoming !== null && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   const headers: Record<string, string> = { 'client-request-id': clientRequestId };
@@ -64,5 +76,7 @@ export function createContext(shared: SharedState, request: Request): GatewayCon
     // A child logger costs an object and a serializer setup: made only when something is logged. (A method,
     // not a getter: envelop spreads the context, which would run a getter for every request.)
     logger: () => (log ??= shared.log.child({ clientRequestId })),
+    watchOperation: (key) =>
+      shared.subscriptions.watch(key, { authorization: authorization ?? undefined, remoteAddress: connection?.remoteAddress }, connection?.becameLongLived),
   };
 }

@@ -11,7 +11,8 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { AdmissionGate } from './admission.js';
+import type { IncomingMessage } from 'node:http';
+import { AdmissionGate, leaveAdmission } from './admission.js';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
 import { GatewayError } from './errors.js';
@@ -35,6 +36,7 @@ import { ConnectionOperationsApi } from './odata/operations.js';
 import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
+import { SubscriptionHub } from './subscriptions/hub.js';
 
 export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
 
@@ -69,14 +71,24 @@ function yogaLogger(log: Logger): YogaLogger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/**
+ * What the server gives yoga besides the Fetch Request: node:http's request (yoga as a node request
+ * listener), or the WebSocket upgrade request (websocket.ts). Absent with `yoga.fetch`.
+ */
+export interface ServerContext {
+  req?: IncomingMessage;
+}
+
 export interface Gateway {
-  yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  yoga: YogaServerInstance<ServerContext, GatewayContext>;
   config: GatewayConfig;
   /** Bounds the GraphQL requests in progress (MAX_CONCURRENT_REQUESTS); the HTTP server applies it. */
   admission: AdmissionGate;
   /** The upstream client's connection slots (for tests and metrics). */
   upstreamSlots: UpstreamSlots;
-  /** Closes the upstream pool (after the HTTP server stopped taking requests). */
+  /** Every open subscription and its pollers; the server closes it first at shutdown. */
+  subscriptions: SubscriptionHub;
+  /** Ends the subscriptions and closes the upstream pool (after the HTTP server stopped taking requests). */
   close(): Promise<void>;
   /** Drops upstream sockets at once (when the shutdown grace period is over). */
   destroy(): Promise<void>;
@@ -127,6 +139,7 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
   });
   const cursors = new CursorCodec(config.cursorSecret);
 
+  const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log });
   const unknownStatuses = new Set<string>();
   const unknownStates = new Set<string>();
   const shared: SharedState = {
@@ -142,6 +155,7 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
     requestDeadlineMs: config.requestDeadlineMs,
     budget: config,
     log,
+    subscriptions,
     onUnknownStatus(member) {
       // Upstream text: only a bounded prefix is remembered or logged, and only so many distinct members.
       const shown = member.length > UNKNOWN_MEMBER_SHOWN ? `${member.slice(0, UNKNOWN_MEMBER_SHOWN)}…` : member;
@@ -151,7 +165,7 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
     },
   };
 
-  const yoga = createYoga<Record<string, never>, GatewayContext>({
+  const yoga = createYoga<ServerContext, GatewayContext>({
     schema: buildSchema(),
     // useRequestGuards already refused any body without a Content-Length or above MAX_BODY_BYTES, and
     // node's HTTP parser never reads past Content-Length; yoga's own streaming limit would only add cost.
@@ -173,7 +187,12 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
       useQueryCacheHeaders(),
       useGraphiQLPage(),
     ],
-    context: ({ request }) => createContext(shared, request),
+    context: ({ request, req }) =>
+      createContext(
+        shared,
+        request,
+        req && { remoteAddress: req.socket.remoteAddress, becameLongLived: () => leaveAdmission(req) },
+      ),
     renderGraphiQL,
     graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
     maskedErrors: {
@@ -197,7 +216,14 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
     // refused now (cheaply, with Retry-After) than admitted to time out later.
     admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),
     upstreamSlots: client.slots,
-    close: () => client.close(),
-    destroy: () => client.destroy(),
+    subscriptions,
+    close: () => {
+      subscriptions.close();
+      return client.close();
+    },
+    destroy: () => {
+      subscriptions.close();
+      return client.destroy();
+    },
   };
 }

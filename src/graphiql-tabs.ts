@@ -1,6 +1,6 @@
 /**
- * The tabs GraphiQL opens with (contract v2, ../shared/DESIGN.md section 2): one example for every query and
- * mutation, against the embedded service's sample data (connection `contosohr`). Served with the bundled,
+ * The tabs GraphiQL opens with (contract v2, ../shared/DESIGN.md section 2): one example for every query,
+ * mutation and subscription, against the embedded service's sample data (connection `contosohr`). Served with the bundled,
  * offline GraphiQL. Every tab runs without errors when the tabs are run once, in order, on fresh sample data
  * (test/browser/graphiql.test.ts clicks and runs each one).
  */
@@ -104,6 +104,20 @@ mutation Create($operationId: ID) {
   }
 }`,
     { operationId: 'example-operation' },
+  ),
+  tab(
+    `
+# Watch a long-running operation (a schema registration takes 5 to 15 minutes): the current state first,
+# then each change of status, error or etag, and completion after COMPLETED or FAILED. GraphiQL receives it
+# over SSE; frontends may also use graphql-ws over WebSocket. The gateway polls the upstream for you, once
+# for all watchers with the same credentials, with a growing interval.
+# Run it, then run the Update tab (which sets FAILED): this tab shows the change and completes.
+subscription WatchOperation {
+  connectionOperationUpdates(connectionId: "contosohr", operationId: "example-operation") {
+    id operationId status etag
+    error { errorCode message }
+  }
+}`,
   ),
   tab(
     `

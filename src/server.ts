@@ -1,11 +1,13 @@
 /**
- * Serves a gateway over node:http and shuts it down gracefully: stop accepting, let in-flight requests
- * finish within a grace period, then drop what is left and close the upstream pool.
+ * Serves a gateway over node:http (GraphQL over HTTP and SSE, and graphql-ws on the same endpoint) and shuts
+ * it down gracefully: end the subscriptions (they would never finish by themselves), stop accepting, let
+ * in-flight requests finish within a grace period, then drop what is left and close the upstream pool.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
 import type { Gateway } from './gateway.js';
+import { serveWebSocket } from './subscriptions/websocket.js';
 
 export interface RunningServer {
   server: Server;
@@ -44,6 +46,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
       resolve();
     });
   });
+  const webSocket = serveWebSocket(server, gateway);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -52,6 +55,11 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
     async close(graceMs = 10_000) {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Subscriptions end first, each with a typed error telling its client to subscribe again: their SSE
+      // responses then finish like any other, and their pollers stop.
+      gateway.subscriptions.close();
+      // (After the transport has sent those last messages.)
+      const socketsClosed = new Promise<void>((resolve) => setImmediate(resolve)).then(() => webSocket.close());
       server.closeIdleConnections();
       // Past the grace period, whatever is still in flight is cut off, upstream sockets included.
       const timer = setTimeout(() => {
@@ -59,7 +67,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
         void gateway.destroy();
       }, graceMs);
       timer.unref();
-      await closed;
+      await Promise.all([closed, socketsClosed]);
       clearTimeout(timer);
       await gateway.close();
     },

@@ -316,6 +316,34 @@ export type StatusFilter = {
   ne?: InputMaybe<ConnectionOperationStatus>;
 };
 
+/**
+ * Watching served over GraphQL over SSE (`/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (the graphql-ws protocol on `/graphql`). Federation routers are not set up to route it: subscribe at the
+ * gateway itself.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Watches one operation until it ends: the current state first, then the state after each change of
+   * `status`, `error` or `etag` (each change once), and completion after COMPLETED or FAILED. Ends with a
+   * typed error when the upstream has no such operation (NOT_FOUND) or refuses the caller (UNAUTHENTICATED,
+   * FORBIDDEN...). The gateway polls the upstream with a growing interval (SUBSCRIPTION_POLL_MS up to
+   * SUBSCRIPTION_POLL_MAX_MS, honouring Retry-After), once for all subscribers with the same credentials.
+   */
+  connectionOperationUpdates: ConnectionOperation;
+};
+
+
+/**
+ * Watching served over GraphQL over SSE (`/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (the graphql-ws protocol on `/graphql`). Federation routers are not set up to route it: subscribe at the
+ * gateway itself.
+ */
+export type SubscriptionConnectionOperationUpdatesArgs = {
+  connectionId: Scalars['ID']['input'];
+  operationId: Scalars['ID']['input'];
+};
+
 export type UpdateConnectionOperationInput = {
   error?: InputMaybe<ErrorDetailInput>;
   status?: InputMaybe<ConnectionOperationStatus>;
@@ -456,6 +484,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   StatusFilter: StatusFilter;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateConnectionOperationInput: UpdateConnectionOperationInput;
 };
 
@@ -485,6 +514,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   StatusFilter: StatusFilter;
+  Subscription: Record<PropertyKey, never>;
   UpdateConnectionOperationInput: UpdateConnectionOperationInput;
 };
 
@@ -588,6 +618,10 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  connectionOperationUpdates?: SubscriptionResolver<ResolversTypes['ConnectionOperation'], "connectionOperationUpdates", ParentType, ContextType, RequireFields<SubscriptionConnectionOperationUpdatesArgs, 'connectionId' | 'operationId'>>;
+};
+
 export type Resolvers<ContextType = GatewayContext> = {
   ConnectionOperation?: ConnectionOperationResolvers<ContextType>;
   ConnectionOperationConnection?: ConnectionOperationConnectionResolvers<ContextType>;
@@ -606,5 +640,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   OrderDirection?: OrderDirectionResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

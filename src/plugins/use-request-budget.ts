@@ -4,7 +4,8 @@
  * an operation over MAX_UPSTREAM_REQUESTS or MAX_NODES is refused as a whole with BAD_USER_INPUT (HTTP 400),
  * so no upstream request is made. The document limits (use-limits.ts) cannot do this: they see `first: $n`,
  * not n. What the upstream actually answers is bounded at run time by the upstream client.
- * Subscriptions do not go through here (they have no estimate yet).
+ * Subscriptions do not go through here: their one field costs one upstream GET per poll, and each poll has a
+ * budget of its own (src/subscriptions/hub.ts).
  */
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { createEstimator, type Estimate } from '../budget/estimate.js';

@@ -4,11 +4,13 @@ import { ODataConnectionState, ODataOrderDirection, ODataOrderProperty, ODataSta
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { ExternalConnection, ExternalConnectionConnection, ExternalConnectionEdge } from './connection-types.js';
+import { Subscription } from './subscription.js';
 import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationEdge, Node, PageInfo } from './types.js';
 
 export const objectResolvers: Resolvers = {
   Query,
   Mutation,
+  Subscription,
   Node,
   ConnectionOperation,
   ConnectionOperationConnection,

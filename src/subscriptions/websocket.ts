@@ -1,0 +1,123 @@
+/**
+ * The graphql-ws protocol (GraphQL over WebSocket) on the gateway's node:http server, at the GraphQL
+ * endpoint. Operations run through yoga's envelop (`yoga.getEnveloped`), so the document limits, masking
+ * and the context (forwarded credentials, client-request-id) are the same as over HTTP.
+ *
+ * Only subscriptions are served here: queries and mutations go over HTTP, where admission control and the
+ * HTTP guards apply (an operation of another type is refused with BAD_USER_INPUT). Bounds: a message is at
+ * most MAX_BODY_BYTES; sockets are at most SUBSCRIPTIONS_MAX (one more is closed with 1013 "try again
+ * later"); subscriptions are bounded by the hub (in total and per client, whatever the socket); graphql-ws
+ * closes a socket that does not initialise within 3 s, and pings every 12 s.
+ *
+ * Credentials: browsers cannot set headers on a WebSocket, so an `authorization` (or `Authorization`) in
+ * the connection_init payload is used, else the upgrade request's Authorization header.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Gateway } from '../gateway.js';
+
+/** The socket's close code for "try again later" (RFC 6455 registry). */
+const TRY_AGAIN_LATER = 1013;
+/** Going away: the server is shutting down. */
+const GOING_AWAY = 1001;
+/** How long a client has to answer the closing handshake at shutdown. */
+const CLOSE_HANDSHAKE_MS = 1000;
+
+/** The enveloped functions, carried to `execute`/`subscribe` in the root value (yoga's documented pattern). */
+interface EnvelopedRoot {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+}
+
+function refusal(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+function connectionAuthorization(payload: Record<string, unknown> | undefined): string | undefined {
+  const value = payload?.authorization ?? payload?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export interface WebSocketEndpoint {
+  /** Sockets open now. */
+  readonly sockets: number;
+  /** Closes every socket (1001) and the WebSocket server. */
+  close(): Promise<void>;
+}
+
+export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpoint {
+  const { yoga, config } = gateway;
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  // Aborted when its socket closes: the context's signal, so upstream reads of its operations stop.
+  const closedSignals = new WeakMap<WebSocket, AbortController>();
+  wss.on('connection', (socket) => {
+    if (wss.clients.size > config.subscriptionsMax) {
+      socket.close(TRY_AGAIN_LATER, 'Too many WebSocket connections');
+      return;
+    }
+    const controller = new AbortController();
+    closedSignals.set(socket, controller);
+    socket.once('close', () => controller.abort());
+  });
+
+  useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const upgrade = ctx.extra.request;
+        const headers = new Headers();
+        const authorization = connectionAuthorization(ctx.connectionParams) ?? upgrade.headers.authorization;
+        if (authorization !== undefined) headers.set('authorization', authorization);
+        const requestId = upgrade.headers['client-request-id'];
+        if (typeof requestId === 'string') headers.set('client-request-id', requestId);
+        const signal = closedSignals.get(ctx.extra.socket)?.signal;
+        const request = new Request(`http://${upgrade.headers.host ?? 'localhost'}${yoga.graphqlEndpoint}`, { headers, ...(signal ? { signal } : {}) });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          request,
+          req: upgrade,
+          params: payload,
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : refusal('The document does not parse.')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (operation?.operation !== 'subscription') {
+          return [refusal('Only subscriptions are served over WebSocket: send queries and mutations over HTTP.')];
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+      },
+    },
+    wss,
+  );
+
+  return {
+    get sockets() {
+      return wss.clients.size;
+    },
+    close() {
+      for (const socket of wss.clients) socket.close(GOING_AWAY, 'The gateway is shutting down');
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      // A client that does not answer the closing handshake is cut off rather than waited for (ws's own
+      // wait is 30 s).
+      const cutOff = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, CLOSE_HANDSHAKE_MS);
+      return closed.finally(() => clearTimeout(cutOff));
+    },
+  };
+}
