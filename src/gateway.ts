@@ -120,7 +120,9 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
       log.warn(event, event.outcome === 'unknown' ? 'upstream write sent without an answer: outcomeUnknown' : 'upstream write answered after its client left');
     },
   });
-  const api = new ConnectionOperationsApi(client, {
+  // One reader of GETs by key for operations and connections: one `$batch` learning, one retry policy.
+  const gets = new BatchedGets(client, config);
+  const api = new ConnectionOperationsApi(client, gets, {
     ...config,
     ...(errorShape !== undefined ? { errorShape } : {}),
     onWrongEntity(event) {
@@ -131,7 +133,7 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
     log.info('CURSOR_SECRET is unset: paging cursors are signed with a random key of this process (they stop verifying after a restart and on other replicas)');
   }
 
-  const connectionsApi = new ExternalConnectionsApi(client, new BatchedGets(client, config), {
+  const connectionsApi = new ExternalConnectionsApi(client, gets, {
     connectionsPath: config.connectionsPath,
     onWrongEntity(event) {
       log.warn(event, 'upstream answered with another entity than the one asked for; served as UPSTREAM_ERROR');

@@ -118,7 +118,7 @@ export class BatchedGets {
         const answer = answers.get(String(item.index));
         if (answer === undefined) results[item.index] = UpstreamError.malformed(200, response.headers['request-id']);
         // Answered twice: which answer belongs to the part cannot be known.
-        else if (answer === DUPLICATED) results[item.index] = UpstreamError.wrongEntity(undefined);
+        else if (answer === DUPLICATED) results[item.index] = UpstreamError.wrongEntity(undefined, true);
         else {
           const delay = retryDelay({ status: answer.status, retryAfter: parseRetryAfter(answer.headers['retry-after']) }, attempt, this.options, call.deadline - Date.now());
           if (answer.status >= 400 && delay !== undefined) {

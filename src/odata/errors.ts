@@ -72,7 +72,7 @@ export class UpstreamError extends GatewayError {
    * Set when the answer was about another entity than the one asked for: the key it carried (undefined for
    * a page of another collection). For the log line, never for the client.
    */
-  wrongEntity?: { received: string | undefined };
+  wrongEntity?: { received: string | undefined; duplicatedPart?: boolean };
 
   constructor(extensions: UpstreamErrorExtensions, message = messages[extensions.code]) {
     super(message, { ...extensions });
@@ -80,9 +80,9 @@ export class UpstreamError extends GatewayError {
   }
 
   /** A 2xx answer about another entity (another key, or another connection) than the one asked for. */
-  static wrongEntity(received: string | undefined): UpstreamError {
+  static wrongEntity(received: string | undefined, duplicatedPart = false): UpstreamError {
     const error = new UpstreamError({ code: 'UPSTREAM_ERROR' }, 'The upstream answered with another entity than the one asked for.');
-    error.wrongEntity = { received };
+    error.wrongEntity = duplicatedPart ? { received, duplicatedPart } : { received };
     return error;
   }
 

@@ -3,18 +3,17 @@
  * `$batch` for many, with a fallback to concurrent GETs), collection pages, and the four writes. This file
  * knows OData and HTTP; it knows nothing of GraphQL resolvers or DataLoader.
  */
-import type { BatchMode, ConnectionsPath } from '../config.js';
-import { DUPLICATED, buildBatchBody, parseBatchResponse, type BatchPart, type BatchPartResponse } from './batch.js';
+import type { ConnectionsPath } from '../config.js';
+import type { BatchPartResponse } from './batch.js';
+import type { BatchedGets, GetResult } from './batched-gets.js';
 import type { CallBudget } from './call-budget.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from './client.js';
-import { mapConcurrently, sleep } from './concurrency.js';
 import { errorDetailBody, type ErrorDetailWrite } from './error-detail.js';
 import type { ErrorShape } from './error-shape.js';
 import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
-import { UpstreamError, parseRetryAfter } from './errors.js';
+import { UpstreamError } from './errors.js';
 import type { ODataStatus } from './enums.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
-import { retryDelay, type RetrySettings } from './retry-policy.js';
 import { formatQuery, isLinkToCollection, operationPath, operationsPath, operationsRefPath } from './url.js';
 
 /** What every upstream call of one GraphQL request carries. */
@@ -81,11 +80,8 @@ export interface OperationWrite {
   error?: ErrorDetailWrite | null;
 }
 
-export interface OperationsApiOptions extends RetrySettings {
+export interface OperationsApiOptions {
   connectionsPath: ConnectionsPath;
-  batchMax: number;
-  batchMode: BatchMode;
-  getConcurrency: number;
   /** The error shape writes send (reads accept both). Default `'errorDetail'`, the beta shape. */
   errorShape?: ErrorShape;
   /** Hears of each answer about another entity than asked (once per read). */
@@ -96,9 +92,6 @@ export interface OperationsApiOptions extends RetrySettings {
 function laneOf(connectionId: string): string {
   return `connection/${connectionId}`;
 }
-
-/** Statuses with which an upstream says it has no `$batch`. */
-const NO_BATCH_STATUSES: ReadonlySet<number> = new Set([404, 405, 501]);
 
 /** Drops undefined members, so that only what the client gave is sent. */
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
@@ -117,22 +110,13 @@ export function operationBody(write: OperationWrite, errorShape: ErrorShape = 'e
   };
 }
 
-/** A `$batch` about one connection is in that connection's lane; a mixed one in a lane of its own. */
-function batchLane(items: ReadonlyArray<{ read: KeyRead }>): string {
-  const first = items[0]!.read.connectionId;
-  return items.every(({ read }) => read.connectionId === first) ? laneOf(first) : '$batch';
-}
-
 export class ConnectionOperationsApi {
-  /** Learned once per upstream: false after `$batch` answered 404, 405 or 501. */
-  private batchSupported: boolean;
-
   constructor(
     private readonly client: UpstreamClient,
+    /** Reads by key go out together through it (`$batch`, or concurrent GETs), shared with connections. */
+    private readonly gets: BatchedGets,
     private readonly options: OperationsApiOptions,
-  ) {
-    this.batchSupported = options.batchMode === 'json';
-  }
+  ) {}
 
   private body(write: OperationWrite): Record<string, unknown> {
     return operationBody(write, this.options.errorShape);
@@ -171,7 +155,7 @@ export class ConnectionOperationsApi {
       connectionId: truncated(connectionId)!,
       asked: truncated(asked),
       received: truncated(received),
-      kind: asked !== undefined && received !== asked ? 'key' : 'connection',
+      kind: error.wrongEntity.duplicatedPart ? 'duplicated part' : asked !== undefined && received !== asked ? 'key' : 'connection',
     });
   }
 
@@ -192,22 +176,26 @@ export class ConnectionOperationsApi {
     return UpstreamError.fromResponse(response.status, response.body, response.headers);
   }
 
+  /** The result of one read's GET: its entity, null, or its own error (also when no answer came). */
+  private resultOf(read: KeyRead, result: GetResult): ReadResult {
+    if (!(result instanceof Error)) return this.readResult(read, result);
+    this.reportWrongEntity(result, read.connectionId, read.operationId);
+    return result;
+  }
+
   private async getOne(read: KeyRead, call: CallContext): Promise<ReadResult> {
-    try {
-      return this.readResult(read, await this.send(call, 'GET', this.entityTarget(read), laneOf(read.connectionId)));
-    } catch (error) {
-      return error as Error;
-    }
+    const [result] = await this.gets.getMany([{ target: this.entityTarget(read), lane: laneOf(read.connectionId) }], call);
+    return this.resultOf(read, result!);
   }
 
   /**
    * Reads many entities by key, results in the order of `reads` (DataLoader's contract). Reads of one entity
-   * with different properties are one upstream read of their union. One read is a plain GET; more go as
-   * `$batch` posts of at most `batchMax` parts, and without `$batch` as GETs; either way at most
-   * `getConcurrency` requests in flight. Never rejects: each read gets its entity, null, or its own error.
+   * with different properties are one upstream read of their union. They go out through BatchedGets: one
+   * plain GET alone, more as `$batch` posts of at most `batchMax` parts (parts answered 429/502/503/504 sent
+   * again), without `$batch` as concurrent GETs. Never rejects: each read gets its entity, null, or its own
+   * error.
    */
   async readMany(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
-    if (reads.length === 1) return [await this.getOne(reads[0]!, call)];
     const byEntity = new Map<string, { read: KeyRead; properties: Set<SelectableProperty>; indexes: number[] }>();
     reads.forEach((read, index) => {
       const entityKey = JSON.stringify([read.connectionId, read.operationId]);
@@ -218,103 +206,21 @@ export class ConnectionOperationsApi {
         entry.indexes.push(index);
       }
     });
-    if (byEntity.size === reads.length) return this.readDistinct(reads, call);
-    const entries = [...byEntity.values()];
-    const results = await this.readDistinct(
-      entries.map(({ read, properties }) => ({ connectionId: read.connectionId, operationId: read.operationId, properties })),
+    const distinct =
+      byEntity.size === reads.length
+        ? reads
+        : [...byEntity.values()].map(({ read, properties }) => ({ connectionId: read.connectionId, operationId: read.operationId, properties }));
+    const answers = await this.gets.getMany(
+      distinct.map((read) => ({ target: this.entityTarget(read), lane: laneOf(read.connectionId) })),
       call,
     );
+    const results = distinct.map((read, i) => this.resultOf(read, answers[i]!));
+    if (distinct === reads) return results;
     const out = new Array<ReadResult>(reads.length);
-    entries.forEach((entry, i) => {
+    [...byEntity.values()].forEach((entry, i) => {
       for (const index of entry.indexes) out[index] = results[i]!;
     });
     return out;
-  }
-
-  private async readDistinct(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
-    if (reads.length === 1) return [await this.getOne(reads[0]!, call)];
-    if (this.batchSupported) {
-      const chunks: KeyRead[][] = [];
-      for (let i = 0; i < reads.length; i += this.options.batchMax) chunks.push(reads.slice(i, i + this.options.batchMax));
-      // At most getConcurrency posts in flight per GraphQL request: a huge `_entities` call must not
-      // open a burst of connections that only earns throttling.
-      const results = await mapConcurrently(chunks, this.options.getConcurrency, (chunk) => this.readBatch(chunk, call));
-      return results.flat();
-    }
-    return mapConcurrently(reads, this.options.getConcurrency, (read) => this.getOne(read, call));
-  }
-
-  /**
-   * One `$batch` of reads. Parts answered 429/502/503/504 are sent again (and only they) after their
-   * Retry-After or a backoff, within the retry budget; the rest keep their first answer.
-   */
-  private async readBatch(reads: readonly KeyRead[], call: CallContext): Promise<ReadResult[]> {
-    const results = new Array<ReadResult>(reads.length);
-    let pending = reads.map((read, index) => ({ read, index }));
-    /** The whole batch failed: every read still pending gets the same error. */
-    const failPending = (error: unknown) => {
-      for (const { index } of pending) results[index] = error as Error;
-      return results;
-    };
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const parts: BatchPart[] = pending.map(({ read, index }) => ({ id: String(index), method: 'GET', url: `/${this.entityTarget(read)}` }));
-      let response: UpstreamResponse;
-      try {
-        // A $batch of GETs changes nothing: it may be retried, and a lost answer leaves no unknown outcome.
-        response = await this.send(call, 'POST', '$batch', batchLane(pending), { body: buildBatchBody(parts), idempotent: true, write: false });
-      } catch (error) {
-        return failPending(error);
-      }
-      if (NO_BATCH_STATUSES.has(response.status) && attempt === 1) {
-        this.batchSupported = false;
-        const fallback = await mapConcurrently(pending, this.options.getConcurrency, ({ read }) => this.getOne(read, call));
-        pending.forEach(({ index }, i) => (results[index] = fallback[i]!));
-        return results;
-      }
-      if (response.status !== 200) {
-        return failPending(UpstreamError.fromResponse(response.status, response.body, response.headers));
-      }
-      let answers: Map<string, BatchPartResponse | typeof DUPLICATED>;
-      try {
-        answers = parseBatchResponse(response.body, new Set(parts.map((p) => p.id)));
-      } catch (error) {
-        return failPending(error);
-      }
-      const retry: typeof pending = [];
-      let wait = 0;
-      for (const item of pending) {
-        const answer = answers.get(String(item.index));
-        if (answer === undefined) {
-          results[item.index] = UpstreamError.malformed(200, response.headers['request-id']);
-          continue;
-        }
-        if (answer === DUPLICATED) {
-          results[item.index] = UpstreamError.wrongEntity(undefined);
-          this.options.onWrongEntity?.({
-            connectionId: truncated(item.read.connectionId)!,
-            asked: truncated(item.read.operationId),
-            received: undefined,
-            kind: 'duplicated part',
-          });
-          continue;
-        }
-        const delay = retryDelay(
-          { status: answer.status, retryAfter: parseRetryAfter(answer.headers['retry-after']) },
-          attempt,
-          this.options,
-          call.deadline - Date.now(),
-        );
-        if (answer.status >= 400 && delay !== undefined) {
-          retry.push(item);
-          wait = Math.max(wait, delay);
-        } else {
-          results[item.index] = this.readResult(item.read, answer);
-        }
-      }
-      pending = retry;
-      if (pending.length > 0) await sleep(wait, call.signal);
-    }
-    return results;
   }
 
   /**
