@@ -104,9 +104,11 @@ export interface GatewayOptions {
    * both). Default `'errorDetail'` (beta); the CLI chooses it from the upstream's `$metadata` (or ERROR_SHAPE).
    */
   errorShape?: ErrorShape;
+  /** Qualified connectionOperation type name for `@odata.type` in writes; the CLI reads it from `$metadata`. */
+  operationType?: string;
 }
 
-export function createGateway({ config, serviceRoot, log, errorShape }: GatewayOptions): Gateway {
+export function createGateway({ config, serviceRoot, log, errorShape, operationType }: GatewayOptions): Gateway {
   const client = new UpstreamClient({
     serviceRoot,
     timeoutMs: config.upstreamTimeoutMs,
@@ -125,6 +127,7 @@ export function createGateway({ config, serviceRoot, log, errorShape }: GatewayO
   const api = new ConnectionOperationsApi(client, gets, {
     ...config,
     ...(errorShape !== undefined ? { errorShape } : {}),
+    ...(operationType !== undefined ? { operationType } : {}),
     onWrongEntity(event) {
       log.warn(event, 'upstream answered with another entity than the one asked for; served as UPSTREAM_ERROR');
     },

@@ -6,7 +6,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
-import { chooseErrorShape } from './metadata-startup.js';
+import { chooseUpstreamShapes } from './metadata-startup.js';
 import { serveGateway } from './server.js';
 import { createODataService, type ODataService } from './upstream/service.js';
 
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   }
 
   // Bounded by UPSTREAM_TIMEOUT_MS; drift or an unreachable upstream is a warning, never a failed start.
-  const errorShape = await chooseErrorShape({ config, serviceRoot, log });
-  const gateway = createGateway({ config, serviceRoot, log, errorShape });
+  const { errorShape, operationType } = await chooseUpstreamShapes({ config, serviceRoot, log });
+  const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType });
   const running = await serveGateway(gateway, config.port, config.host);
   const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
   console.log(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);

@@ -12,6 +12,22 @@ import { checkUpstreamMetadata, type MetadataFetchOptions, type UpstreamMetadata
 /** The shape of the service this gateway was first built for (the 2019-2020 beta, the embedded service). */
 export const DEFAULT_ERROR_SHAPE: ErrorShape = 'errorDetail';
 
+/** The entity type of that service; today's Graph has it in `microsoft.graph.externalConnectors`. */
+export const DEFAULT_OPERATION_TYPE = 'microsoft.graph.connectionOperation';
+
+/**
+ * A qualified connectionOperation type name fit to send back in `@odata.type` (it comes from the upstream:
+ * nothing but a `microsoft.graph` namespace and the type's own name is accepted).
+ */
+const OPERATION_TYPE = /^microsoft\.graph(?:\.[A-Za-z][A-Za-z0-9]{0,63}){0,4}\.connectionOperation$/;
+
+/** What writes send, as the upstream's `$metadata` declares it. */
+export interface UpstreamShapes {
+  errorShape: ErrorShape;
+  /** Qualified name of the connectionOperation type, for `@odata.type` (without the `#`). */
+  operationType: string;
+}
+
 export interface StartupCheckOptions {
   config: Pick<GatewayConfig, 'upstreamTimeoutMs' | 'errorShapeOverride'>;
   serviceRoot: string;
@@ -20,8 +36,11 @@ export interface StartupCheckOptions {
   check?: (serviceRoot: string, options: MetadataFetchOptions) => Promise<UpstreamMetadataCheck>;
 }
 
-/** Checks the upstream's `$metadata`, logs the outcome, and returns the error shape to write. Never throws. */
-export async function chooseErrorShape({ config, serviceRoot, log, check = checkUpstreamMetadata }: StartupCheckOptions): Promise<ErrorShape> {
+/**
+ * Checks the upstream's `$metadata`, logs the outcome, and returns what writes send: the error shape and the
+ * connectionOperation type name. Never throws.
+ */
+export async function chooseUpstreamShapes({ config, serviceRoot, log, check = checkUpstreamMetadata }: StartupCheckOptions): Promise<UpstreamShapes> {
   const override = config.errorShapeOverride;
   let result: UpstreamMetadataCheck;
   try {
@@ -32,7 +51,7 @@ export async function chooseErrorShape({ config, serviceRoot, log, check = check
   if (result.outcome === 'unreadable') {
     const shape = override ?? DEFAULT_ERROR_SHAPE;
     log.warn({ problem: result.problem, errorShape: shape }, `upstream $metadata not checked (${result.problem}); writes send the ${shape} error shape`);
-    return shape;
+    return { errorShape: shape, operationType: DEFAULT_OPERATION_TYPE };
   }
   const { report } = result;
   const shape = override ?? report.errorShape ?? DEFAULT_ERROR_SHAPE;
@@ -49,5 +68,6 @@ export async function chooseErrorShape({ config, serviceRoot, log, check = check
   if (override !== undefined && report.errorShape !== undefined && override !== report.errorShape) {
     log.warn({ errorShape: override, upstreamErrorShape: report.errorShape }, `ERROR_SHAPE=${override} overrides the ${report.errorShape} error shape the upstream declares`);
   }
-  return shape;
+  const declared = report.operation?.type;
+  return { errorShape: shape, operationType: declared !== undefined && OPERATION_TYPE.test(declared) ? declared : DEFAULT_OPERATION_TYPE };
 }

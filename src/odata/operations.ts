@@ -84,6 +84,8 @@ export interface OperationsApiOptions {
   connectionsPath: ConnectionsPath;
   /** The error shape writes send (reads accept both). Default `'errorDetail'`, the beta shape. */
   errorShape?: ErrorShape;
+  /** Qualified connectionOperation type for `@odata.type`. Default `microsoft.graph.connectionOperation`. */
+  operationType?: string;
   /** Hears of each answer about another entity than asked (once per read). */
   onWrongEntity?(event: WrongEntityEvent): void;
 }
@@ -102,10 +104,14 @@ function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
  * A request body with the `@odata.type` annotations Microsoft Graph expects on each structured value, the
  * error in `errorShape` (see errorDetailBody).
  */
-export function operationBody(write: OperationWrite, errorShape: ErrorShape = 'errorDetail'): Record<string, unknown> {
+export function operationBody(
+  write: OperationWrite,
+  errorShape: ErrorShape = 'errorDetail',
+  operationType = 'microsoft.graph.connectionOperation',
+): Record<string, unknown> {
   const error = write.error == null ? write.error : errorDetailBody(write.error, errorShape);
   return {
-    '@odata.type': '#microsoft.graph.connectionOperation',
+    '@odata.type': `#${operationType}`,
     ...defined({ id: write.operationId ?? undefined, status: write.status, error }),
   };
 }
@@ -119,7 +125,7 @@ export class ConnectionOperationsApi {
   ) {}
 
   private body(write: OperationWrite): Record<string, unknown> {
-    return operationBody(write, this.options.errorShape);
+    return operationBody(write, this.options.errorShape, this.options.operationType);
   }
 
   private entityTarget(read: KeyRead): string {

@@ -15,6 +15,8 @@ interface Mode {
   apiVersion: ApiVersion;
   connectionsPath: 'connections' | 'external/connections';
   errorShape: ErrorShape;
+  /** The connectionOperation type the upstream's `$metadata` declares (the CLI reads it at start). */
+  operationType: string;
   /** The same failure as the upstream stores it. */
   stored: StoredError;
   /** What `error` reads as in GraphQL. */
@@ -26,6 +28,7 @@ const MODES: Mode[] = [
     apiVersion: 'beta',
     connectionsPath: 'connections',
     errorShape: 'errorDetail',
+    operationType: 'microsoft.graph.connectionOperation',
     stored: { errorCode: 'InvalidSchema', message: 'bad schema', details: [{ source: 'properties/a', message: 'too long' }] },
     read: { errorCode: 'InvalidSchema', message: 'bad schema', target: null, details: [{ source: 'properties/a', message: 'too long', code: null }] },
   },
@@ -33,6 +36,7 @@ const MODES: Mode[] = [
     apiVersion: 'v1.0',
     connectionsPath: 'external/connections',
     errorShape: 'publicError',
+    operationType: 'microsoft.graph.externalConnectors.connectionOperation',
     stored: {
       code: 'InvalidSchema',
       message: 'bad schema',
@@ -47,7 +51,7 @@ const MODES: Mode[] = [
 describe.each(MODES)('against a $apiVersion upstream ($errorShape)', (mode) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ service: { apiVersion: mode.apiVersion }, config: { connectionsPath: mode.connectionsPath }, errorShape: mode.errorShape });
+    stack = await startStack({ service: { apiVersion: mode.apiVersion }, config: { connectionsPath: mode.connectionsPath }, errorShape: mode.errorShape, operationType: mode.operationType });
   });
   afterAll(() => stack.close());
   beforeEach(() => {
@@ -97,7 +101,7 @@ describe.each(MODES)('against a $apiVersion upstream ($errorShape)', (mode) => {
             target: 't',
             details: [{ '@odata.type': '#microsoft.graph.publicErrorDetail', code: 'c', message: 'd', target: 's' }],
           };
-    expect(post!.body).toEqual({ '@odata.type': '#microsoft.graph.connectionOperation', id: 'new', status: 'failed', error });
+    expect(post!.body).toEqual({ '@odata.type': `#${mode.operationType}`, id: 'new', status: 'failed', error });
     // What the errorDetail shape has no place for is not written, so it does not read back.
     const expected = mode.errorShape === 'errorDetail' ? { ...input, target: null, details: [{ source: 's', message: 'd', code: null }] } : input;
     expect(result.data!.createConnectionOperation.error).toEqual(expected);
@@ -111,7 +115,7 @@ describe.each(MODES)('against a $apiVersion upstream ($errorShape)', (mode) => {
     );
     expect(result.errors).toBeUndefined();
     expect(stack.httpRequests()[0]!.body).toEqual({
-      '@odata.type': '#microsoft.graph.connectionOperation',
+      '@odata.type': `#${mode.operationType}`,
       error:
         mode.errorShape === 'errorDetail'
           ? { '@odata.type': '#microsoft.graph.errorDetail', errorCode: 'X' }
@@ -125,7 +129,7 @@ describe.each(MODES)('against a $apiVersion upstream ($errorShape)', (mode) => {
     });
     const cleared = await stack.gql(`mutation { updateConnectionOperation(connectionId: "c1", operationId: "failed", input: { error: null }) { ${ERROR} } }`);
     expect(cleared.data!.updateConnectionOperation.error).toBeNull();
-    expect(stack.httpRequests()[1]!.body).toEqual({ '@odata.type': '#microsoft.graph.connectionOperation', error: null });
+    expect(stack.httpRequests()[1]!.body).toEqual({ '@odata.type': `#${mode.operationType}`, error: null });
   });
 });
 

@@ -32,11 +32,11 @@ export interface Stack {
 }
 
 /**
- * `errorShape` is the gateway's (see GatewayOptions); the service's `apiVersion` does not imply it, so that
- * a test can also pair a gateway with an upstream of the other shape.
+ * `errorShape` and `operationType` are the gateway's (see GatewayOptions); the service's `apiVersion` does
+ * not imply them, so that a test can also pair a gateway with an upstream of the other shape.
  */
 export async function startStack(
-  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape } = {},
+  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape; operationType?: string } = {},
 ): Promise<Stack> {
   const upstream = createODataService(options.service);
   const serviceRoot = await upstream.listen(0, '127.0.0.1');
@@ -46,6 +46,7 @@ export async function startStack(
     serviceRoot,
     log: createLogger(config.logLevel),
     ...(options.errorShape !== undefined ? { errorShape: options.errorShape } : {}),
+    ...(options.operationType !== undefined ? { operationType: options.operationType } : {}),
   });
   const running = await serveGateway(gateway, 0, '127.0.0.1');
   return {

@@ -1,11 +1,11 @@
 /**
- * chooseErrorShape: the shape the upstream declares unless ERROR_SHAPE overrides it, the default when the
+ * chooseUpstreamShapes: the shape the upstream declares unless ERROR_SHAPE overrides it, the default when the
  * metadata cannot be read, and one log line per outcome (never an exception).
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { chooseErrorShape } from '../../src/metadata-startup.js';
+import { chooseUpstreamShapes } from '../../src/metadata-startup.js';
 import { checkMetadataText } from '../../src/odata/metadata-check.js';
 import type { UpstreamMetadataCheck } from '../../src/odata/metadata-upstream.js';
 import { metadataXml } from '../../src/upstream/metadata.js';
@@ -26,7 +26,7 @@ async function choose(result: UpstreamMetadataCheck | Error, override?: ErrorSha
       done();
     },
   });
-  const shape = await chooseErrorShape({
+  const { errorShape: shape, operationType } = await chooseUpstreamShapes({
     config: { upstreamTimeoutMs: 1000, errorShapeOverride: override },
     serviceRoot: 'http://upstream.invalid/beta',
     log: createLogger('info', sink),
@@ -35,12 +35,21 @@ async function choose(result: UpstreamMetadataCheck | Error, override?: ErrorSha
       return result;
     },
   });
-  return { shape, lines: lines.map((l) => ({ level: l.level, msg: l.msg })) };
+  return { shape, operationType, lines: lines.map((l) => ({ level: l.level, msg: l.msg })) };
 }
 
 const v1 = readFileSync(new URL('../fixtures/csdl/v1.0.xml', import.meta.url), 'utf8');
 
-describe('chooseErrorShape', () => {
+describe('chooseUpstreamShapes', () => {
+  it('takes the connectionOperation type the upstream declares for @odata.type, and only a Graph one', async () => {
+    expect((await choose(fromText(v1))).operationType).toBe('microsoft.graph.externalConnectors.connectionOperation');
+    expect((await choose(fromText(metadataXml()))).operationType).toBe('microsoft.graph.connectionOperation');
+    expect((await choose({ outcome: 'unreadable', problem: 'x' })).operationType).toBe('microsoft.graph.connectionOperation');
+    const hostile = v1.replace(/Namespace="microsoft\.graph\.externalConnectors"/, 'Namespace="evil&quot;,&quot;x"');
+    expect(hostile).not.toBe(v1);
+    expect((await choose(fromText(hostile))).operationType).toBe('microsoft.graph.connectionOperation');
+  });
+
   it('takes the shape the upstream declares', async () => {
     expect((await choose(fromText(v1))).shape).toBe('publicError');
     expect((await choose(fromText(metadataXml()))).shape).toBe('errorDetail');
@@ -55,6 +64,7 @@ describe('chooseErrorShape', () => {
   it('goes on with the default (or the override) when the metadata cannot be read or the check fails', async () => {
     expect(await choose({ outcome: 'unreadable', problem: '$metadata answered HTTP 404' })).toEqual({
       shape: 'errorDetail',
+      operationType: 'microsoft.graph.connectionOperation',
       lines: [{ level: 40, msg: 'upstream $metadata not checked ($metadata answered HTTP 404); writes send the errorDetail error shape' }],
     });
     expect((await choose({ outcome: 'unreadable', problem: 'x' }, 'publicError')).shape).toBe('publicError');
