@@ -3,7 +3,7 @@
  * (`schemas/v1.0-Prod.csdl` of microsoftgraph/msgraph-metadata), cut down to the types this service serves,
  * with Graph's names, namespaces, alias, property order and member values:
  * - `connectionOperation`, `connectionOperationStatus` (with `unknownFutureValue` = 4), `externalConnection`
- *   and `external` live in `microsoft.graph.externalConnectors`;
+ *   (`name`, `description`, `state`), `connectionState` and `external` live in `microsoft.graph.externalConnectors`;
  * - `connectionOperation.error` is `graph.publicError` {code, details: [publicErrorDetail], innerError, message,
  *   target}; there is no errorDetail or innerErrorDetail;
  * - the key `id` comes from the base type `graph.entity`;
@@ -12,13 +12,8 @@
  *
  * As in metadata.ts, `external` gets a key (`id`) so that the document stays valid CSDL 4.0; Graph's has none.
  */
-import { NAMESPACE, EXTERNAL_NAMESPACE, STATUS_MEMBERS } from './model.js';
-
-function enumMembers(): string {
-  return Object.entries(STATUS_MEMBERS)
-    .map(([name, value]) => `        <Member Name="${name}" Value="${value}"/>`)
-    .join('\n');
-}
+import { enumMembers } from './metadata.js';
+import { CONNECTION_STATE_MEMBERS, NAMESPACE, EXTERNAL_NAMESPACE, STATUS_MEMBERS } from './model.js';
 
 export function metadataV1Xml(): string {
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -55,7 +50,10 @@ export function metadataV1Xml(): string {
     </Schema>
     <Schema Namespace="${EXTERNAL_NAMESPACE}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
       <EnumType Name="connectionOperationStatus">
-${enumMembers()}
+${enumMembers(STATUS_MEMBERS)}
+      </EnumType>
+      <EnumType Name="connectionState">
+${enumMembers(CONNECTION_STATE_MEMBERS)}
       </EnumType>
       <EntityType Name="connectionOperation" BaseType="graph.entity">
         <Property Name="error" Type="graph.publicError"/>
@@ -69,7 +67,9 @@ ${enumMembers()}
         <NavigationProperty Name="connections" Type="Collection(${EXTERNAL_NAMESPACE}.externalConnection)" ContainsTarget="true"/>
       </EntityType>
       <EntityType Name="externalConnection" BaseType="graph.entity">
+        <Property Name="description" Type="Edm.String"/>
         <Property Name="name" Type="Edm.String"/>
+        <Property Name="state" Type="${EXTERNAL_NAMESPACE}.connectionState"/>
         <NavigationProperty Name="operations" Type="Collection(${EXTERNAL_NAMESPACE}.connectionOperation)" ContainsTarget="true"/>
       </EntityType>
     </Schema>

@@ -7,12 +7,13 @@
  * this service behaves (both path families address the same data). Graph's real `external` type has no
  * key; here it gets one (`id`) so the document stays valid CSDL 4.0, where entity types need a key.
  */
-import { NAMESPACE, STATUS_MEMBERS } from './model.js';
+import { CONNECTION_STATE_MEMBERS, NAMESPACE, STATUS_MEMBERS } from './model.js';
 
 const EXTERNAL_NAMESPACE = `${NAMESPACE}.externalConnectors`;
 
-function enumMembers(): string {
-  return Object.entries(STATUS_MEMBERS)
+/** `<Member>` lines of an enum type, in value order. */
+export function enumMembers(members: Readonly<Record<string, number>>): string {
+  return Object.entries(members)
     .map(([name, value]) => `        <Member Name="${name}" Value="${value}"/>`)
     .join('\n');
 }
@@ -23,7 +24,10 @@ export function metadataXml(): string {
   <edmx:DataServices>
     <Schema Namespace="${NAMESPACE}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
       <EnumType Name="connectionOperationStatus">
-${enumMembers()}
+${enumMembers(STATUS_MEMBERS)}
+      </EnumType>
+      <EnumType Name="connectionState">
+${enumMembers(CONNECTION_STATE_MEMBERS)}
       </EnumType>
       <ComplexType Name="errorDetail">
         <Property Name="errorCode" Type="Edm.String"/>
@@ -48,6 +52,8 @@ ${enumMembers()}
         </Key>
         <Property Name="id" Type="Edm.String" Nullable="false"/>
         <Property Name="name" Type="Edm.String"/>
+        <Property Name="description" Type="Edm.String"/>
+        <Property Name="state" Type="${NAMESPACE}.connectionState"/>
         <NavigationProperty Name="operations" Type="Collection(${NAMESPACE}.connectionOperation)" ContainsTarget="true"/>
       </EntityType>
       <EntityContainer Name="GraphService">

@@ -37,6 +37,15 @@ export const STATUS_MEMBERS = {
 
 export type StatusMember = keyof typeof STATUS_MEMBERS;
 
+/** `connectionState` of an external connection, with Graph's member values (an evolvable enum too). */
+export const CONNECTION_STATE_MEMBERS = {
+  draft: 0,
+  ready: 1,
+  obsolete: 2,
+  limitExceeded: 3,
+  unknownFutureValue: 4,
+} as const satisfies Record<string, number>;
+
 export const STATUS_MEMBER_NAMES = Object.keys(STATUS_MEMBERS) as StatusMember[];
 
 export function isStatusMember(value: string): value is StatusMember {
