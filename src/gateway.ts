@@ -62,6 +62,20 @@ const UNKNOWN_MEMBER_SHOWN = 100;
 const UNKNOWN_MEMBERS_REMEMBERED = 100;
 
 /**
+ * Hears of each upstream member of the evolvable enum `enumName` the gateway does not know, and logs it once.
+ * It is upstream text: only a bounded prefix is remembered or logged, and only so many distinct members.
+ */
+function unknownMemberLogger(log: Logger, enumName: string): (member: string) => void {
+  const logged = new Set<string>();
+  return (member) => {
+    const shown = member.length > UNKNOWN_MEMBER_SHOWN ? `${member.slice(0, UNKNOWN_MEMBER_SHOWN)}…` : member;
+    if (logged.has(shown) || logged.size >= UNKNOWN_MEMBERS_REMEMBERED) return;
+    logged.add(shown);
+    log.warn({ member: shown, length: member.length }, `upstream sent an unknown ${enumName} member; serving UNKNOWN_FUTURE_VALUE`);
+  };
+}
+
+/**
  * Yoga's logger on pino. Yoga logs at debug level several times per request: a disabled level is a plain
  * no-op, so the hot path allocates nothing for it.
  */
@@ -145,29 +159,15 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
   const cursors = new CursorCodec(config.cursorSecret);
 
   const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log });
-  const unknownStatuses = new Set<string>();
-  const unknownStates = new Set<string>();
   const shared: SharedState = {
     operations: { api, cursors, defaultPageSize: config.defaultPageSize },
     connections: { api: connectionsApi, cursors, defaultPageSize: config.defaultPageSize },
-    onUnknownState(member) {
-      // As for statuses below: a bounded prefix, logged once, only so many distinct members.
-      const shown = member.length > UNKNOWN_MEMBER_SHOWN ? `${member.slice(0, UNKNOWN_MEMBER_SHOWN)}…` : member;
-      if (unknownStates.has(shown) || unknownStates.size >= UNKNOWN_MEMBERS_REMEMBERED) return;
-      unknownStates.add(shown);
-      log.warn({ member: shown, length: member.length }, 'upstream sent an unknown connectionState member; serving UNKNOWN_FUTURE_VALUE');
-    },
+    onUnknownState: unknownMemberLogger(log, 'connectionState'),
     requestDeadlineMs: config.requestDeadlineMs,
     budget: config,
     log,
     subscriptions,
-    onUnknownStatus(member) {
-      // Upstream text: only a bounded prefix is remembered or logged, and only so many distinct members.
-      const shown = member.length > UNKNOWN_MEMBER_SHOWN ? `${member.slice(0, UNKNOWN_MEMBER_SHOWN)}…` : member;
-      if (unknownStatuses.has(shown) || unknownStatuses.size >= UNKNOWN_MEMBERS_REMEMBERED) return;
-      unknownStatuses.add(shown);
-      log.warn({ member: shown, length: member.length }, 'upstream sent an unknown connectionOperationStatus member; serving UNKNOWN_FUTURE_VALUE');
-    },
+    onUnknownStatus: unknownMemberLogger(log, 'connectionOperationStatus'),
   };
 
   const yoga = createYoga<ServerContext, GatewayContext>({

@@ -83,7 +83,8 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND'
 const TIMED_OUT = new Error('upstream attempt timed out');
 const CALLER_GONE = new Error('the caller went away');
 
-function errorCode(error: unknown): string | undefined {
+/** The first `code` (a Node or undici error code) along an error's `cause` chain. */
+export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;

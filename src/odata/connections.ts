@@ -9,7 +9,8 @@ import type { UpstreamClient } from './client.js';
 import { buildConnectionSelect, parseConnection, parseConnectionPage, type ConnectionModel, type ConnectionPageModel, type ConnectionProperty } from './connection-entity.js';
 import { parseOperationPage, type OperationPageModel } from './entity.js';
 import { UpstreamError } from './errors.js';
-import type { CallContext, PageOptions, WrongEntityEvent } from './operations.js';
+import { laneOf, type CallContext, type PageOptions } from './operations.js';
+import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
 import { connectionPath, formatQuery, isLinkToCollection, operationsPath } from './url.js';
 
 export interface ConnectionRead {
@@ -39,11 +40,8 @@ export interface ExternalConnectionsApiOptions {
   onWrongEntity?(event: WrongEntityEvent): void;
 }
 
-/** The lane of a connection's calls: the one its operations use (see operations.ts). */
-const laneOf = (connectionId: string) => `connection/${connectionId}`;
+/** The lane of the connections collection; a connection's own calls share its operations' lane (laneOf). */
 const LIST_LANE = 'connections';
-const LOGGED_VALUE_MAX = 200;
-const truncated = (value: string) => (value.length <= LOGGED_VALUE_MAX ? value : `${value.slice(0, LOGGED_VALUE_MAX)}…`);
 
 export class ExternalConnectionsApi {
   constructor(
@@ -53,14 +51,8 @@ export class ExternalConnectionsApi {
   ) {}
 
   private report(error: unknown, connectionId: string, asked: boolean): void {
-    if (!(error instanceof UpstreamError) || error.wrongEntity === undefined) return;
-    const received = error.wrongEntity.received;
-    this.options.onWrongEntity?.({
-      connectionId: truncated(connectionId),
-      asked: asked ? truncated(connectionId) : undefined,
-      received: received === undefined ? undefined : truncated(received),
-      kind: asked && received !== undefined ? 'key' : 'connection',
-    });
+    const event = wrongEntityEvent(error, connectionId, asked ? connectionId : undefined);
+    if (event !== undefined) this.options.onWrongEntity?.(event);
   }
 
   /**

@@ -5,6 +5,7 @@
  * upstream costs at most `timeoutMs` and never an exception. Problems name no URL and no credential.
  */
 import { Agent, request } from 'undici';
+import { errorCode } from './client.js';
 import { DEFAULT_CSDL_MAX_CHARS } from './csdl.js';
 import { checkMetadataText, type MetadataReport } from './metadata-check.js';
 
@@ -22,16 +23,6 @@ export type UpstreamMetadataCheck =
   | { outcome: 'unreadable'; problem: string };
 
 type FetchResult = { ok: true; xml: string } | { ok: false; problem: string };
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /** GETs `{serviceRoot}/$metadata` as text. Never throws. */
 export async function fetchMetadata(serviceRoot: string, options: MetadataFetchOptions): Promise<FetchResult> {

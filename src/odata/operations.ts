@@ -7,13 +7,14 @@ import type { ConnectionsPath } from '../config.js';
 import type { BatchPartResponse } from './batch.js';
 import type { BatchedGets, GetResult } from './batched-gets.js';
 import type { CallBudget } from './call-budget.js';
-import type { HttpMethod, UpstreamClient, UpstreamResponse } from './client.js';
+import type { HttpMethod, UpstreamClient, UpstreamRequest, UpstreamResponse } from './client.js';
 import { errorDetailBody, type ErrorDetailWrite } from './error-detail.js';
 import type { ErrorShape } from './error-shape.js';
 import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
 import { UpstreamError } from './errors.js';
 import type { ODataStatus } from './enums.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
+import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
 import { formatQuery, isLinkToCollection, operationPath, operationsPath, operationsRefPath } from './url.js';
 
 /** What every upstream call of one GraphQL request carries. */
@@ -28,23 +29,17 @@ export interface CallContext {
   budget?: CallBudget;
 }
 
-/** An answer about another entity than the one asked for (see parseOperation), for one bounded log line. */
-export interface WrongEntityEvent {
-  connectionId: string;
-  /** The key asked for; undefined for a page. */
-  asked: string | undefined;
-  /** The key answered (truncated); undefined when the answer carried none or was a page. */
-  received: string | undefined;
-  /** How the mismatch showed. */
-  kind: 'key' | 'connection' | 'duplicated part';
+/** The fields of every upstream request that come from its GraphQL request's call context. */
+export function callFields(call: CallContext): Pick<UpstreamRequest, 'headers' | 'deadline' | 'signal' | 'budget'> {
+  return {
+    headers: call.headers,
+    deadline: call.deadline,
+    ...(call.signal !== undefined ? { signal: call.signal } : {}),
+    ...(call.budget !== undefined ? { budget: call.budget } : {}),
+  };
 }
 
-/** Longest upstream-chosen string copied into a log line. */
-const LOGGED_VALUE_MAX = 200;
-
-function truncated(value: string | undefined): string | undefined {
-  return value === undefined || value.length <= LOGGED_VALUE_MAX ? value : `${value.slice(0, LOGGED_VALUE_MAX)}…`;
-}
+export type { WrongEntityEvent };
 
 /** One read by key, of the properties a selection asks for (the key is always read). */
 export interface KeyRead {
@@ -90,8 +85,8 @@ export interface OperationsApiOptions {
   onWrongEntity?(event: WrongEntityEvent): void;
 }
 
-/** The lane (see slots.ts) of calls about one connection's operations. */
-function laneOf(connectionId: string): string {
+/** The lane (see slots.ts) of calls about one connection: its operations, and the connection itself. */
+export function laneOf(connectionId: string): string {
   return `connection/${connectionId}`;
 }
 
@@ -140,29 +135,21 @@ export class ConnectionOperationsApi {
     extra: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean; write?: boolean } = {},
   ): Promise<UpstreamResponse> {
     return this.client.send({
+      ...callFields(call),
       method,
       target,
       lane,
-      headers: extra.headers === undefined ? call.headers : { ...call.headers, ...extra.headers },
+      ...(extra.headers !== undefined ? { headers: { ...call.headers, ...extra.headers } } : {}),
       ...(extra.body !== undefined ? { body: extra.body } : {}),
       idempotent: extra.idempotent ?? method === 'GET',
       write: extra.write ?? method !== 'GET',
-      deadline: call.deadline,
-      ...(call.signal !== undefined ? { signal: call.signal } : {}),
-      ...(call.budget !== undefined ? { budget: call.budget } : {}),
     });
   }
 
   /** Reports an answer about another entity, once, with bounded detail. */
   private reportWrongEntity(error: unknown, connectionId: string, asked: string | undefined): void {
-    if (!(error instanceof UpstreamError) || error.wrongEntity === undefined) return;
-    const received = error.wrongEntity.received;
-    this.options.onWrongEntity?.({
-      connectionId: truncated(connectionId)!,
-      asked: truncated(asked),
-      received: truncated(received),
-      kind: error.wrongEntity.duplicatedPart ? 'duplicated part' : asked !== undefined && received !== asked ? 'key' : 'connection',
-    });
+    const event = wrongEntityEvent(error, connectionId, asked);
+    if (event !== undefined) this.options.onWrongEntity?.(event);
   }
 
   /**
