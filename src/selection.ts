@@ -66,3 +66,6 @@ export function selectedNames<T extends string>(info: GraphQLResolveInfo, paths:
 export function selects(info: GraphQLResolveInfo, name: string): boolean {
   return fieldsAt(info, [name]).length > 0;
 }
+
+/** Where the nodes of a Relay connection page are in its selection: `nodes`, and `edges { node }`. */
+export const PAGE_NODE_PATHS = [['nodes'], ['edges', 'node']] as const;

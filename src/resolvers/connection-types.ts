@@ -8,11 +8,9 @@ import type { ExternalConnectionConnectionResolvers, ExternalConnectionEdgeResol
 import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
 import { connectionProperties, type ConnectionProperty } from '../odata/connection-entity.js';
 import { toKnownState } from '../odata/enums.js';
-import { selectedNames, selectedProperties, selects } from '../selection.js';
-import { checkFilter, checkFirst, checkKey, checkOrderBy } from './arguments.js';
-
-/** Where the operations are in a connection's selection set. */
-const NODE_PATHS = [['nodes'], ['edges', 'node']] as const;
+import { selectedNames } from '../selection.js';
+import { checkKey } from './arguments.js';
+import { operationListArguments } from './operation-list.js';
 
 /** The externalConnection properties a selection asks for on the objects at `paths`. */
 export function connectionSelection(info: GraphQLResolveInfo, paths: ReadonlyArray<readonly string[]> = [[]]): Set<ConnectionProperty> {
@@ -39,16 +37,7 @@ export const ExternalConnection: ExternalConnectionResolvers = {
 
   state: (connection, _args, context) => toKnownState(connection.state, context.onUnknownState),
 
-  operations: (connection, args, context, info) =>
-    context.connections.operationsOf({
-      connectionId: connection.connectionId,
-      filter: checkFilter(args.filter),
-      orderBy: checkOrderBy(args.orderBy),
-      first: checkFirst(args.first),
-      after: args.after,
-      properties: selectedProperties(info, NODE_PATHS),
-      count: selects(info, 'totalCount'),
-    }),
+  operations: (connection, args, context, info) => context.connections.operationsOf(operationListArguments(connection.connectionId, args, info)),
 };
 
 export const ExternalConnectionEdge: ExternalConnectionEdgeResolvers = {

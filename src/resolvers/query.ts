@@ -9,12 +9,12 @@ import { decodeGlobalId } from '../global-id.js';
 import type { ConnectionModel, ConnectionProperty } from '../odata/connection-entity.js';
 import type { OperationModel } from '../odata/entity.js';
 import type { SelectableProperty } from '../odata/query-options.js';
-import { selectedProperties, selects } from '../selection.js';
-import { checkFilter, checkFirst, checkKey, checkNodeIds, checkOperationKey, checkOrderBy } from './arguments.js';
+import { PAGE_NODE_PATHS, selectedProperties, selects } from '../selection.js';
+import { checkFirst, checkKey, checkNodeIds, checkOperationKey } from './arguments.js';
 import { connectionSelection } from './connection-types.js';
+import { operationListArguments } from './operation-list.js';
 
 /** Where the operations are in a connection's selection set. */
-const NODE_PATHS = [['nodes'], ['edges', 'node']] as const;
 
 /** What a `node`/`nodes` selection asks for, of each type. */
 interface NodeSelection {
@@ -51,15 +51,7 @@ export const Query: QueryResolvers = {
   },
 
   connectionOperations(_parent, args, context, info) {
-    return context.operations.list({
-      connectionId: checkKey(args.connectionId, 'connectionId'),
-      filter: checkFilter(args.filter),
-      orderBy: checkOrderBy(args.orderBy),
-      first: checkFirst(args.first),
-      after: args.after,
-      properties: selectedProperties(info, NODE_PATHS),
-      count: selects(info, 'totalCount'),
-    });
+    return context.operations.list(operationListArguments(checkKey(args.connectionId, 'connectionId'), args, info));
   },
 
   externalConnection(_parent, args, context, info) {
@@ -70,7 +62,7 @@ export const Query: QueryResolvers = {
     return context.connections.list({
       first: checkFirst(args.first),
       after: args.after,
-      properties: connectionSelection(info, NODE_PATHS),
+      properties: connectionSelection(info, PAGE_NODE_PATHS),
       count: selects(info, 'totalCount'),
     });
   },
