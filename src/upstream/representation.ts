@@ -27,10 +27,6 @@ export function operationContext(root: string, family: PathFamily, connectionId:
   return `${operationsContext(root, family, connectionId, select)}/$entity`;
 }
 
-export function connectionsContext(root: string, family: PathFamily): string {
-  return `${root}/$metadata#${family}`;
-}
-
 /** Canonical absolute URL of an operation (for `Location`): the key as one percent-encoded segment. */
 export function operationUrl(root: string, family: PathFamily, connectionId: string, operationId: string): string {
   return `${root}/${family}/${encodeSegment(connectionId)}/operations/${encodeSegment(operationId)}`;
