@@ -3,7 +3,7 @@
  * The gateway's environment is built from scratch for the variables it reads, so a stray BATCH_MAX or
  * LOG_LEVEL in the caller's shell cannot silently change what is measured.
  */
-import { configVariables, type BatchMode } from '../src/config.js';
+import { configVariables, type BatchMode, type HttpHandler } from '../src/config.js';
 import { type BenchChild, startChild } from './children.js';
 import { BATCH_MAX } from './workload.js';
 
@@ -24,19 +24,22 @@ export function startUpstream(): Promise<BenchChild> {
 export interface GatewayStart {
   upstreamUrl: string;
   batchMode: BatchMode;
+  /** HTTP_HANDLER: the lean handler (default) or yoga for every request. */
+  httpHandler?: HttpHandler;
   /** Directory for a `--cpu-prof` profile, written when the child exits. */
   profileDir?: string;
 }
 
 export function startGateway(options: GatewayStart): Promise<BenchChild> {
   return startChild('gateway', {
-    label: `gateway (BATCH_MODE=${options.batchMode})`,
+    label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'})`,
     env: {
       ...baseEnv(),
       UPSTREAM_URL: options.upstreamUrl,
       PORT: '0',
       HOST: '127.0.0.1',
       BATCH_MODE: options.batchMode,
+      HTTP_HANDLER: options.httpHandler ?? 'lean',
       BATCH_MAX: String(BATCH_MAX),
       UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
       LOG_LEVEL: 'silent',

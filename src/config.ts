@@ -7,6 +7,7 @@ import type { ErrorShape } from './odata/error-shape.js';
 
 export type ConnectionsPath = 'connections' | 'external/connections';
 export type BatchMode = 'json' | 'off';
+export type HttpHandler = 'lean' | 'yoga';
 
 export interface GatewayConfig {
   /** Port of the GraphQL endpoint `/graphql`. Default 4000; 0 picks a free port. */
@@ -89,6 +90,11 @@ export interface GatewayConfig {
   subscriptionsPerClient: number;
   /** Longest life of one subscription, in ms; then it ends with UPSTREAM_TIMEOUT (subscribe again). Default 3600000. */
   subscriptionMaxMs: number;
+  /**
+   * Which server answers the common request, a POST of JSON to /graphql: `lean` (src/http/lean-handler.ts,
+   * yoga's GraphQL pipeline without its Fetch-API layer) or `yoga` (every request through yoga). Default `lean`.
+   */
+  httpHandler: HttpHandler;
   /** pino level. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -152,6 +158,7 @@ const schema = z.object({
   SUBSCRIPTIONS_MAX: integer(1, 1_000_000).default(1000),
   SUBSCRIPTIONS_PER_CLIENT: integer(1, 100_000).default(20),
   SUBSCRIPTION_MAX_MS: integer(1000, 86_400_000).default(3_600_000),
+  HTTP_HANDLER: z.enum(['lean', 'yoga'], { message: '`lean` or `yoga`' }).default('lean'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -224,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptionsMax: c.SUBSCRIPTIONS_MAX,
     subscriptionsPerClient: c.SUBSCRIPTIONS_PER_CLIENT,
     subscriptionMaxMs: c.SUBSCRIPTION_MAX_MS,
+    httpHandler: c.HTTP_HANDLER,
     logLevel: c.LOG_LEVEL,
   };
 }

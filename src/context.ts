@@ -9,6 +9,7 @@ import { CallBudget, type BudgetLimits } from './odata/call-budget.js';
 import type { CallContext } from './odata/operations.js';
 import { RequestConnections, type ConnectionsShared } from './operations/request-connections.js';
 import { RequestOperations, type OperationsShared, type OperationKey } from './operations/request-operations.js';
+import type { CallerRequest } from './http/lean-request.js';
 import type { SubscriptionHub } from './subscriptions/hub.js';
 import type { OperationWatch } from './subscriptions/watch.js';
 
@@ -49,7 +50,7 @@ export interface SharedState {
 /** A client-request-id is forwarded only when it is short, printable ASCII: it goes into a header. */
 const SAFE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-export function createContext(shared: SharedState, request: Request, connection?: CallerConnection): GatewayContext {
+export function createContext(shared: SharedState, request: CallerRequest, connection?: CallerConnection): GatewayContext {
   const incoming = request.headers.get('client-request-id');
   const clientRequestId = incoming !== null && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   const headers: Record<string, string> = { 'client-request-id': clientRequestId };

@@ -37,6 +37,7 @@ import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
 import { SubscriptionHub } from './subscriptions/hub.js';
+import { CORS_OPTIONS, useLeanHandBack } from './http/lean-handler.js';
 
 export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
 
@@ -93,9 +94,13 @@ export interface ServerContext {
   req?: IncomingMessage;
 }
 
+export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
+
 export interface Gateway {
-  yoga: YogaServerInstance<ServerContext, GatewayContext>;
+  yoga: GatewayYoga;
   config: GatewayConfig;
+  /** The process logger. */
+  log: Logger;
   /** Bounds the GraphQL requests in progress (MAX_CONCURRENT_REQUESTS); the HTTP server applies it. */
   admission: AdmissionGate;
   /** The upstream client's connection slots (for tests and metrics). */
@@ -191,7 +196,11 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useRequestLog(log),
       useQueryCacheHeaders(),
       useGraphiQLPage(),
+      // Last: a subscription that reached the lean handler goes back to yoga before anything starts it.
+      useLeanHandBack(),
     ],
+    // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
+    cors: CORS_OPTIONS,
     context: ({ request, req }) =>
       createContext(
         shared,
@@ -217,6 +226,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
   return {
     yoga,
     config,
+    log,
     // Requests whose upstream calls would wait in line more than a quarter of their deadline are better
     // refused now (cheaply, with Retry-After) than admitted to time out later.
     admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
+import { createLeanHandler } from './http/lean-handler.js';
 import type { Gateway } from './gateway.js';
 import { serveWebSocket } from './subscriptions/websocket.js';
 
@@ -18,6 +19,10 @@ export interface RunningServer {
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
   const deadlineMs = gateway.config.requestDeadlineMs;
+  const handler =
+    gateway.config.httpHandler === 'lean'
+      ? createLeanHandler({ yoga: gateway.yoga, maxBodyBytes: gateway.config.maxBodyBytes, log: gateway.log })
+      : gateway.yoga;
   const server = createServer(
     {
       // A client has the request deadline to send its whole request (headers within at most 10 s): one that
@@ -27,7 +32,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
       // How often those timeouts are checked (node's default is 30 s).
       connectionsCheckingInterval: Math.min(1000, deadlineMs),
     },
-    withAdmission(gateway.admission, gateway.yoga.graphqlEndpoint, gateway.yoga),
+    withAdmission(gateway.admission, gateway.yoga.graphqlEndpoint, handler),
   );
   // A socket with nothing moving either way for this long is closed: a client that stops reading its
   // response cannot keep its admission place either.
