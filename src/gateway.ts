@@ -37,7 +37,7 @@ import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
 import { SubscriptionHub } from './subscriptions/hub.js';
-import { CORS_OPTIONS, useLeanHandBack } from './http/lean-handler.js';
+import { CORS_OPTIONS } from './http/lean-handler.js';
 
 export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
 
@@ -196,8 +196,6 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useRequestLog(log),
       useQueryCacheHeaders(),
       useGraphiQLPage(),
-      // Last: a subscription that reached the lean handler goes back to yoga before anything starts it.
-      useLeanHandBack(),
     ],
     // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,

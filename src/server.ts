@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
-import { createLeanHandler } from './http/lean-handler.js';
+import { createLeanHandler, type LeanHandlerStats } from './http/lean-handler.js';
 import type { Gateway } from './gateway.js';
 import { serveWebSocket } from './subscriptions/websocket.js';
 
@@ -14,15 +14,15 @@ export interface RunningServer {
   server: Server;
   /** `http://host:port` */
   url: string;
+  /** The lean handler's counts (HTTP_HANDLER=lean); undefined when yoga serves every request. */
+  leanStats: LeanHandlerStats | undefined;
   close(graceMs?: number): Promise<void>;
 }
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
   const deadlineMs = gateway.config.requestDeadlineMs;
-  const handler =
-    gateway.config.httpHandler === 'lean'
-      ? createLeanHandler({ yoga: gateway.yoga, maxBodyBytes: gateway.config.maxBodyBytes, log: gateway.log })
-      : gateway.yoga;
+  const lean = gateway.config.httpHandler === 'lean' ? createLeanHandler({ yoga: gateway.yoga, maxBodyBytes: gateway.config.maxBodyBytes, log: gateway.log }) : undefined;
+  const handler = lean ?? gateway.yoga;
   const server = createServer(
     {
       // A client has the request deadline to send its whole request (headers within at most 10 s): one that
@@ -57,6 +57,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
   return {
     server,
     url: `http://${shownHost}:${address.port}`,
+    leanStats: lean?.stats,
     async close(graceMs = 10_000) {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,17 +14,18 @@
  * same functions or hold by construction:
  * - the request guards (Content-Length, size, type): {@link postRefusal}; refused requests go to yoga;
  * - CSRF prevention concerns form and text/plain POSTs only; this path takes `application/json` only;
- * - request parsing: a body that is not a JSON object (invalid JSON, an array, `null`) goes to yoga;
+ * - request parsing: a body that is not JSON goes to yoga; one that is not a request object (an array, `null`)
+ *   is refused by yoga's parameter check below, and so replayed;
  * - the Accept header: {@link regularMediaType}, yoga's rule; SSE and multipart go to yoga.
  * Whatever yoga would refuse before execution (a malformed parameter, a hash mismatch, a document too
  * deep) makes `getResultForParams` throw before any resolver runs; the request is then replayed through
  * yoga, which answers it as it always does. A subscription is handed back the same way, before its
- * resolver runs (see {@link useLeanHandBack}). No request is executed twice: hand-backs happen only
- * before execution, and after it the answer is always this handler's.
+ * stream is read. No request is executed twice: hand-backs happen only before execution, and after it the
+ * answer is always this handler's.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
-import { processRegularResult, type Plugin } from 'graphql-yoga';
+import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayYoga } from '../gateway.js';
@@ -43,26 +44,6 @@ class CapturedResponse {
   ) {}
 }
 const CAPTURE = { Response: CapturedResponse } as unknown as Parameters<typeof processRegularResult>[1];
-
-/** Marks a request the pipeline handed back to yoga (a subscription), before anything ran for it. */
-const handedBack = new WeakSet<LeanRequest>();
-
-/**
- * A subscription over this path would need yoga's SSE processor (or its refusal): it is stopped before
- * its resolver runs, and the request replayed through yoga. Installed by gateway.ts after every plugin
- * that could act on a subscription's start.
- */
-export function useLeanHandBack(): Plugin<{ request?: unknown }> {
-  return {
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const request = args.contextValue.request;
-      if (request instanceof LeanRequest) {
-        handedBack.add(request);
-        setResultAndStopExecution({});
-      }
-    },
-  };
-}
 
 /** Whether yoga's JSON request parser takes this Content-Type (its isContentTypeMatch, for `application/json`). */
 function isJsonContentType(contentType: string | undefined): boolean {
@@ -83,9 +64,17 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function isParamsObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** How many requests each way took, since the handler was made (tests, and metrics later). */
+export interface LeanHandlerStats {
+  /** Answered by the lean path. */
+  lean: number;
+  /** Handed to yoga from the headers, unread. */
+  yoga: number;
+  /** Read here, then replayed through yoga (refused before execution, or a subscription). */
+  replayed: number;
 }
+
+export type LeanHandler = RequestListener & { readonly stats: LeanHandlerStats };
 
 export interface LeanHandlerOptions {
   yoga: GatewayYoga;
@@ -94,11 +83,13 @@ export interface LeanHandlerOptions {
 }
 
 /** node:http listener: the lean path where it applies, yoga (a node listener itself) everywhere else. */
-export function createLeanHandler({ yoga, maxBodyBytes, log }: LeanHandlerOptions): RequestListener {
+export function createLeanHandler({ yoga, maxBodyBytes, log }: LeanHandlerOptions): LeanHandler {
   const endpoint = yoga.graphqlEndpoint;
+  const stats: LeanHandlerStats = { lean: 0, yoga: 0, replayed: 0 };
 
   /** Yoga answers a request whose body was read here: whatwg-node takes a `body` already read from it. */
   const replay = (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
+    stats.replayed++;
     (request as IncomingMessage & { body?: Buffer }).body = body;
     void yoga(request, response);
   };
@@ -115,14 +106,11 @@ export function createLeanHandler({ yoga, maxBodyBytes, log }: LeanHandlerOption
   const serve = async (request: IncomingMessage, response: ServerResponse, mediaType: RegularMediaType) => {
     const body = await readBody(request);
     if (body === undefined) return;
-    let params: unknown;
+    // Any JSON value: yoga's parameter check (an onParams hook) refuses what is not a request object.
+    let params: GraphQLParams;
     try {
       params = JSON.parse(body.toString('utf8'));
     } catch {
-      replay(request, response, body);
-      return;
-    }
-    if (!isParamsObject(params)) {
       replay(request, response, body);
       return;
     }
@@ -137,10 +125,13 @@ export function createLeanHandler({ yoga, maxBodyBytes, log }: LeanHandlerOption
       replay(request, response, body);
       return;
     }
-    if (handedBack.has(lean) || result === undefined || Symbol.asyncIterator in result) {
+    if (result === undefined || Symbol.asyncIterator in result) {
+      // A subscription: yoga answers it (SSE, or its refusal). The executor starts a subscription's source
+      // only when its stream is first read, so this attempt started no watch (the lean-handler test checks).
       replay(request, response, body);
       return;
     }
+    stats.lean++;
     try {
       send(response, lean, result, mediaType);
     } catch (error) {
@@ -151,12 +142,13 @@ export function createLeanHandler({ yoga, maxBodyBytes, log }: LeanHandlerOption
     }
   };
 
-  return (request, response) => {
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
     const headers = request.headers;
     const mediaType = request.method === 'POST' && request.url === endpoint && isJsonContentType(headers['content-type'])
       ? regularMediaType(headers.accept)
       : undefined;
     if (mediaType === undefined || postRefusal(headers['content-length'], headers['content-type'], maxBodyBytes) !== undefined) {
+      stats.yoga++;
       void yoga(request, response);
       return;
     }
@@ -166,4 +158,5 @@ export function createLeanHandler({ yoga, maxBodyBytes, log }: LeanHandlerOption
       response.end();
     });
   };
+  return Object.assign(handler, { stats });
 }

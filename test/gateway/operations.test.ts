@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
+import { testConfig } from '../support/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway } from '../../src/server.js';
@@ -48,7 +48,7 @@ describe('logs', () => {
     const upstream = createODataService();
     const serviceRoot = await upstream.listen(0);
     upstream.store.putOperation('c1', { id: 'a', status: 'completed' });
-    const config = defaultConfig({ port: 0, retryMax: 0 });
+    const config = testConfig({ port: 0, retryMax: 0 });
     const gateway = createGateway({ config, serviceRoot, log: createLogger('debug', sink) });
     const running = await serveGateway(gateway, 0, '127.0.0.1');
     const secret = 'Bearer super-secret-token-123';

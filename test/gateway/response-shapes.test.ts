@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
+import { testConfig } from '../support/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { encodeGlobalId } from '../../src/global-id.js';
 import { createLogger } from '../../src/logger.js';
@@ -117,7 +117,7 @@ describe('an answer whose entity does not carry the requested key is UPSTREAM_ER
       forward.on('error', () => res.destroy());
       req.pipe(forward);
     });
-    const config = defaultConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5 });
+    const config = testConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5 });
     const gateway = createGateway({ config, serviceRoot: `${proxy.url}${serviceRoot.pathname}`, log: createLogger('silent') });
     const running: RunningServer = await serveGateway(gateway, 0, '127.0.0.1');
     return {

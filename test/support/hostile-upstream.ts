@@ -8,7 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { defaultConfig, type GatewayConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/config.js';
+import { testConfig } from './config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway } from '../../src/server.js';
@@ -144,7 +145,7 @@ export async function startGatewayOver(serviceRoot: string, config: Partial<Gate
       done();
     },
   });
-  const settings = defaultConfig({ port: 0, logLevel: 'warn', retryMax: 0, ...config });
+  const settings = testConfig({ port: 0, logLevel: 'warn', retryMax: 0, ...config });
   const gateway = createGateway({ config: settings, serviceRoot, log: createLogger(settings.logLevel, sink) });
   const running = await serveGateway(gateway, 0, '127.0.0.1');
   return {

@@ -2,7 +2,8 @@
  * Test stack: the embedded OData service and the gateway, each on an ephemeral loopback port, talking
  * real HTTP. Tests drive the service's store, fault controls and request log directly.
  */
-import { defaultConfig, type GatewayConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/config.js';
+import { testConfig } from './config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import type { ErrorShape } from '../../src/odata/error-shape.js';
@@ -40,7 +41,7 @@ export async function startStack(
 ): Promise<Stack> {
   const upstream = createODataService(options.service);
   const serviceRoot = await upstream.listen(0, '127.0.0.1');
-  const config = defaultConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5, ...options.config });
+  const config = testConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5, ...options.config });
   const gateway = createGateway({
     config,
     serviceRoot,

@@ -1,0 +1,212 @@
+/**
+ * The lean handler against yoga, side by side: two gateways on one upstream, one per HTTP_HANDLER, get the
+ * same raw HTTP requests, and every answer must be the same (status, headers, body), while the lean
+ * gateway's counts show which path each request took: answered by the lean path, left to yoga unread, or
+ * read and replayed through yoga. A corpus case that only passes because the lean path stepped aside would
+ * show up in those counts.
+ */
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import type { LeanHandlerStats } from '../../src/http/lean-handler.js';
+import { regularMediaType } from '../../src/http/regular-media-type.js';
+import { createLogger } from '../../src/logger.js';
+import { serveGateway, type RunningServer } from '../../src/server.js';
+import { createODataService, type ODataService } from '../../src/upstream/service.js';
+import { testConfig } from '../support/config.js';
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface RawRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Send the body chunked, without Content-Length. */
+  chunked?: boolean;
+}
+
+/** Headers node:http adds to every answer, whoever made it. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive']);
+
+function send(baseUrl: string, raw: RawRequest): Promise<RawAnswer> {
+  const url = new URL(baseUrl);
+  const body = raw.body ?? '';
+  const headers: Record<string, string | number> = { ...raw.headers };
+  if (!raw.chunked && raw.method !== 'GET') headers['content-length'] = Buffer.byteLength(body);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: url.hostname, port: url.port, method: raw.method ?? 'POST', path: raw.path ?? '/graphql', headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const shown: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (!TRANSPORT_HEADERS.has(name) && value !== undefined) shown[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        // Request ids are random per request (the upstream's, or the one made for client-request-id).
+        const text = Buffer.concat(chunks).toString('utf8').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
+        if (shown['content-length'] !== undefined) shown['content-length'] = String(Buffer.byteLength(text));
+        resolve({ status: response.statusCode ?? 0, headers: shown, body: text });
+      });
+    });
+    request.on('error', reject);
+    if (raw.chunked) request.write(body);
+    request.end(raw.chunked ? undefined : body);
+  });
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const LIST = '{ connectionOperations(connectionId: "contosohr", first: 2) { nodes { id operationId status error { errorCode message } } pageInfo { hasNextPage endCursor } } }';
+const BY_KEY = 'query One($c: ID!, $o: ID!) { connectionOperation(connectionId: $c, operationId: $o) { id operationId status } }';
+const PERSISTED = '{ externalConnections(first: 1) { nodes { connectionId name } } }';
+const JSON_TYPE = { 'content-type': 'application/json' };
+const GRAPHQL_RESPONSE = { ...JSON_TYPE, accept: 'application/graphql-response+json' };
+
+type Path = keyof LeanHandlerStats;
+
+/** [name, request, the path the lean gateway takes] */
+const corpus: Array<[string, RawRequest, Path]> = [
+  ['a list query, no Accept', { headers: JSON_TYPE, body: json({ query: LIST }) }, 'lean'],
+  ['a list query, graphql-response+json', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'lean'],
+  ['by key with variables and operationName', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'hr-schema-1' }, operationName: 'One' }) }, 'lean'],
+  ['not found upstream (a field error)', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'nope' } }) }, 'lean'],
+  ['a connection that does not exist (upstream 404 on a list)', { headers: JSON_TYPE, body: json({ query: LIST.replace('contosohr', 'nosuch') }) }, 'lean'],
+  ['a validation error, graphql-response+json', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ nope }' }) }, 'lean'],
+  ['a validation error, application/json', { headers: { ...JSON_TYPE, accept: 'application/json' }, body: json({ query: '{ nope }' }) }, 'lean'],
+  ['a syntax error', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(' }) }, 'lean'],
+  ['a variable of the wrong type', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 1, o: { x: 1 } } }) }, 'lean'],
+  ['a required variable missing', { headers: JSON_TYPE, body: json({ query: BY_KEY, variables: {} }) }, 'lean'],
+  ['an unknown operationName', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, operationName: 'Other' }) }, 'lean'],
+  ['over the budget', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } a: connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } b: connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } }' }) }, 'lean'],
+  ['too deep for MAX_DEPTH', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ __schema { types { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } } }` }) }, 'lean'],
+  ['a mutation refused by the argument checks', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { deleteConnectionOperation(connectionId: "../x", operationId: "a") { deletedId } }' }) }, 'lean'],
+  ['a mutation of a missing operation', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { deleteConnectionOperation(connectionId: "contosohr", operationId: "missing-op") { deletedId } }' }) }, 'lean'],
+  ['with an Origin (CORS)', { headers: { ...GRAPHQL_RESPONSE, origin: 'https://app.example' }, body: json({ query: LIST }) }, 'lean'],
+  ['with Access-Control-Request-Headers', { headers: { ...JSON_TYPE, origin: 'https://app.example', 'access-control-request-headers': 'x-a' }, body: json({ query: LIST }) }, 'lean'],
+  ['content-type with charset', { headers: { 'content-type': 'application/json; charset=utf-8' }, body: json({ query: LIST }) }, 'lean'],
+  ['Accept with several types', { headers: { ...JSON_TYPE, accept: 'multipart/mixed, application/graphql-response+json;q=0.9, application/json;q=0.8' }, body: json({ query: LIST }) }, 'lean'],
+  ['Accept with SSE first and JSON after', { headers: { ...JSON_TYPE, accept: 'text/event-stream, application/json' }, body: json({ query: LIST }) }, 'lean'],
+  ['an unknown persisted-query hash', { headers: GRAPHQL_RESPONSE, body: json({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('unknown') } } }) }, 'replayed'],
+  ['a persisted query sent with its text', { headers: GRAPHQL_RESPONSE, body: json({ query: PERSISTED, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PERSISTED) } } }) }, 'lean'],
+  ['a persisted query by hash alone', { headers: GRAPHQL_RESPONSE, body: json({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PERSISTED) } } }) }, 'lean'],
+  ['a hash that does not match its text', { headers: GRAPHQL_RESPONSE, body: json({ query: PERSISTED, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('other') } } }) }, 'replayed'],
+  ['a document nested too deep', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ a(x: ${'{a: '.repeat(600)}1${'}'.repeat(600)}) }` }) }, 'replayed'],
+  ['variables nested too deep', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: JSON.parse('['.repeat(300) + ']'.repeat(300)) } }) }, 'replayed'],
+  ['no query', { headers: GRAPHQL_RESPONSE, body: json({ variables: {} }) }, 'replayed'],
+  ['a query that is not a string', { headers: GRAPHQL_RESPONSE, body: json({ query: 42 }) }, 'replayed'],
+  ['an unknown parameter', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST, other: 1 }) }, 'replayed'],
+  ['variables that are a list', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST, variables: [1] }) }, 'replayed'],
+  ['invalid JSON', { headers: GRAPHQL_RESPONSE, body: '{"query": ' }, 'replayed'],
+  ['a JSON array (batching is off)', { headers: GRAPHQL_RESPONSE, body: json([{ query: LIST }]) }, 'replayed'],
+  ['JSON null', { headers: GRAPHQL_RESPONSE, body: 'null' }, 'replayed'],
+  ['a JSON string', { headers: GRAPHQL_RESPONSE, body: '"{}"' }, 'replayed'],
+  ['a subscription over POST with JSON accepted', { headers: GRAPHQL_RESPONSE, body: json({ query: 'subscription { connectionOperationUpdates(connectionId: "contosohr", operationId: "hr-schema-1") { status } }' }) }, 'replayed'],
+  ['Accept: text/event-stream only', { headers: { ...JSON_TYPE, accept: 'text/event-stream' }, body: json({ query: LIST }) }, 'yoga'],
+  ['Accept with a charset yoga does not serve', { headers: { ...JSON_TYPE, accept: 'application/json; charset=iso-8859-1' }, body: json({ query: LIST }) }, 'yoga'],
+  ['Accept: text/html', { headers: { ...JSON_TYPE, accept: 'text/html' }, body: json({ query: LIST }) }, 'yoga'],
+  ['text/plain without a CSRF header', { headers: { 'content-type': 'text/plain' }, body: json({ query: LIST }) }, 'yoga'],
+  ['a form POST', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent(LIST)}` }, 'yoga'],
+  ['no Content-Length', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST }), chunked: true }, 'yoga'],
+  ['a body over MAX_BODY_BYTES', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ __typename ${' '.repeat(300_000)}}` }) }, 'yoga'],
+  ['a query string on the endpoint', { path: '/graphql?x=1', headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'yoga'],
+  ['another path', { path: '/other', headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'yoga'],
+  ['PUT to the endpoint', { method: 'PUT', headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'yoga'],
+  ['GET with a query', { method: 'GET', path: `/graphql?query=${encodeURIComponent(LIST)}`, headers: { accept: 'application/json' } }, 'yoga'],
+];
+
+describe('HTTP_HANDLER=lean answers exactly as yoga does', () => {
+  let upstream: ODataService;
+  let lean: RunningServer;
+  let leanGateway: Gateway;
+  let yoga: RunningServer;
+
+  beforeAll(async () => {
+    upstream = createODataService({ seed: true });
+    const serviceRoot = await upstream.listen(0, '127.0.0.1');
+    const start = async (httpHandler: 'lean' | 'yoga') => {
+      // One cursor key for both, so that their cursors are the same bytes.
+      const config = testConfig({ port: 0, logLevel: 'silent', retryMax: 0, httpHandler, cursorSecret: 'x'.repeat(32) });
+      const gateway = createGateway({ config, serviceRoot, log: createLogger('silent') });
+      if (httpHandler === 'lean') leanGateway = gateway;
+      return serveGateway(gateway, 0, '127.0.0.1');
+    };
+    [lean, yoga] = await Promise.all([start('lean'), start('yoga')]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([lean?.close(1000), yoga?.close(1000)]);
+    await upstream?.close();
+  });
+
+  it.each(corpus)('%s', async (_name, raw, path) => {
+    const before = { ...lean.leanStats! };
+    const fromLean = await send(lean.url, raw);
+    const fromYoga = await send(yoga.url, raw);
+    expect(fromLean).toEqual(fromYoga);
+    const after = lean.leanStats!;
+    const taken = (Object.keys(before) as Path[]).filter((key) => after[key] !== before[key]);
+    expect(taken).toEqual([path]);
+    expect(after[path] - before[path]).toBe(1);
+    expect(yoga.leanStats).toBeUndefined();
+  });
+
+  it('answers the list query with its data on the lean path', async () => {
+    const answer = await send(lean.url, corpus[0]![1]);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).data.connectionOperations.nodes).toHaveLength(2);
+  });
+
+  it('starts no watch for a subscription it hands back to yoga', async () => {
+    const subscription = 'subscription { connectionOperationUpdates(connectionId: "contosohr", operationId: "hr-schema-1") { status } }';
+    const before = { ...lean.leanStats! };
+    const answer = await send(lean.url, { headers: GRAPHQL_RESPONSE, body: json({ query: subscription }) });
+    expect(answer.status).toBe(406);
+    expect(lean.leanStats!.replayed - before.replayed).toBe(1);
+    // Neither the lean attempt nor yoga's refusal read the subscription's stream, so no watch started.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(leanGateway.subscriptions.subscriptions).toBe(0);
+    expect(leanGateway.subscriptions.activePollers).toBe(0);
+  });
+
+  it('runs a mutation once on the lean path', async () => {
+    const create = 'mutation { createConnectionOperation(connectionId: "contosohr", input: { status: IN_PROGRESS }) { operationId status } }';
+    const posts = () => upstream.requests.filter((r) => r.method === 'POST' && r.batchPart === undefined).length;
+    const before = posts();
+    const answer = await send(lean.url, { headers: GRAPHQL_RESPONSE, body: json({ query: create }) });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).data.createConnectionOperation.status).toBe("IN_PROGRESS");
+    expect(posts() - before).toBe(1);
+  });
+});
+
+describe("regularMediaType: the Accept rule of yoga's result processors", () => {
+  it.each([
+    [undefined, 'application/json'],
+    ['', 'application/json'],
+    ['*/*', 'application/json'],
+    ['application/*', 'application/json'],
+    ['application/json', 'application/json'],
+    ['application/graphql-response+json', 'application/graphql-response+json'],
+    ['application/graphql-response+json, application/json', 'application/graphql-response+json'],
+    ['application/json, application/graphql-response+json', 'application/json'],
+    ['text/event-stream, application/graphql-response+json', 'application/graphql-response+json'],
+    ['APPLICATION/JSON', 'application/json'],
+    ['application/json; charset=utf-8', 'application/json'],
+    ['application/json; charset=latin1, application/graphql-response+json', 'application/graphql-response+json'],
+    ['application/json; charset=latin1', undefined],
+    ['text/event-stream', undefined],
+    ['multipart/mixed', undefined],
+    ['application', undefined],
+    ['*', undefined],
+    ['text/*', undefined],
+  ])('%j → %s', (accept, expected) => {
+    expect(regularMediaType(accept)).toBe(expected);
+  });
+});
