@@ -2,7 +2,7 @@
  * The `$metadata` drift check on excerpts of the real CSDL (test/fixtures/csdl), the embedded service's
  * own document, drifted copies (each answered with exactly its drift findings) and hostile documents.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkMetadataText, formatReport, type MetadataReport } from '../../src/odata/metadata-check.js';
 import { metadataXml } from '../../src/upstream/metadata.js';
@@ -19,12 +19,17 @@ const drift = (r: MetadataReport) => r.findings.filter((f) => f.level === 'drift
 const info = (r: MetadataReport) => r.findings.filter((f) => f.level === 'info').map((f) => [f.code, f.subject]);
 
 describe('the $metadata drift check', () => {
-  it.each(['v1.0.xml', 'beta.xml'])('%s (today): publicError, fine, innerError reported as ignored', (name) => {
+  it.each([
+    ['v1.0.xml', []],
+    // Beta still declares the old microsoft.graph.connectionOperation (status of an old enum without
+    // unknownFutureValue) next to the externalConnectors one, and an unrelated microsoft.graph.errorDetail.
+    ['beta.xml', [['operation-other', 'microsoft.graph.connectionOperation']]],
+  ])('%s (today): the externalConnectors connectionOperation, publicError, fine, the rest reported as ignored', (name, others) => {
     const r = report(fixture(name));
     expect(r.verdict).toBe('fine');
     expect(r.errorShape).toBe('publicError');
     expect(drift(r)).toEqual([]);
-    expect(info(r)).toEqual([['property-extra', 'publicError.innerError']]);
+    expect(info(r)).toEqual([...others, ['property-extra', 'publicError.innerError']]);
     expect(r.operation).toEqual({
       type: 'microsoft.graph.externalConnectors.connectionOperation',
       key: ['id'],
@@ -42,6 +47,34 @@ describe('the $metadata drift check', () => {
       { name: 'unknownFutureValue', value: '4' },
     ]);
     expect(r.error?.type).toBe('microsoft.graph.publicError');
+    expect(r.error?.properties.map((p) => p.name)).toEqual(['code', 'details', 'innerError', 'message', 'target']);
+    // Beta's microsoft.graph.errorDetail (errorMessage, resourceInstanceName, resourceType) belongs to another API.
+    expect(JSON.stringify(r)).not.toContain('errorDetail');
+  });
+
+  /** The drifted copies: v1.0.xml's text after its header comment with one change each. */
+  const V1_CHANGES: ReadonlyArray<[name: string, from: string, to: string]> = [
+    ['v1.0-new-member.xml', '<Member Name="unknownFutureValue" Value="4" />\n', '<Member Name="unknownFutureValue" Value="4" />\n        <Member Name="cancelled" Value="5" />\n'],
+    ['v1.0-drift-renamed-status.xml', '<Property Name="status" Type="microsoft.graph.externalConnectors.connectionOperationStatus" />', '<Property Name="state" Type="microsoft.graph.externalConnectors.connectionOperationStatus" />'],
+    ['v1.0-drift-missing-member.xml', '        <Member Name="failed" Value="3" />\n', ''],
+    ['v1.0-drift-error-type.xml', '<Property Name="error" Type="graph.publicError" />', '<Property Name="error" Type="graph.resultInfo" />'],
+    [
+      'v1.0-drift-error-properties.xml',
+      '<ComplexType Name="publicError">\n        <Property Name="code" Type="Edm.String" />\n        <Property Name="details" Type="Collection(graph.publicErrorDetail)" />\n        <Property Name="innerError" Type="graph.publicInnerError" />\n        <Property Name="message" Type="Edm.String" />\n        <Property Name="target" Type="Edm.String" />\n',
+      '<ComplexType Name="publicError">\n        <Property Name="code" Type="Edm.Int32" />\n        <Property Name="details" Type="Collection(graph.publicErrorDetail)" />\n        <Property Name="innerError" Type="graph.publicInnerError" />\n        <Property Name="message" Type="Edm.String" />\n',
+    ],
+  ];
+  const afterHeader = (xml: string) => xml.slice(xml.indexOf('-->\n') + 4);
+
+  it.each(V1_CHANGES)('%s is v1.0.xml with exactly its one change', (name, from, to) => {
+    const v1 = afterHeader(fixture('v1.0.xml'));
+    expect(v1.split(from)).toHaveLength(2);
+    expect(afterHeader(fixture(name))).toBe(v1.replace(from, to));
+  });
+
+  it('every copy of v1.0.xml is listed with its change', () => {
+    const copies = readdirSync(new URL('../fixtures/csdl/', import.meta.url)).filter((f) => f.startsWith('v1.0-'));
+    expect(copies.sort()).toEqual(V1_CHANGES.map(([name]) => name).sort());
   });
 
   it('the 2019-2020 beta: errorDetail, fine, no unknownFutureValue noted as info', () => {
