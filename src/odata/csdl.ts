@@ -1,7 +1,8 @@
 /**
  * A small reader for the few CSDL 4.0 (XML) elements the `$metadata` drift check needs: schemas with their
- * namespaces and aliases, entity and complex types with their properties, keys and base types, and enum
- * types with their members. Everything else (annotations, actions, containers, text) is skipped.
+ * namespaces and aliases, entity and complex types with their properties, navigation properties, keys and
+ * base types, and enum types with their members. Everything else (annotations, actions, containers, text) is
+ * skipped.
  *
  * Why hand-written: the project has no XML parser, the subset needed is tiny, and the input is an
  * upstream's document that must not be trusted. The reader is a single linear scan with `indexOf` (no
@@ -24,7 +25,10 @@ export interface CsdlStructuredType {
   baseType: string | undefined;
   /** Names of the key's PropertyRefs (entity types declaring a key). */
   key: string[];
+  /** Structural properties (`Property`). */
   properties: CsdlProperty[];
+  /** `NavigationProperty` elements, `type` as written (`Collection(ns.connectionOperation)`). */
+  navigationProperties: CsdlProperty[];
 }
 
 export interface CsdlEnumMember {
@@ -178,6 +182,7 @@ class ModelBuilder {
           baseType: attributes.get('BaseType'),
           key: [],
           properties: [],
+          navigationProperties: [],
         };
         this.model.structuredTypes.set(`${schema.namespace}.${typeName}`, value);
         this.type = { value, depth };
@@ -193,6 +198,10 @@ class ModelBuilder {
       const propertyName = attributes.get('Name');
       const propertyType = attributes.get('Type');
       if (propertyName && propertyType) type.value.properties.push({ name: propertyName, type: propertyType });
+    } else if (type !== undefined && local === 'NavigationProperty' && depth === type.depth + 1) {
+      const propertyName = attributes.get('Name');
+      const propertyType = attributes.get('Type');
+      if (propertyName && propertyType) type.value.navigationProperties.push({ name: propertyName, type: propertyType });
     } else if (type !== undefined && local === 'PropertyRef' && depth === type.depth + 2 && parentLocal === 'Key') {
       const keyName = attributes.get('Name');
       if (keyName) type.value.key.push(keyName);

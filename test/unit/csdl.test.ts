@@ -21,7 +21,7 @@ function problem(xml: string, limits?: Parameters<typeof readCsdl>[1]): string {
 }
 
 describe('readCsdl', () => {
-  it('keeps types, properties, keys, base types and enum members, and skips everything else', () => {
+  it('keeps types, properties, navigation properties, keys, base types and enum members, and skips everything else', () => {
     const m = model(
       EDMX(`<Schema Namespace="ns" Alias="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
         <!-- <EntityType Name="commented"/> -->
@@ -36,8 +36,16 @@ describe('readCsdl', () => {
     );
     expect(m.namespaces).toEqual(['ns']);
     expect(m.aliases.get('n')).toBe('ns');
-    expect(m.structuredTypes.get('ns.thing')).toEqual({ kind: 'entity', namespace: 'ns', name: 'thing', baseType: 'n.base', key: ['k'], properties: [{ name: 'k', type: 'Edm.String' }] });
-    expect(m.structuredTypes.get('ns.c')?.properties).toEqual([{ name: 'quoted', type: 'Edm.Int32' }]);
+    expect(m.structuredTypes.get('ns.thing')).toEqual({
+      kind: 'entity',
+      namespace: 'ns',
+      name: 'thing',
+      baseType: 'n.base',
+      key: ['k'],
+      properties: [{ name: 'k', type: 'Edm.String' }],
+      navigationProperties: [{ name: 'nav', type: 'n.other' }],
+    });
+    expect(m.structuredTypes.get('ns.c')).toMatchObject({ properties: [{ name: 'quoted', type: 'Edm.Int32' }], navigationProperties: [] });
     expect(m.enumTypes.get('ns.e')).toEqual({ namespace: 'ns', name: 'e', isFlags: true, members: [{ name: 'a', value: '1' }, { name: 'b', value: undefined }] });
     expect(m.structuredTypes.has('ns.commented')).toBe(false);
   });
