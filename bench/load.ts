@@ -100,7 +100,7 @@ export function runAmount(
     autocannon(
       {
         url,
-        connections,
+        connections: Math.min(connections, amount), // autocannon refuses more connections than requests
         pipelining: 1,
         amount,
         timeout: 10,
