@@ -18,6 +18,18 @@ declare module 'autocannon' {
       body?: string;
       /** Seconds before a request counts as timed out. */
       timeout?: number;
+      /** Stop after this many responses (overrides duration). */
+      amount?: number;
+      /** Requests each connection cycles through, overriding method, headers and body of the options. */
+      requests?: RequestSpec[];
+    }
+
+    interface RequestSpec {
+      method?: 'GET' | 'POST';
+      headers?: Record<string, string>;
+      body?: string;
+      /** Called with every response of this request, its body as text. */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
     }
 
     interface Histogram {

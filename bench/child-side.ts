@@ -10,6 +10,8 @@ type Answer<T> = T | Promise<T>;
 export interface CommandHandlers {
   stats?: () => Answer<CommandResults['stats']>;
   memory?: () => Answer<CommandResults['memory']>;
+  /** Every child answers `cpu` with its own `process.cpuUsage()` unless it says otherwise. */
+  cpu?: () => Answer<CommandResults['cpu']>;
   shutdown?: () => Answer<void>;
 }
 
@@ -31,9 +33,10 @@ export function serveCommands(handlers: CommandHandlers): void {
   if (!process.send) throw new Error('This script is a bench child process: start it with child_process.fork (IPC channel).');
   // An orphaned child would hold its port and keep a load generator's target alive: leave with the parent.
   process.on('disconnect', () => process.exit(0));
+  const served: CommandHandlers = { cpu: () => process.cpuUsage(), ...handlers };
   process.on('message', (message: unknown) => {
     if (!isCommandMessage(message)) return;
-    const handler = handlers[message.name];
+    const handler = served[message.name];
     void (async () => {
       try {
         if (!handler) throw new Error(`command ${message.name} is not served by this child`);

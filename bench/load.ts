@@ -64,3 +64,61 @@ export function runLoad(target: LoadTarget, connections: number, durationS: numb
     });
   });
 }
+
+export interface AmountResult {
+  /** 2xx responses whose body `check` accepted. */
+  ok: number;
+  /** 2xx responses whose body `check` refused (e.g. a GraphQL error instead of data). */
+  rejected: number;
+  /** Errors, timeouts and non-2xx answers. */
+  failures: number;
+  /** Requests answered per second, whatever the answer. */
+  rps: number;
+  durationS: number;
+}
+
+/**
+ * Exactly `amount` requests over `connections` connections, each connection cycling through `targets`
+ * (which must share one URL: autocannon varies method, headers and body per request, not the address).
+ * Every 2xx body goes through `check`.
+ */
+export function runAmount(
+  url: string,
+  targets: readonly Omit<LoadTarget, 'url'>[],
+  connections: number,
+  amount: number,
+  check: (body: string) => boolean,
+): Promise<AmountResult> {
+  let ok = 0;
+  let rejected = 0;
+  const onResponse = (status: number, body: string) => {
+    if (status < 200 || status >= 300) return;
+    if (check(body)) ok++;
+    else rejected++;
+  };
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        connections: Math.min(connections, amount), // autocannon refuses more connections than requests
+        pipelining: 1,
+        amount,
+        timeout: 10,
+        requests: targets.map((target) => ({
+          method: target.method,
+          ...(target.headers ? { headers: target.headers } : {}),
+          ...(target.body !== undefined ? { body: target.body } : {}),
+          onResponse,
+        })),
+      },
+      (error, result) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const failures = result.errors + result.timeouts + result.non2xx;
+        resolve({ ok, rejected, failures, rps: result.duration > 0 ? (ok + rejected + failures) / result.duration : Number.NaN, durationS: result.duration });
+      },
+    );
+  });
+}

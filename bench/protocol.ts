@@ -35,14 +35,23 @@ export interface MemoryReport {
   liveHeap: number;
 }
 
+/** CPU time the child process has used since it started (`process.cpuUsage()`, all its threads), in µs. */
+export interface CpuReport {
+  user: number;
+  system: number;
+}
+
 /** Result type of each command. */
 export interface CommandResults {
   stats: UpstreamStats;
   memory: MemoryReport;
+  /** Served by every child. */
+  cpu: CpuReport;
   /** Close the server and exit with code 0 (so `--cpu-prof` writes its profile). */
   shutdown: null;
 }
 export type CommandName = keyof CommandResults;
+const COMMAND_NAMES: readonly CommandName[] = ['stats', 'memory', 'cpu', 'shutdown'];
 
 export interface CommandMessage {
   id: number;
@@ -56,7 +65,7 @@ export type ChildMessage =
 
 
 export function isCommandMessage(value: unknown): value is CommandMessage {
-  return isRecord(value) && typeof value.id === 'number' && (value.name === 'stats' || value.name === 'memory' || value.name === 'shutdown');
+  return isRecord(value) && typeof value.id === 'number' && COMMAND_NAMES.some((name) => name === value.name);
 }
 
 export function isChildMessage(value: unknown): value is ChildMessage {
@@ -77,5 +86,6 @@ export const resultGuards: { [N in CommandName]: (value: unknown) => value is Co
     Array.isArray(value.recentUrls) &&
     value.recentUrls.every((url) => typeof url === 'string'),
   memory: (value): value is MemoryReport => isRecord(value) && isCount(value.rss) && isCount(value.maxRss) && isCount(value.liveHeap),
+  cpu: (value): value is CpuReport => isRecord(value) && isCount(value.user) && isCount(value.system),
   shutdown: (value): value is null => value === null,
 };

@@ -1,23 +1,44 @@
 /**
- * Run lengths of the bench. The defaults keep `npm run bench` under three minutes on a 2-core machine;
- * BENCH_DURATION_S / BENCH_WARMUP_S lengthen or shorten every timed load run.
+ * Run lengths of the bench, from the environment. The defaults keep `npm run bench` under ten minutes on a
+ * 2-core machine:
+ *
+ * - BENCH_DURATION_S (default 3): measured seconds of each timed load run;
+ * - BENCH_WARMUP_S (default 1): unmeasured seconds per (row, path) before its first measured run;
+ * - BENCH_ROUNDS (default 3): measured runs per (row, path), interleaved with the other paths of the row;
+ * - BENCH_TREE_REQUESTS (default 100000): the `npm start` memory scenario's 1× load (3× is measured too);
+ * - BENCH_SHORT=1: a smoke run of every scenario in about a minute (1 s runs, 1 round, 5000 tree requests);
+ *   the variables above still override it;
+ * - BENCH_PROFILE=1: write and summarise a CPU profile of the lean gateway.
  */
 
-function seconds(name: string, fallback: number): number {
-  const raw = process.env[name];
+type Env = Record<string, string | undefined>;
+
+function whole(env: Env, name: string, fallback: number, max: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 600) {
-    throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected a whole number of seconds from 1 to 600.`);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected a whole number from 1 to ${max}.`);
   }
   return value;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected 1 (on) or 0 (off).`);
+}
+
 export interface BenchSettings {
+  /** BENCH_SHORT=1: every scenario, with smoke-test run lengths. */
+  short: boolean;
   /** Measured seconds of each autocannon run. */
   durationS: number;
-  /** Unmeasured seconds before each run (keep-alive pools at this concurrency). */
+  /** Unmeasured seconds per (row, path) before its first measured run (keep-alive pools at this concurrency). */
   warmupS: number;
+  /** Measured runs per (row, path); the paths of a row take turns, so drift of the machine hits all alike. */
+  rounds: number;
   /** Unmeasured seconds per (query, path) once before scenario 2, so no path is measured with cold JIT. */
   primeS: number;
   /** Concurrencies of scenario 2. */
@@ -25,21 +46,29 @@ export interface BenchSettings {
   /** Sequential requests per mode in scenario 3, after `batchWarmup` unmeasured ones. */
   batchRequests: number;
   batchWarmup: number;
-  /** Scenario 4 measures memory after the scenario-2 gateway load, and again after this many times it. */
-  memoryLoadFactor: number;
-  /** Scenario 5: write and summarise a CPU profile of the gateway. */
+  /** Scenario 4: requests of the 1× load on the `npm start` tree; memory is read after 1× and `treeLoadFactor`×. */
+  treeRequests: number;
+  treeLoadFactor: number;
+  /** Scenario 4: client connections of its load. */
+  treeConcurrency: number;
+  /** Scenario 5: write and summarise a CPU profile of the lean gateway. */
   profile: boolean;
 }
 
-export function loadSettings(): BenchSettings {
+export function loadSettings(env: Env = process.env): BenchSettings {
+  const short = flag(env, 'BENCH_SHORT');
   return {
-    durationS: seconds('BENCH_DURATION_S', 4),
-    warmupS: seconds('BENCH_WARMUP_S', 1),
-    primeS: 2,
-    concurrencies: [1, 32],
-    batchRequests: 50,
-    batchWarmup: 10,
-    memoryLoadFactor: 3,
-    profile: process.env.BENCH_PROFILE === '1',
+    short,
+    durationS: whole(env, 'BENCH_DURATION_S', short ? 1 : 3, 600),
+    warmupS: whole(env, 'BENCH_WARMUP_S', 1, 600),
+    rounds: whole(env, 'BENCH_ROUNDS', short ? 1 : 3, 50),
+    primeS: short ? 1 : 2,
+    concurrencies: [1, 10, 32],
+    batchRequests: short ? 10 : 50,
+    batchWarmup: short ? 3 : 10,
+    treeRequests: whole(env, 'BENCH_TREE_REQUESTS', short ? 5_000 : 100_000, 10_000_000),
+    treeLoadFactor: 3,
+    treeConcurrency: 10,
+    profile: flag(env, 'BENCH_PROFILE'),
   };
 }

@@ -2,6 +2,10 @@
  * Starting the bench's processes: upstream, gateway(s) and proxy, each a child with its own event loop.
  * The gateway's environment is built from scratch for the variables it reads, so a stray BATCH_MAX or
  * LOG_LEVEL in the caller's shell cannot silently change what is measured.
+ *
+ * The gateways run with every feature on, as `npm start` runs them: every setting at its default except
+ * those in {@link gatewaySettings}; in particular LOG_LEVEL stays `info`, so each GraphQL request writes its
+ * log line (to the child's stdout, which goes to /dev/null).
  */
 import { configVariables, type BatchMode, type HttpHandler } from '../src/config.js';
 import { type BenchChild, startChild } from './children.js';
@@ -10,10 +14,12 @@ import { BATCH_MAX } from './workload.js';
 /** Upstream keep-alive connections: the gateway's default, used by the proxy too. */
 export const UPSTREAM_CONNECTIONS = 32;
 
-function baseEnv(): NodeJS.ProcessEnv {
+/** The caller's environment without the gateway's variables, NODE_ENV and NODE_OPTIONS. */
+export function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of configVariables) delete env[name];
   delete env.NODE_OPTIONS; // flags meant for the bench runner are not the children's
+  delete env.NODE_ENV; // each start says which it runs with
   return env;
 }
 
@@ -30,19 +36,26 @@ export interface GatewayStart {
   profileDir?: string;
 }
 
+/** The gateway variables the bench sets; every other one is left at its default. */
+export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Record<string, string> {
+  return {
+    UPSTREAM_URL: options.upstreamUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BATCH_MODE: options.batchMode,
+    HTTP_HANDLER: options.httpHandler ?? 'lean',
+    // Both are the defaults, set explicitly because the bench's bounds and the proxy's pool rely on them.
+    BATCH_MAX: String(BATCH_MAX),
+    UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
+  };
+}
+
 export function startGateway(options: GatewayStart): Promise<BenchChild> {
   return startChild('gateway', {
     label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'})`,
     env: {
       ...baseEnv(),
-      UPSTREAM_URL: options.upstreamUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BATCH_MODE: options.batchMode,
-      HTTP_HANDLER: options.httpHandler ?? 'lean',
-      BATCH_MAX: String(BATCH_MAX),
-      UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
-      LOG_LEVEL: 'silent',
+      ...gatewaySettings(options),
       // As `npm start` runs it (graphql-js, for one, skips its development-mode checks in production).
       NODE_ENV: 'production',
     },

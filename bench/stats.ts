@@ -24,3 +24,18 @@ export function upstreamBound(distinct: number, batchMax: number): number {
   if (distinct <= 1) return distinct;
   return Math.ceil(distinct / batchMax);
 }
+
+/** The median (mean of the two middle values for an even count); NaN for an empty sample. */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** `items` rotated left by `by` places: round r of an interleaved run starts with a different path. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
+  if (items.length === 0) return [];
+  const shift = ((by % items.length) + items.length) % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
