@@ -47,6 +47,24 @@ export interface SharedState {
   subscriptions: SubscriptionHub;
 }
 
+/**
+ * The call context of a GraphQL request. Its signal is the request's, asked for on the first upstream call:
+ * the lean handler makes a request's AbortController (and its 'close' listener) only when asked, so a request
+ * that calls no upstream pays for none.
+ */
+class RequestCall implements CallContext {
+  constructor(
+    readonly headers: Record<string, string>,
+    readonly deadline: number,
+    readonly budget: CallBudget,
+    private readonly request: CallerRequest,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.request.signal;
+  }
+}
+
 /** A client-request-id is forwarded only when it is short, printable ASCII: it goes into a header. */
 const SAFE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -60,12 +78,7 @@ export function createContext(shared: SharedState, request: CallerRequest, conne
   // The deadline bounds every upstream attempt and every wait (see UpstreamClient.send), each with its own
   // timer; the request's signal (aborted when the client goes away) stops its pending reads. No per-request
   // timer is needed, which keeps requests that make no upstream call cheap.
-  const call: CallContext = {
-    headers,
-    deadline: Date.now() + shared.requestDeadlineMs,
-    signal: request.signal,
-    budget: new CallBudget(shared.budget),
-  };
+  const call = new RequestCall(headers, Date.now() + shared.requestDeadlineMs, new CallBudget(shared.budget), request);
   let log: Logger | undefined;
   const operations = new RequestOperations(shared.operations, call);
   return {

@@ -16,29 +16,49 @@ import { selectableProperties, type SelectableProperty } from './odata/query-opt
 type Variables = GraphQLResolveInfo['variableValues'];
 
 function included(node: Parameters<typeof getDirectiveValues>[1], variables: Variables): boolean {
+  // Most selections carry no directive: nothing to look up.
+  if (node.directives === undefined || node.directives.length === 0) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
 
-/** The fields (by name, not alias) directly inside `selectionSet`, with their nodes. */
-function collectFields(selectionSet: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
-  for (const selection of selectionSet?.selections ?? []) {
+/**
+ * Appends to `out` the fields directly inside `selectionSet` named `name` (by name, not alias), or all of them
+ * when `name` is undefined. `seen` holds the fragments already followed; it is made when the first spread
+ * comes (most selections have none) and returned, so that the caller goes on with it.
+ */
+function collectFields(
+  selectionSet: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  name: string | undefined,
+  out: FieldNode[],
+  seen: Set<string> | undefined,
+): Set<string> | undefined {
+  if (selectionSet === undefined) return seen;
+  for (const selection of selectionSet.selections) {
     if (!included(selection, info.variableValues)) continue;
-    if (selection.kind === Kind.FIELD) out.push(selection);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) collectFields(selection.selectionSet, info, out, seen);
-    else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      collectFields(info.fragments[selection.name.value]?.selectionSet, info, out, seen);
+    if (selection.kind === Kind.FIELD) {
+      if (name === undefined || selection.name.value === name) out.push(selection);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      seen = collectFields(selection.selectionSet, info, name, out, seen);
+    } else if (seen === undefined || !seen.has(selection.name.value)) {
+      (seen ??= new Set()).add(selection.name.value);
+      seen = collectFields(info.fragments[selection.name.value]?.selectionSet, info, name, out, seen);
     }
   }
-  return out;
+  return seen;
 }
 
-/** The field nodes reached by following `path` (field names) from the resolver's own field. */
-export function fieldsAt(info: GraphQLResolveInfo, path: readonly string[]): FieldNode[] {
-  let level: FieldNode[] = [...info.fieldNodes];
+/**
+ * The field nodes reached by following `path` (field names) from the resolver's own field. (Runs for every
+ * list and read: it walks the selection without intermediate arrays.)
+ */
+export function fieldsAt(info: GraphQLResolveInfo, path: readonly string[]): readonly FieldNode[] {
+  let level: readonly FieldNode[] = info.fieldNodes;
   for (const name of path) {
-    level = level.flatMap((node) => collectFields(node.selectionSet, info)).filter((node) => node.name.value === name);
+    const next: FieldNode[] = [];
+    for (const node of level) collectFields(node.selectionSet, info, name, next, undefined);
+    level = next;
   }
   return level;
 }
@@ -51,13 +71,13 @@ export function selectedProperties(info: GraphQLResolveInfo, paths: ReadonlyArra
 /** Which of `names` are asked for on the objects at each of `paths` (unioned): another type's `$select`. */
 export function selectedNames<T extends string>(info: GraphQLResolveInfo, paths: ReadonlyArray<readonly string[]>, names: readonly T[]): Set<T> {
   const wanted = new Set<T>();
+  const fields: FieldNode[] = [];
   for (const path of paths) {
-    for (const node of fieldsAt(info, path)) {
-      for (const field of collectFields(node.selectionSet, info)) {
-        const name = field.name.value as T;
-        if (names.includes(name)) wanted.add(name);
-      }
-    }
+    for (const node of fieldsAt(info, path)) collectFields(node.selectionSet, info, undefined, fields, undefined);
+  }
+  for (const field of fields) {
+    const name = field.name.value as T;
+    if (names.includes(name)) wanted.add(name);
   }
   return wanted;
 }

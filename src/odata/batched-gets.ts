@@ -11,7 +11,7 @@ import { DUPLICATED, buildBatchBody, parseBatchResponse, type BatchPart, type Ba
 import type { UpstreamClient, UpstreamResponse } from './client.js';
 import { mapConcurrently, sleep } from './concurrency.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
-import { callFields, type CallContext } from './operations.js';
+import { callRequest, type CallContext } from './operations.js';
 import { retryDelay, type RetrySettings } from './retry-policy.js';
 
 /** One GET: a path and query relative to the service root, and the lane (slots.ts) it belongs to. */
@@ -45,7 +45,7 @@ export class BatchedGets {
 
   private async get(request: GetRequest, call: CallContext): Promise<GetResult> {
     try {
-      return await this.client.send({ ...callFields(call), method: 'GET', target: request.target, lane: request.lane, idempotent: true, write: false });
+      return await this.client.send(callRequest(call, { method: 'GET', target: request.target, lane: request.lane, idempotent: true, write: false }));
     } catch (error) {
       return error as Error;
     }
@@ -74,7 +74,7 @@ export class BatchedGets {
       let response: UpstreamResponse;
       try {
         // A $batch of GETs changes nothing: it may be retried, and a lost answer leaves no unknown outcome.
-        response = await this.client.send({ ...callFields(call), method: 'POST', target: '$batch', lane, body: buildBatchBody(parts), idempotent: true, write: false });
+        response = await this.client.send(callRequest(call, { method: 'POST', target: '$batch', lane, body: buildBatchBody(parts), idempotent: true, write: false }));
       } catch (error) {
         return failPending(error);
       }

@@ -3,21 +3,21 @@
  * created once per gateway) behind the gateway's own slots (slots.ts), so that every wait is bounded.
  *
  * Each attempt is bounded as a whole (slot wait, connect, headers and the complete body) by
- * `min(timeoutMs, deadline - now)` with one timer that aborts it: undici's own header and body timeouts are
- * idle timers, reset by every chunk, so an upstream sending one byte a second would never hit them. A
- * caller's `signal` (its client went away) aborts its reads at once, which also closes their sockets.
+ * `min(timeoutMs, deadline - now)` with one timer that aborts it (exchange.ts): undici's own header and body
+ * timeouts are idle timers, reset by every chunk, so an upstream sending one byte a second would never hit
+ * them. A caller's `signal` (its client went away) aborts its reads at once, which also closes their sockets.
  * Writes do not listen to it: a write already sent is let finish within its bounds, and its outcome is
  * reported to `events` (see UpstreamEvents) rather than cut into an unknown state.
  *
  * Idempotent requests are retried by the policy of retry-policy.ts; the loop is here rather than in undici's
  * retry interceptor because each attempt must take a slot and be bounded on its own.
  */
-import { Agent, type Dispatcher } from 'undici';
-import { GatewayError } from '../errors.js';
+import { Agent } from 'undici';
 import type { CallBudget } from './call-budget.js';
 import { sleep } from './concurrency.js';
 import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from './enums.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
+import { exchange, ExchangeFailure, type ExchangeAnswer } from './exchange.js';
 import { RETRYABLE_STATUSES, retryDelay, type RetrySettings } from './retry-policy.js';
 import { UpstreamSlots } from './slots.js';
 
@@ -79,10 +79,6 @@ export interface UpstreamClientOptions extends RetrySettings {
 /** Network error codes that prove the request never reached the upstream. */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** Abort reasons, told apart by identity. */
-const TIMED_OUT = new Error('upstream attempt timed out');
-const CALLER_GONE = new Error('the caller went away');
-
 /** The first `code` (a Node or undici error code) along an error's `cause` chain. */
 export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -101,21 +97,6 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
-}
-
-/** Reads a body up to `maxBytes`; undefined (and the stream destroyed) past it. */
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
 /** An attempt that got no usable answer, with what is needed to decide on a retry. */
@@ -238,40 +219,33 @@ export class UpstreamClient {
       if (error instanceof UpstreamError) throw error;
       throw UpstreamError.noAnswer('timeout', false);
     }
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), Math.max(1, endsAt - Date.now()));
-    const onCallerGone = () => controller.abort(CALLER_GONE);
-    signal?.addEventListener('abort', onCallerGone, { once: true });
+    let answer: ExchangeAnswer;
     try {
-      const response = await this.agent.request({
-        origin: this.origin,
-        path,
-        method: request.method,
-        headers,
-        body,
-        signal: controller.signal,
-      });
-      const responseHeaders = flattenHeaders(response.headers);
-      const budgetLeft = request.budget?.bytesLeft ?? Infinity;
-      const text = await readCapped(response.body, Math.min(this.maxResponseBytes, budgetLeft));
-      if (text === undefined) {
-        throw budgetLeft < this.maxResponseBytes ? request.budget!.bytesExceeded() : UpstreamError.malformed(response.statusCode, responseHeaders['request-id']);
-      }
-      request.budget?.spendBytes(text.length);
-      return { status: response.statusCode, headers: responseHeaders, body: this.parseJson(text, response.statusCode, responseHeaders) };
+      answer = await exchange(
+        this.agent,
+        { origin: this.origin, path, method: request.method, headers, body },
+        Math.max(1, endsAt - Date.now()),
+        this.maxResponseBytes,
+        request.budget,
+        signal,
+      );
     } catch (error) {
-      // Already typed: a malformed answer, or the budget spent.
-      if (error instanceof GatewayError) throw error;
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-      const code = reason === undefined ? errorCode(error) : undefined;
-      const kind = reason !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
+      const failure = error instanceof ExchangeFailure ? error : new ExchangeFailure(error, undefined);
+      const code = failure.cut === undefined ? errorCode(failure.error) : undefined;
+      const kind = failure.cut !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
       const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
       throw new AttemptFailure(UpstreamError.noAnswer(kind, request.write && sent), code);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerGone);
       release();
     }
+    const responseHeaders = flattenHeaders(answer.headers);
+    const text = answer.text;
+    if (text === undefined) {
+      // Past the budget's limit, or the client's own maximum.
+      throw answer.limit < this.maxResponseBytes ? request.budget!.bytesExceeded() : UpstreamError.malformed(answer.status, responseHeaders['request-id']);
+    }
+    request.budget?.spendBytes(text.length);
+    return { status: answer.status, headers: responseHeaders, body: this.parseJson(text, answer.status, responseHeaders) };
   }
 
   private parseJson(text: string, status: number, headers: Record<string, string | undefined>): unknown {

@@ -97,7 +97,7 @@ export class ExternalConnectionsApi {
     if ('link' in request) {
       if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
       target = request.link;
-    } else target = collection + formatQuery({ ...request.options });
+    } else target = collection + formatQuery(request.options);
     const [answer] = await this.gets.getMany([{ target, lane: LIST_LANE }], call);
     if (answer instanceof Error) throw answer;
     if (answer!.status !== 200) throw UpstreamError.fromResponse(answer!.status, answer!.body, answer!.headers);
@@ -111,7 +111,7 @@ export class ExternalConnectionsApi {
    */
   async readOperationPages(requests: readonly OperationPageRequest[], call: CallContext): Promise<Array<OperationPageModel | Error>> {
     const answers = await this.gets.getMany(
-      requests.map((r) => ({ target: operationsPath(this.options.connectionsPath, r.connectionId) + formatQuery({ ...r.options }), lane: laneOf(r.connectionId) })),
+      requests.map((r) => ({ target: operationsPath(this.options.connectionsPath, r.connectionId) + formatQuery(r.options), lane: laneOf(r.connectionId) })),
       call,
     );
     return requests.map((request, i) => {

@@ -29,13 +29,29 @@ export interface CallContext {
   budget?: CallBudget;
 }
 
-/** The fields of every upstream request that come from its GraphQL request's call context. */
-export function callFields(call: CallContext): Pick<UpstreamRequest, 'headers' | 'deadline' | 'signal' | 'budget'> {
+/** What an upstream request of a call context says of itself; the rest comes from the context. */
+export type CallRequest = Pick<UpstreamRequest, 'method' | 'target' | 'lane' | 'body' | 'idempotent' | 'write'> & {
+  /** Headers beyond the forwarded ones (If-Match). */
+  headers?: Record<string, string>;
+};
+
+/**
+ * An upstream request of a GraphQL request: `request`, with its call context's forwarded headers, deadline,
+ * signal and budget. Built as one literal, every field copied by name: on this path (every upstream call)
+ * object spreads, conditional ones above all, cost more than the rest of the request's building.
+ */
+export function callRequest(call: CallContext, request: CallRequest): UpstreamRequest {
   return {
-    headers: call.headers,
+    method: request.method,
+    target: request.target,
+    lane: request.lane,
+    headers: request.headers === undefined ? call.headers : { ...call.headers, ...request.headers },
+    body: request.body,
+    idempotent: request.idempotent,
+    write: request.write,
     deadline: call.deadline,
-    ...(call.signal !== undefined ? { signal: call.signal } : {}),
-    ...(call.budget !== undefined ? { budget: call.budget } : {}),
+    signal: call.signal,
+    budget: call.budget,
   };
 }
 
@@ -132,18 +148,19 @@ export class ConnectionOperationsApi {
     method: HttpMethod,
     target: string,
     lane: string,
-    extra: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean; write?: boolean } = {},
+    extra?: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean },
   ): Promise<UpstreamResponse> {
-    return this.client.send({
-      ...callFields(call),
-      method,
-      target,
-      lane,
-      ...(extra.headers !== undefined ? { headers: { ...call.headers, ...extra.headers } } : {}),
-      ...(extra.body !== undefined ? { body: extra.body } : {}),
-      idempotent: extra.idempotent ?? method === 'GET',
-      write: extra.write ?? method !== 'GET',
-    });
+    return this.client.send(
+      callRequest(call, {
+        method,
+        target,
+        lane,
+        headers: extra?.headers,
+        body: extra?.body,
+        idempotent: extra?.idempotent ?? method === 'GET',
+        write: method !== 'GET',
+      }),
+    );
   }
 
   /** Reports an answer about another entity, once, with bounded detail. */
@@ -228,7 +245,7 @@ export class ConnectionOperationsApi {
       if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
       target = request.link;
     } else {
-      target = collection + formatQuery({ ...request.options });
+      target = collection + formatQuery(request.options);
     }
     const response = await this.send(call, 'GET', target, laneOf(request.connectionId));
     if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);

@@ -59,9 +59,10 @@ export class UpstreamSlots {
   }
 
   /** How long the longest waiting call has waited, in ms (0 when none waits): how far behind the upstream is. */
-  oldestWaitMs(now = performance.now()): number {
-    // The line is in arrival order: its head has waited longest.
-    return this.waiting.length === 0 ? 0 : now - this.waiting[0]!.since;
+  oldestWaitMs(now?: number): number {
+    // Asked before every GraphQL request is admitted: the clock is read only when someone waits. The line is
+    // in arrival order: its head has waited longest.
+    return this.waiting.length === 0 ? 0 : (now ?? performance.now()) - this.waiting[0]!.since;
   }
 
   private hasRoom(lane: string): boolean {

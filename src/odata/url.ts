@@ -29,12 +29,17 @@ export function operationsRefPath(connectionsPath: ConnectionsPath, connectionId
   return `${operationsPath(connectionsPath, connectionId)}/$ref`;
 }
 
-/** Serialises query options in OData style: `$` kept literal, values percent-encoded. */
-export function formatQuery(options: Record<string, string | undefined>): string {
-  const parts = Object.entries(options)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
-  return parts.length ? `?${parts.join('&')}` : '';
+/**
+ * Serialises query options in OData style, in their order, leaving out undefined ones: `$` kept literal, values
+ * percent-encoded. (A plain loop: it runs for every upstream read.)
+ */
+export function formatQuery<T extends { [K in keyof T]: string | undefined }>(options: T): string {
+  let query = '';
+  for (const name in options) {
+    const value = options[name];
+    if (value !== undefined) query += `${query === '' ? '?' : '&'}${name}=${encodeURIComponent(value)}`;
+  }
+  return query;
 }
 
 /** The path segments of `pathname`, percent-decoded, or undefined when one does not decode. */

@@ -9,14 +9,15 @@
 import type { CallContext, ConnectionOperationsApi, PageOptions } from '../odata/operations.js';
 import type { ConnectionModel } from '../odata/connection-entity.js';
 import type { OperationModel, OperationPageModel } from '../odata/entity.js';
+import { scopeKey, type CursorCodec, type ListScope } from './cursor.js';
 
 /** Upstream reads one list field may make to fill its page. */
 export const MAX_UPSTREAM_PAGES = 10;
 
 export interface ListRequest {
   connectionId: string;
-  /** `$select`, `$filter`, `$orderby`, `$count` of the current request. */
-  options: Omit<PageOptions, '$top' | '$skip'>;
+  /** `$select`, `$filter`, `$orderby`, `$count` of the current request (each key present, maybe undefined). */
+  options: Pick<PageOptions, '$select' | '$filter' | '$orderby' | '$count'>;
   /** Nodes wanted (`first`, or the default page size). */
   limit: number;
   /** Nodes of the list before this page (from the `after` cursor; 0 without one). */
@@ -48,6 +49,34 @@ export interface PagedModel<T = OperationModel> extends ListPage<T> {
   cursor(position: number): string;
 }
 
+/**
+ * A page of a list whose cursors are bound to `scope`: the cursors, and the scope's key (cursor.ts) they are
+ * made under, are made only when the selection asks for one.
+ */
+export class CursorPage<T> implements PagedModel<T> {
+  readonly nodes: T[];
+  readonly hasNextPage: boolean;
+  readonly totalCount: number | null;
+  private key: string | undefined;
+
+  constructor(
+    page: ListPage<T>,
+    readonly offset: number,
+    private readonly cursors: CursorCodec,
+    /** The list's scope, or its key when already made. */
+    private readonly scope: ListScope | string,
+  ) {
+    this.nodes = page.nodes;
+    this.hasNextPage = page.hasNextPage;
+    this.totalCount = page.totalCount;
+  }
+
+  cursor(position: number): string {
+    this.key ??= typeof this.scope === 'string' ? this.scope : scopeKey(this.scope);
+    return this.cursors.encode(this.key, position);
+  }
+}
+
 /** The model of a PageInfo: any list's page. */
 export type PageInfoModel = PagedModel<unknown>;
 export type ConnectionPagedModel = PagedModel<ConnectionModel>;
@@ -66,7 +95,16 @@ export type FirstPageReader = (request: { connectionId: string; options: PageOpt
 /** Reads the `limit` nodes after `offset`, following server-driven paging as needed (bounded). */
 export async function readListPage(api: ConnectionOperationsApi, call: CallContext, request: ListRequest, readFirst?: FirstPageReader): Promise<ListPage> {
   const { connectionId, limit, offset } = request;
-  const options: PageOptions = { ...request.options, $top: String(limit + 1), ...(offset > 0 ? { $skip: String(offset) } : {}) };
+  const asked = request.options;
+  // Every key named (spreads here cost more than the rest of the page's building), in the order they are sent.
+  const options: PageOptions = {
+    $select: asked.$select,
+    $filter: asked.$filter,
+    $orderby: asked.$orderby,
+    $count: asked.$count,
+    $top: String(limit + 1),
+    $skip: offset > 0 ? String(offset) : undefined,
+  };
   const first = readFirst === undefined ? api.readPage({ connectionId, options }, call) : readFirst({ connectionId, options });
   return fillPage(await first, (link) => api.readPage({ connectionId, link }, call), limit);
 }
@@ -77,11 +115,12 @@ export async function readListPage(api: ConnectionOperationsApi, call: CallConte
  */
 export async function fillPage<T>(first: UpstreamPage<T>, readLink: (link: string) => Promise<UpstreamPage<T>>, limit: number): Promise<ListPage<T>> {
   let page = first;
-  const nodes = [...page.nodes];
+  // The first page's own array until another page adds to it (usually none does).
+  let nodes = page.nodes;
   const totalCount = page.totalCount;
   for (let reads = 1; nodes.length < limit && page.nextLink !== null && reads < MAX_UPSTREAM_PAGES; reads++) {
     page = await readLink(page.nextLink);
-    nodes.push(...page.nodes);
+    nodes = nodes.concat(page.nodes);
   }
   return {
     nodes: nodes.length > limit ? nodes.slice(0, limit) : nodes,

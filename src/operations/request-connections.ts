@@ -11,7 +11,7 @@ import type { OperationPageModel } from '../odata/entity.js';
 import type { CallContext } from '../odata/operations.js';
 import { createConnectionLoader, createOperationPageLoader } from './connection-loaders.js';
 import { scopeKey, type CursorCodec } from './cursor.js';
-import { fillPage, type ConnectionPagedModel, type PagedModel } from './paging.js';
+import { CursorPage, fillPage, type ConnectionPagedModel, type PagedModel } from './paging.js';
 import type { ListArguments, RequestOperations } from './request-operations.js';
 
 export interface ConnectionsShared {
@@ -65,7 +65,7 @@ export class RequestConnections {
       this.call,
     );
     const page = await fillPage(first, (link) => api.readList({ link }, this.call), limit);
-    return { ...page, offset, cursor: (position) => cursors.encode(CONNECTIONS_SCOPE, position) };
+    return new CursorPage(page, offset, cursors, CONNECTIONS_SCOPE);
   }
 
   /**

@@ -8,9 +8,9 @@ import type DataLoader from 'dataloader';
 import type { OperationModel } from '../odata/entity.js';
 import type { CallContext, ConnectionOperationsApi, KeyRead, OperationWrite } from '../odata/operations.js';
 import { buildFilter, buildOrderBy, buildSelect, type OperationFilter, type OperationOrder, type SelectableProperty } from '../odata/query-options.js';
-import { scopeKey, type CursorCodec } from './cursor.js';
+import { scopeKey, type CursorCodec, type ListScope } from './cursor.js';
 import { createOperationLoader } from './loader.js';
-import { readListPage, type FirstPageReader, type ListPage, type PagedModel } from './paging.js';
+import { CursorPage, readListPage, type FirstPageReader, type ListRequest, type PagedModel } from './paging.js';
 
 /** What every request's operations object shares: no caller data. */
 export interface OperationsShared {
@@ -63,25 +63,22 @@ export class RequestOperations {
   async list(args: ListArguments, readFirst?: FirstPageReader): Promise<PagedModel> {
     const filter = buildFilter(args.filter);
     const orderBy = buildOrderBy(args.orderBy);
-    const scope = scopeKey({ list: 'operations', connectionId: args.connectionId, filter: filter === false ? 'false' : filter, orderBy });
+    const scope: ListScope = { list: 'operations', connectionId: args.connectionId, filter: filter === false ? 'false' : filter, orderBy };
     const cursors = this.shared.cursors;
-    const offset = args.after == null ? 0 : cursors.decode(scope, args.after);
+    // The scope's key is made here only to read a cursor; else CursorPage makes it if a cursor is selected.
+    const key = args.after == null ? undefined : scopeKey(scope);
+    const offset = key === undefined ? 0 : cursors.decode(key, args.after!);
     const limit = args.first ?? this.shared.defaultPageSize;
-    const paged = (page: ListPage): PagedModel => ({ ...page, offset, cursor: (position) => cursors.encode(scope, position) });
     // Nothing can match (an empty `in` or `or`): answer without asking the upstream.
-    if (filter === false) return paged({ nodes: [], hasNextPage: false, totalCount: 0 });
-    const page = await readListPage(this.shared.api, this.call, {
-      connectionId: args.connectionId,
-      options: {
-        $select: buildSelect(args.properties),
-        ...(filter !== undefined ? { $filter: filter } : {}),
-        ...(orderBy !== undefined ? { $orderby: orderBy } : {}),
-        ...(args.count ? { $count: 'true' } : {}),
-      },
-      limit,
-      offset,
-    }, readFirst);
-    return paged(page);
+    if (filter === false) return new CursorPage({ nodes: [], hasNextPage: false, totalCount: 0 }, offset, cursors, key ?? scope);
+    const options: ListRequest['options'] = {
+      $select: buildSelect(args.properties),
+      $filter: filter,
+      $orderby: orderBy,
+      $count: args.count ? 'true' : undefined,
+    };
+    const page = await readListPage(this.shared.api, this.call, { connectionId: args.connectionId, options, limit, offset }, readFirst);
+    return new CursorPage(page, offset, cursors, key ?? scope);
   }
 
   // Writes need no loader bookkeeping: a mutation request has only mutation fields at its root, and none of

@@ -20,6 +20,22 @@ describe('global ids', () => {
     expect(encodeGlobalId(op('contosohr', 'hr-op-004'))).toBe(raw(['ConnectionOperation', 'contosohr', 'hr-op-004']));
   });
 
+  it('spells every id exactly as the documented format, whatever the keys hold', () => {
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('');
+    const keys = [
+      // Every length modulo 3 (the encoding works in 3-byte groups), every printable ASCII character in every
+      // position of a group, and what JSON escapes or UTF-8 spells in more than one byte.
+      'a', 'ab', 'abc', 'abcd', 'op-4', 'x'.repeat(512), printable, printable.slice(1), printable.slice(2),
+      '"', '\\', 'a"b', 'a\\b', '\u007f', '\u0080', 'ü', '€', '😀', '\ud800', 'a\udc00b', '\u2028', "it's ?#% ü ..",
+    ];
+    for (const connectionId of keys) {
+      for (const operationId of keys) {
+        expect(encodeGlobalId(op(connectionId, operationId))).toBe(raw(['ConnectionOperation', connectionId, operationId]));
+      }
+      expect(encodeGlobalId({ type: 'ExternalConnection', connectionId })).toBe(raw(['ExternalConnection', connectionId]));
+    }
+  });
+
   it('differs for the same operationId in two connections, and cannot be confused by separators', () => {
     expect(encodeGlobalId(op('c1', 'x'))).not.toBe(encodeGlobalId(op('c2', 'x')));
     expect(encodeGlobalId(op('a', 'b:c'))).not.toBe(encodeGlobalId(op('a:b', 'c')));
