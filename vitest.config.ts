@@ -10,10 +10,16 @@ export default defineConfig({
     // error masking among others). Pin the one Node uses.
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
+  ssr: {
+    // The workspace packages' exports name their TypeScript sources under the "source" condition (their
+    // compiled dist/ is for `npm start`), so the suite needs no build step. The rest is vitest's default
+    // list (setting the option replaces it); without "module", which would pick ESM builds Node cannot load.
+    resolve: { conditions: ['source', 'node', 'development|production'] },
+  },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // The browser and load suites have their own scripts (test:browser, test:load).
-    exclude: ['test/browser/**', 'test/load/**', 'node_modules/**'],
+    exclude: ['test/browser/**', 'test/load/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -43,7 +43,7 @@ export async function startChild(kind: ChildKind, options: StartOptions): Promis
   const child = fork(scriptOf(kind), [], {
     cwd: PROJECT_ROOT,
     env: options.env,
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    execArgv: ['--conditions=source', '--import', 'tsx', ...(options.nodeFlags ?? [])],
     // stdout ignored: the report is the parent's; stderr inherited so a crashing child is never silent.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -3,7 +3,7 @@
  * upstream child drains it into a tally continuously: under load an ever-growing array would cost the
  * upstream memory and GC time, and skew every target measured after it.
  */
-import type { RecordedRequest } from '../src/upstream/service.js';
+import type { RecordedRequest } from '@odata-gateway/odata-service';
 import type { UpstreamStats } from './protocol.js';
 
 const RECENT_URLS = 5;

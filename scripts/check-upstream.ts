@@ -12,7 +12,7 @@
 import { ConfigError, loadConfig } from '../src/config.js';
 import { formatReport } from '../src/odata/metadata-check.js';
 import { checkUpstreamMetadata } from '../src/odata/metadata-upstream.js';
-import { createODataService } from '../src/upstream/service.js';
+import { createODataService } from '@odata-gateway/odata-service';
 
 const USAGE = 'usage: npm run check-upstream [-- --url <OData service root>]';
 

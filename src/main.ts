@@ -3,12 +3,12 @@
  * check the upstream's `$metadata` (metadata-startup.ts), serve the gateway, and close both cleanly on
  * SIGINT/SIGTERM.
  */
+import { createODataService, type ODataService } from '@odata-gateway/odata-service';
 import { ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { chooseUpstreamShapes } from './metadata-startup.js';
 import { serveGateway } from './server.js';
-import { createODataService, type ODataService } from './upstream/service.js';
 
 async function main(): Promise<void> {
   let config;

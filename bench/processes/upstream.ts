@@ -2,7 +2,7 @@
  * Child process: the embedded OData service on a free loopback port, seeded with the bench's operations.
  * Answers `stats` with what it received since the last `stats`.
  */
-import { createODataService } from '../../src/upstream/service.js';
+import { createODataService } from '@odata-gateway/odata-service';
 import { announceReady, serveCommands } from '../child-side.js';
 import { RequestTally } from '../request-tally.js';
 import { SEED_COUNT, seededOperation } from '../workload.js';

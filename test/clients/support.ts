@@ -2,7 +2,7 @@
  * Shared by the client suites: a `fetch` that records what each client actually sent to the gateway and what
  * came back, and the store → GraphQL mapping the expectations are written in.
  */
-import type { ErrorDetail, StoredOperation } from '../../src/upstream/store.js';
+import type { ErrorDetail, StoredOperation } from '@odata-gateway/odata-service';
 
 export interface Exchange {
   method: string;

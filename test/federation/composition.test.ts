@@ -118,7 +118,7 @@ function services(operationsSdl: string) {
 /** Runs scripts/supergraph.ts the way `npm run supergraph` does (tsx), without npm's own output. */
 function runScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/supergraph.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--conditions=source', '--import', 'tsx', 'scripts/supergraph.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });

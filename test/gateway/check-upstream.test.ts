@@ -11,7 +11,7 @@ import { startMetadataUpstream, type MetadataAnswer, type MetadataUpstream } fro
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/csdl/${name}`, import.meta.url), 'utf8');
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/check-upstream.ts', ...args], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'scripts/check-upstream.ts', ...args], {
     env: { ...process.env, UPSTREAM_URL: '', UPSTREAM_AUTHORIZATION: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

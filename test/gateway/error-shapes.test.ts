@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorShape } from '../../src/odata/error-shape.js';
-import type { ApiVersion } from '../../src/upstream/service.js';
-import type { StoredError } from '../../src/upstream/store.js';
+import type { ApiVersion, StoredError } from '@odata-gateway/odata-service';
 import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 
 const ERROR = 'error { errorCode message target details { source message code } }';

@@ -13,7 +13,7 @@ import type { LeanHandlerStats } from '../../src/http/lean-handler.js';
 import { regularMediaType } from '../../src/http/regular-media-type.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway, type RunningServer } from '../../src/server.js';
-import { createODataService, type ODataService } from '../../src/upstream/service.js';
+import { createODataService, type ODataService } from '@odata-gateway/odata-service';
 import { testConfig } from '../support/config.js';
 
 interface RawAnswer {

@@ -12,7 +12,7 @@ import { startMetadataUpstream, type MetadataUpstream } from '../support/metadat
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/csdl/${name}`, import.meta.url), 'utf8');
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ERROR_SHAPE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

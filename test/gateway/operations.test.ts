@@ -4,7 +4,7 @@ import { testConfig } from '../support/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway } from '../../src/server.js';
-import { createODataService } from '../../src/upstream/service.js';
+import { createODataService } from '@odata-gateway/odata-service';
 import { startStack } from '../support/stack.js';
 
 describe('health, readiness and shutdown', () => {

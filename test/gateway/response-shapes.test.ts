@@ -5,7 +5,7 @@ import { createGateway } from '../../src/gateway.js';
 import { encodeGlobalId } from '../../src/global-id.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway, type RunningServer } from '../../src/server.js';
-import { createODataService, type ODataService, type ServiceQuirks } from '../../src/upstream/service.js';
+import { createODataService, type ODataService, type ServiceQuirks } from '@odata-gateway/odata-service';
 import { serve, type Served } from '../federation/http.js';
 import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 

@@ -3,7 +3,7 @@
  * the ledger and counters) and what each one owns; plus the one function through which every client
  * request goes, so that timing, error counting and the leak check happen in one place.
  */
-import type { ODataStore } from '../../src/upstream/store.js';
+import type { ODataStore } from '@odata-gateway/odata-service';
 import type { ErrorVerdict } from './classify.js';
 import type { GqlClient, GqlResult } from './gql-client.js';
 import type { IdPool } from './id-pool.js';

@@ -8,7 +8,7 @@
  * applications (see {@link countingRule}); the count is a number of fault decisions (in a `$batch` with a
  * `drop` on one part, the other parts' decisions are counted though the whole batch is dropped).
  */
-import type { FaultKind, FaultRule, ODataService } from '../../src/upstream/service.js';
+import type { FaultKind, FaultRule, ODataService } from '@odata-gateway/odata-service';
 
 /**
  * Well beyond the gateway's upstream timeout of the run (1000 ms), so it always times out: undici enforces

@@ -3,7 +3,7 @@
  * connections with `totalCount` and reads one known operation by key. Every answer must be complete,
  * without errors, and agree with the store.
  */
-import type { ODataStore } from '../../src/upstream/store.js';
+import type { ODataStore } from '@odata-gateway/odata-service';
 import type { GqlClient } from './gql-client.js';
 import type { IdPool } from './id-pool.js';
 import { asOperation, LIST, readByGlobalIds, readByKeys } from './queries.js';

@@ -3,7 +3,7 @@
  * request with headers and body, which over a long run would be the biggest thing in memory. Create POSTs
  * are also counted per id, so that "a create is one POST, never retried" can be checked (verify-sends.ts).
  */
-import type { ODataService, RecordedRequest } from '../../src/upstream/service.js';
+import type { ODataService, RecordedRequest } from '@odata-gateway/odata-service';
 
 export type UpstreamKind = 'read by key (GET)' | 'list page (GET)' | 'create (POST)' | 'update (PATCH)' | '$batch (POST)' | '$batch part' | 'other';
 

@@ -3,7 +3,7 @@
  * service's store holds, per tenant. Adds a violation for each contradiction and returns the counts for
  * the summary.
  */
-import type { ODataStore } from '../../src/upstream/store.js';
+import type { ODataStore } from '@odata-gateway/odata-service';
 import { expectationOf, type Ledger } from './ledger.js';
 import { otherTenant, TENANTS, tenantOfId, type Tenant, type TenancyCheck } from './tenancy.js';
 import type { Violations } from './violations.js';

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createODataService } from '../../src/upstream/service.js';
+import { createODataService } from '@odata-gateway/odata-service';
 
 /** `chunks`: sent without Content-Length, one write each; `declaredLength`: that Content-Length, then nothing. */
 export type MetadataAnswer = { body: string } | { chunks: string[] } | { declaredLength: number } | { status: number } | 'hang';

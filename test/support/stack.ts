@@ -8,7 +8,7 @@ import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import type { ErrorShape } from '../../src/odata/error-shape.js';
 import { serveGateway } from '../../src/server.js';
-import { createODataService, type ODataService, type ODataServiceOptions, type RecordedRequest } from '../../src/upstream/service.js';
+import { createODataService, type ODataService, type ODataServiceOptions, type RecordedRequest } from '@odata-gateway/odata-service';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;

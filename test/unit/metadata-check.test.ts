@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkMetadataText, formatReport, type MetadataReport } from '../../src/odata/metadata-check.js';
-import { metadataXml } from '../../src/upstream/metadata.js';
+import { metadataXml } from '@odata-gateway/odata-service';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/csdl/${name}`, import.meta.url), 'utf8');
 

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { chooseUpstreamShapes } from '../../src/metadata-startup.js';
 import { checkMetadataText } from '../../src/odata/metadata-check.js';
 import type { UpstreamMetadataCheck } from '../../src/odata/metadata-upstream.js';
-import { metadataXml } from '../../src/upstream/metadata.js';
+import { metadataXml } from '@odata-gateway/odata-service';
 import type { ErrorShape } from '../../src/odata/error-shape.js';
 import { readFileSync } from 'node:fs';
 

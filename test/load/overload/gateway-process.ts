@@ -56,7 +56,7 @@ export class GatewayProcess {
     const env: Record<string, string | undefined> = { ...process.env };
     for (const name of configVariables) delete env[name];
     Object.assign(env, settings);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let gateway: GatewayProcess | undefined;
       let pending = '';

@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createODataService, type ODataService } from '../../../src/upstream/service.js';
+import { createODataService, type ODataService } from '@odata-gateway/odata-service';
 
 const BASE_PATH = '/beta';
 const DRAIN_EVERY_MS = 250;

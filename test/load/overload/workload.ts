@@ -8,7 +8,7 @@
  * The recovery probe is a plain single read of one more operation of the same connection (so it competes
  * for the same upstream lane as the load did).
  */
-import type { ODataStore } from '../../../src/upstream/store.js';
+import type { ODataStore } from '@odata-gateway/odata-service';
 import { type KeyedRead, type KeyRef, readByGlobalIds, readByKeys } from '../queries.js';
 
 export const CONNECTION_ID = 'overload';

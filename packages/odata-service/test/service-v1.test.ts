@@ -3,7 +3,7 @@
  * only the `external/connections` path family, and sample data in the publicError shape.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createODataService } from '../../src/upstream/service.js';
+import { createODataService } from '../src/service.js';
 import { type Harness, graphError, obj, startService, values } from './helpers.js';
 
 let h: Harness;

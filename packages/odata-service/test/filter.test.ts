@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ODataError } from '../../src/upstream/errors.js';
-import { type FilterTarget, evaluateFilter, parseFilter } from '../../src/upstream/filter.js';
+import { ODataError } from '../src/errors.js';
+import { type FilterTarget, evaluateFilter, parseFilter } from '../src/filter.js';
 
 const ops: FilterTarget[] = [
   { id: 'a', status: 'completed' },

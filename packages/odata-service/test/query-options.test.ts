@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { queryOperations } from '../../src/upstream/collection.js';
-import { ODataError } from '../../src/upstream/errors.js';
-import { resolveResource, segmentsUnderBase } from '../../src/upstream/paths.js';
+import { queryOperations } from '../src/collection.js';
+import { ODataError } from '../src/errors.js';
+import { resolveResource, segmentsUnderBase } from '../src/paths.js';
 import {
   type SystemQueryOption,
   decodeSkipToken,
@@ -9,8 +9,8 @@ import {
   nextLinkQuery,
   parseQueryOptions,
   parseQueryString,
-} from '../../src/upstream/query-options.js';
-import type { StoredOperation } from '../../src/upstream/store.js';
+} from '../src/query-options.js';
+import type { StoredOperation } from '../src/store.js';
 
 const ALL: SystemQueryOption[] = ['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$skiptoken'];
 

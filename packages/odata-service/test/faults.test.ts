@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../src/upstream/faults.js';
+import { FaultInjector } from '../src/faults.js';
 import { type Harness, type TestClient, arr, graphError, obj, startService } from './helpers.js';
 
 let h: Harness;

@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createODataService } from '../../src/upstream/service.js';
+import { createODataService } from '../src/service.js';
 import { type Harness, TestClient, arr, graphError, ids, obj, startService } from './helpers.js';
 
 describe('request recording', () => {

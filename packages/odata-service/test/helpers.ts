@@ -6,7 +6,7 @@
  * exactly the path-handling behaviour these tests check.
  */
 import { Client } from 'undici';
-import { type ODataService, type ODataServiceOptions, createODataService } from '../../src/upstream/service.js';
+import { type ODataService, type ODataServiceOptions, createODataService } from '../src/service.js';
 
 export interface HttpResult {
   status: number;

@@ -1,0 +1,32 @@
+/**
+ * The package's public surface: what the gateway (only when UPSTREAM_URL is unset), its tests, the load
+ * tests and the benchmark use. Everything else under src/ is internal; this package's own tests import it
+ * by relative path.
+ */
+export {
+  MAX_BATCH_REQUESTS,
+  createODataService,
+  type ApiVersion,
+  type FaultKind,
+  type FaultRule,
+  type ODataService,
+  type ODataServiceOptions,
+  type RecordedRequest,
+  type ServiceQuirks,
+} from './service.js';
+export type {
+  ConnectionInput,
+  ErrorDetail,
+  InnerErrorDetail,
+  InsertResult,
+  ODataStore,
+  OperationInput,
+  PublicError,
+  PublicErrorDetail,
+  PublicInnerError,
+  StoredConnection,
+  StoredError,
+  StoredOperation,
+} from './store.js';
+export { metadataXml } from './metadata.js';
+export { metadataV1Xml } from './metadata-v1.js';
