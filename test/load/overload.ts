@@ -8,7 +8,7 @@
  * runs as a child process (`node --import tsx src/main.ts`), so the memory read from /proc is its own.
  * Exits 1 on any violation (see overload/checks.ts and overload/tally.ts).
  *
- *   OVERLOAD_SECONDS=15 npx tsx test/load/overload.ts      (or: --seconds 15 --clients 2000)
+ *   OVERLOAD_SECONDS=15 npm run test:overload      (or: npm run test:overload -- --seconds 15 --clients 2000)
  */
 import { defaultConfig } from '../../src/config.js';
 import { checkBounds, REQUEST_DEADLINE_MS } from './overload/checks.js';

@@ -4,7 +4,7 @@
  * creating, reading, listing and updating for LOAD_SECONDS; then, faults off, every answer is held
  * against the stores. Exits 1 on any contract violation or if nothing was created at all.
  *
- *   LOAD_SECONDS=8 npx tsx test/load/run.ts        (or: npx tsx test/load/run.ts --seconds 8)
+ *   LOAD_SECONDS=8 npm run test:load        (or: npm run test:load -- --seconds 8)
  */
 import { startStack, type Stack } from '../support/stack.js';
 import { newClient, runClient } from './client.js';

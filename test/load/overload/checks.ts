@@ -28,7 +28,7 @@ export const BOUNDS = {
   refusalP99Ms: 1000,
   /**
    * Peak resident set of the gateway process (VmHWM, and the highest VmRSS sampled), MiB. Measured on a
-   * 2-core machine (Node 20, started with tsx as `npm start` does): 226-245 MiB idle, peaks of 353-563
+   * 2-core machine (Node 20, started with tsx, as `npm start` did before it ran compiled JavaScript): 226-245 MiB idle, peaks of 353-563
    * MiB over eleven 8-20 s runs (half of them 360-405). 768 leaves over a third above the highest peak,
    * for GC timing and a busier machine.
    */

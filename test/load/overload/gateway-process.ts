@@ -1,6 +1,7 @@
 /**
- * The gateway as a child process (`node --import tsx src/main.ts`, as `npm start` runs it), so that the
- * memory read from /proc is the gateway's alone: clients and the upstream run in the test's own process.
+ * The gateway as a child process (`node --import tsx src/main.ts`: the sources, which `npm start` runs
+ * compiled), so that the memory read from /proc is the gateway's alone: clients and the upstream run in the
+ * test's own process. Through tsx it takes more memory than compiled, so the bounds hold for `npm start`.
  *
  * Its environment is this one without any gateway variable (a stray `PORT` or `MAX_CONCURRENT_REQUESTS` in
  * the caller's shell would silently change what is tested), plus the settings given. Its stdout is read to
