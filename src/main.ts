@@ -2,8 +2,11 @@
  * `npm start`: read the configuration, start the embedded OData service when no UPSTREAM_URL is set,
  * check the upstream's `$metadata` (metadata-startup.ts), serve the gateway, and close both cleanly on
  * SIGINT/SIGTERM.
+ *
+ * The embedded service (the @odata-gateway/odata-service workspace package) is a test double, not the
+ * product: it is imported only when it is started, so a gateway in front of a real upstream never loads it.
  */
-import { createODataService, type ODataService } from '@odata-gateway/odata-service';
+import type { ODataService } from '@odata-gateway/odata-service';
 import { ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
   let embedded: ODataService | undefined;
   let serviceRoot = config.upstreamUrl;
   if (serviceRoot === undefined) {
+    const { createODataService } = await import('@odata-gateway/odata-service');
     embedded = createODataService({ seed: true });
     serviceRoot = await embedded.listen(0, '127.0.0.1');
   }
