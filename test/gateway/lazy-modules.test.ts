@@ -1,0 +1,103 @@
+/**
+ * What a gateway process leaves unloaded until it needs it (src/main.ts as a process, with every module it
+ * loads written down by test/support/module-log.mjs):
+ * - the embedded OData service (the @odata-gateway/odata-service package) only when UPSTREAM_URL is unset;
+ * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) only on the first GraphiQL request.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createODataService, type ODataService } from '@odata-gateway/odata-service';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const EMBEDDED_SERVICE = /\/packages\/odata-service\/(src|dist)\//;
+const GRAPHIQL_BUNDLE = /\/@graphql-yoga\/render-graphiql\//;
+
+let dir: string;
+let upstream: ODataService;
+let upstreamRoot: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lazy-modules-'));
+  upstream = createODataService({ seed: true });
+  upstreamRoot = await upstream.listen(0, '127.0.0.1');
+});
+
+afterAll(async () => {
+  await upstream?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts src/main.ts with the module log; resolves once it printed its URL. */
+async function startGateway(name: string, env: Record<string, string>) {
+  const moduleLog = join(dir, `${name}.txt`);
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--import', './test/support/module-log.mjs', 'src/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', MODULE_LOG: moduleLog, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /GraphQL gateway at (http:\/\/\S+\/graphql)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    loaded: () => readFileSync(moduleLog, 'utf8').split('\n').filter(Boolean),
+    stop: async () => {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+    },
+  };
+}
+
+async function query(url: string): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ connectionOperations(connectionId: "contosohr", first: 1) { nodes { operationId } } }' }),
+  });
+  return response.json();
+}
+
+describe('modules a gateway process loads only when used', () => {
+  it('in front of an upstream: never the embedded service; GraphiQL on its first request', async () => {
+    const gateway = await startGateway('upstream', { UPSTREAM_URL: upstreamRoot });
+    expect(await query(gateway.url)).toEqual({ data: { connectionOperations: { nodes: [{ operationId: 'hr-op-001' }] } } });
+
+    const atStart = gateway.loaded();
+    // The log is real: it holds the gateway's own modules.
+    expect(atStart.some((url) => url.endsWith('/src/gateway.ts'))).toBe(true);
+    expect(atStart.filter((url) => GRAPHIQL_BUNDLE.test(url))).toEqual([]);
+
+    for (let visit = 0; visit < 2; visit++) {
+      const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('YogaGraphiQL.renderYogaGraphiQL');
+    }
+    await gateway.stop();
+
+    const atEnd = gateway.loaded();
+    expect(atEnd.filter((url) => GRAPHIQL_BUNDLE.test(url)).length).toBeGreaterThan(0);
+    expect(atEnd.filter((url) => EMBEDDED_SERVICE.test(url))).toEqual([]);
+  });
+
+  it('with UPSTREAM_URL unset: the embedded service, and still no GraphiQL before its first request', async () => {
+    const gateway = await startGateway('embedded', {});
+    expect(await query(gateway.url)).toEqual({ data: { connectionOperations: { nodes: [{ operationId: 'hr-op-001' }] } } });
+    await gateway.stop();
+
+    const loaded = gateway.loaded();
+    expect(loaded.some((url) => EMBEDDED_SERVICE.test(url))).toBe(true);
+    expect(loaded.filter((url) => GRAPHIQL_BUNDLE.test(url))).toEqual([]);
+  });
+});
