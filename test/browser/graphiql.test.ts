@@ -44,7 +44,7 @@ afterAll(async () => {
   await browser?.close();
   if (server && server.exitCode === null) {
     const exited = once(server, 'exit');
-    process.kill(-server.pid!, 'SIGTERM'); // npm, the shell and the gateway (which exits 0: test/gateway/main.test.ts)
+    process.kill(-server.pid!, 'SIGTERM'); // npm and the gateway (which exits 0: test/gateway/main.test.ts)
     await exited;
     await expect(fetch(gatewayUrl)).rejects.toThrow();
   }
