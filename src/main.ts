@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   let serviceRoot = config.upstreamUrl;
   if (serviceRoot === undefined) {
     const { createODataService } = await import('@odata-gateway/odata-service');
-    embedded = createODataService({ seed: true });
+    // Nothing reads its request log here: keeping it would grow the process with every request served.
+    embedded = createODataService({ seed: true, requestLogMax: 0 });
     serviceRoot = await embedded.listen(0, '127.0.0.1');
   }
 

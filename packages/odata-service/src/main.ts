@@ -51,7 +51,14 @@ const pageSize = parsePageSize(process.env['ODATA_PAGE_SIZE']);
 const controlEndpoint = parseFlag('ODATA_CONTROL_ENDPOINT', process.env['ODATA_CONTROL_ENDPOINT']);
 const apiVersion = parseApiVersion(process.env['ODATA_API_VERSION']);
 
-const service = createODataService({ seed: true, controlEndpoint, apiVersion, ...(pageSize !== undefined ? { pageSize } : {}) });
+// Without the control endpoint nothing can read the request log, and a long-running service must not grow it.
+const service = createODataService({
+  seed: true,
+  controlEndpoint,
+  apiVersion,
+  ...(pageSize !== undefined ? { pageSize } : {}),
+  ...(controlEndpoint ? {} : { requestLogMax: 0 }),
+});
 
 try {
   const url = await service.listen(port, host);

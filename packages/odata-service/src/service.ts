@@ -51,6 +51,12 @@ export interface ODataServiceOptions {
   quirks?: ServiceQuirks;
   /** Called with unexpected internal errors (which answer 500). Default: `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * Most requests kept in `requests` (the oldest go first; 0 keeps none). Default: all of them, for tests
+   * that count what a gateway sent. A long-running service (the gateway's `npm start`) sets a bound, or its
+   * log would grow with every request it ever served.
+   */
+  requestLogMax?: number;
 }
 
 export interface RecordedRequest {
@@ -189,6 +195,12 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   const store = createStore(apiVersion);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
+  const requestLogMax = options.requestLogMax ?? Number.POSITIVE_INFINITY;
+  const remember = (record: RecordedRequest) => {
+    if (requestLogMax <= 0) return;
+    requests.push(record);
+    if (requests.length > requestLogMax) requests.shift();
+  };
   const seenTenants = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let pageSize = initialPageSize;
@@ -354,7 +366,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
     }
 
     const record: RecordedRequest = { method, url: rawUrl, path: rawPath, query: safeQueryRecord(rawQuery), headers, body: undefined };
-    requests.push(record); // at arrival, so the log is in arrival order; the body is filled in below
+    remember(record); // at arrival, so the log is in arrival order; the body is filled in below
     const read = await readBody(req);
     const body = read.tooLarge ? ({ kind: 'none' } as const) : parseBody(read.text);
     record.body = read.tooLarge ? undefined : recordedBody(body);
@@ -406,7 +418,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
         faults,
         basePath,
         batchIndex: batchCounter++,
-        record: (part) => requests.push(part),
+        record: remember,
         sleep,
       });
       if (outcome.kind === 'drop') {

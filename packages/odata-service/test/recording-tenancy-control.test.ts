@@ -234,3 +234,29 @@ describe('service object', () => {
     await service.close();
   });
 });
+
+describe('a bounded request log (requestLogMax)', () => {
+  it('keeps the most recent requests, $batch parts included, up to the bound', async () => {
+    const h = await startService({ requestLogMax: 3 });
+    try {
+      h.service.store.addConnection('c1');
+      for (const id of ['a', 'b', 'c']) await h.client.get(`/connections/c1/operations/${id}`);
+      await h.client.send('POST', '/$batch', { body: { requests: [{ id: 'p1', method: 'GET', url: '/connections/c1/operations/d' }] } });
+      expect(h.service.requests.map((r) => r.batchPart?.id ?? r.path)).toEqual(['/beta/connections/c1/operations/c', '/beta/$batch', 'p1']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('keeps none with 0, and still serves', async () => {
+    const h = await startService({ requestLogMax: 0 });
+    try {
+      h.service.store.addConnection('c1');
+      const response = await h.client.get('/connections/c1/operations');
+      expect(response.status).toBe(200);
+      expect(h.service.requests).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
