@@ -8,6 +8,7 @@
  * `npm start` tree does not start or answers without data), 2 when the bench itself could not run; 0
  * otherwise, even when a performance goal is missed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,7 @@ function setupNote(settings: BenchSettings): string {
     '  CSRF rule, readiness, request log, cache headers, error masking) are not switchable, and every setting is at its default, LOG_LEVEL info',
     '  included (one log line per GraphQL request, to the child\'s stdout = /dev/null), except UPSTREAM_URL (the bench upstream), PORT=0,',
     '  HTTP_HANDLER and BATCH_MODE as named, and BATCH_MAX=20 / UPSTREAM_CONNECTIONS=32 (their defaults, pinned); NODE_ENV=production as `npm start` sets it.',
-    '- The bench children run the TypeScript sources through tsx; scenario 4 runs `npm start` itself, however it is built.',
+    '- The gateway children run the compiled JavaScript of dist/ (built first, as `npm start` does) under a small tsx-run wrapper; the upstream and proxy children run their TypeScript through tsx; scenario 4 runs `npm start` itself.',
     `- Run lengths: ${settings.durationS} s × ${settings.rounds} rounds per path and row, ${settings.treeRequests} requests for the 1× tree load${settings.short ? ' (BENCH_SHORT=1: a smoke run, not figures to quote)' : ''}.`,
   ].join('\n');
 }
@@ -59,6 +60,9 @@ async function measureStack(settings: BenchSettings): Promise<StackResults> {
   const children: BenchChild[] = [];
   try {
     if (settings.profile) await mkdir(PROFILE_DIR, { recursive: true });
+    // The gateway children run dist/, as npm start does; the same incremental build npm start runs.
+    progress('building (npm run build)');
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     progress('starting upstream, gateways and proxy');
     const upstream = await startUpstream();
     children.push(upstream);

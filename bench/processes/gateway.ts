@@ -1,12 +1,18 @@
 /**
  * Child process: the gateway exactly as `npm start` builds it (configuration read from the environment by
  * loadConfig), pointed at the bench's upstream. Answers `memory` with its resident set sizes.
+ *
+ * It runs the compiled JavaScript of dist/, as `npm start` does (bench/run.ts builds it first): this wrapper
+ * goes through tsx, but tsx leaves plain .js files alone, so what is measured is not tsx's transform of the
+ * sources (which wraps every named closure in a naming call, a microsecond or so each, per request).
  */
-import { loadConfig } from '../../src/config.js';
-import { createGateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { serveGateway } from '../../src/server.js';
 import { announceReady, serveCommands } from '../child-side.js';
+
+const compiled = (file: string) => new URL(`../../dist/${file}`, import.meta.url).href;
+const { loadConfig } = (await import(compiled('config.js'))) as typeof import('../../src/config.js');
+const { createGateway } = (await import(compiled('gateway.js'))) as typeof import('../../src/gateway.js');
+const { createLogger } = (await import(compiled('logger.js'))) as typeof import('../../src/logger.js');
+const { serveGateway } = (await import(compiled('server.js'))) as typeof import('../../src/server.js');
 
 const config = loadConfig(process.env);
 if (config.upstreamUrl === undefined) throw new Error('bench gateway child: UPSTREAM_URL must be set (the bench upstream child).');

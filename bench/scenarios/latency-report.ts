@@ -225,7 +225,7 @@ export function formatGatewayMemory(reports: ReadonlyArray<{ path: GatewayPath; 
   const columns: Column[] = [{ header: 'gateway child' }, { header: 'rss', align: 'right' }, { header: 'peak rss (maxRSS)', align: 'right' }, { header: 'live heap (after GC)', align: 'right' }];
   const body = reports.map((r) => [`HTTP_HANDLER=${r.path}`, mebibytes(r.memory.rss), mebibytes(r.memory.maxRss), mebibytes(r.memory.liveHeap)]);
   return [
-    'Memory of the two gateway children after scenario 2 (they run the TypeScript sources through tsx, whose loader thread is part of their RSS;',
+    'Memory of the two gateway children after scenario 2 (they run the compiled gateway from dist/ under a small tsx-run wrapper, whose loader thread is part of their RSS;',
     'the memory of the process `npm start` runs is scenario 4):',
     '',
     markdownTable(columns, body),

@@ -1,0 +1,16 @@
+import autocannon from 'autocannon';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { startGateway, startUpstream } from './stack.js';
+import { LIST_QUERY } from './workload.js';
+import { formatProfile } from './scenarios/profile.js';
+const dir = '/work/tmp/prof-' + Date.now();
+mkdirSync(dir, { recursive: true });
+const upstream = await startUpstream();
+const gw = await startGateway({ upstreamUrl: upstream.url, batchMode: 'json', httpHandler: (process.env.H as 'lean') ?? 'lean', profileDir: dir });
+const body = JSON.stringify({ query: LIST_QUERY });
+const r = await autocannon({ url: gw.url + '/graphql', method: 'POST', connections: 10, duration: 8, headers: { 'content-type': 'application/json' }, body });
+console.log('req/s', r.requests.average, 'total', r.requests.total);
+await gw.stop(); await upstream.stop();
+const f = readdirSync(dir)[0]!;
+console.log(await formatProfile(dir + '/' + f, process.cwd() + '/'));
+process.exit(0);
