@@ -7,8 +7,9 @@
  * - `connectionOperation.error` is `graph.publicError` {code, details: [publicErrorDetail], innerError, message,
  *   target}; there is no errorDetail or innerErrorDetail;
  * - the key `id` comes from the base type `graph.entity`;
- * - the operations are reachable only as `external/connections/{id}/operations` (contained navigation
- *   properties under the `external` singleton; no `connections` entity set).
+ * - the operations are reachable as `external/connections/{id}/operations` (contained navigation properties
+ *   under the `external` singleton). Graph's container also has a `connections` entity set, which this
+ *   service does not declare: it serves only the `external/...` paths.
  *
  * As in metadata.ts, `external` gets a key (`id`) so that the document stays valid CSDL 4.0; Graph's has none.
  */

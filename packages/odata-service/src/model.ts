@@ -37,13 +37,16 @@ export const STATUS_MEMBERS = {
 
 export type StatusMember = keyof typeof STATUS_MEMBERS;
 
-/** `connectionState` of an external connection, with Graph's member values (an evolvable enum too). */
+/**
+ * `connectionState` of an external connection, with Graph's member values (an evolvable enum too; they start
+ * at 1 in both v1.0-Prod.csdl and beta-Prod.csdl, unlike connectionOperationStatus).
+ */
 export const CONNECTION_STATE_MEMBERS = {
-  draft: 0,
-  ready: 1,
-  obsolete: 2,
-  limitExceeded: 3,
-  unknownFutureValue: 4,
+  draft: 1,
+  ready: 2,
+  obsolete: 3,
+  limitExceeded: 4,
+  unknownFutureValue: 5,
 } as const satisfies Record<string, number>;
 
 export const STATUS_MEMBER_NAMES = Object.keys(STATUS_MEMBERS) as StatusMember[];

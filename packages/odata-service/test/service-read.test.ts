@@ -42,7 +42,7 @@ describe('service document and $metadata', () => {
     expect(xml).toContain('<NavigationProperty Name="operations" Type="Collection(microsoft.graph.connectionOperation)" ContainsTarget="true"/>');
     expect(xml).toContain('<EntitySet Name="connections" EntityType="microsoft.graph.externalConnection"/>');
     expect(xml).toContain('<Singleton Name="external" Type="microsoft.graph.externalConnectors.external">');
-    expect(xml).toMatch(/<EnumType Name="connectionState">\s*<Member Name="draft" Value="0"\/>\s*<Member Name="ready" Value="1"\/>\s*<Member Name="obsolete" Value="2"\/>\s*<Member Name="limitExceeded" Value="3"\/>\s*<Member Name="unknownFutureValue" Value="4"\/>/);
+    expect(xml).toMatch(/<EnumType Name="connectionState">\s*<Member Name="draft" Value="1"\/>\s*<Member Name="ready" Value="2"\/>\s*<Member Name="obsolete" Value="3"\/>\s*<Member Name="limitExceeded" Value="4"\/>\s*<Member Name="unknownFutureValue" Value="5"\/>/);
     expect(xml).toContain('<Property Name="description" Type="Edm.String"/>');
     expect(xml).toContain('<Property Name="state" Type="microsoft.graph.connectionState"/>');
     // Well-formed: every element opened is closed, in order.
