@@ -51,7 +51,7 @@ const REFUSAL = JSON.stringify({
 });
 
 /** Requests that may run GraphQL: any POST to the endpoint, and a GET with a query string (not the GraphiQL page). */
-function runsGraphQL(request: IncomingMessage, endpoint: string): boolean {
+export function runsGraphQL(request: IncomingMessage, endpoint: string): boolean {
   const url = request.url ?? '';
   if (!url.startsWith(endpoint)) return false;
   const next = url.charAt(endpoint.length);
@@ -73,13 +73,14 @@ export function leaveAdmission(request: IncomingMessage): void {
 }
 
 /** Wraps a node:http handler so that GraphQL requests beyond the gate's bound are refused at once. */
-export function withAdmission(gate: AdmissionGate, endpoint: string, handler: RequestListener): RequestListener {
+export function withAdmission(gate: AdmissionGate, endpoint: string, handler: RequestListener, onRefused?: () => void): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     if (!runsGraphQL(request, endpoint)) {
       handler(request, response);
       return;
     }
     if (!gate.tryEnter()) {
+      onRefused?.();
       response.writeHead(503, {
         'content-type': 'application/json; charset=utf-8',
         'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS),

@@ -95,6 +95,10 @@ export interface GatewayConfig {
    * yoga's GraphQL pipeline without its Fetch-API layer) or `yoga` (every request through yoga). Default `lean`.
    */
   httpHandler: HttpHandler;
+  /** Prometheus metrics at {@link metricsPath} on the gateway's port: `on` or `off`. Default `on`. */
+  metrics: 'on' | 'off';
+  /** Path of the Prometheus scrape endpoint (not the GraphQL endpoint nor `/health`). Default `/metrics`. */
+  metricsPath: string;
   /** pino level. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -159,6 +163,15 @@ const schema = z.object({
   SUBSCRIPTIONS_PER_CLIENT: integer(1, 100_000).default(20),
   SUBSCRIPTION_MAX_MS: integer(1000, 86_400_000).default(3_600_000),
   HTTP_HANDLER: z.enum(['lean', 'yoga'], { message: '`lean` or `yoga`' }).default('lean'),
+  METRICS: z.enum(['on', 'off'], { message: '`on` or `off`' }).default('on'),
+  METRICS_PATH: z
+    .string()
+    .trim()
+    .regex(/^\/[A-Za-z0-9._~\-/]*$/, { message: 'a path starting with `/` (letters, digits, `._~-/`), other than /graphql, /health and /ready' })
+    .refine((path) => !['/graphql', '/health', '/ready', '/'].includes(path), {
+      message: 'a path starting with `/` (letters, digits, `._~-/`), other than /graphql, /health and /ready',
+    })
+    .default('/metrics'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -232,6 +245,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptionsPerClient: c.SUBSCRIPTIONS_PER_CLIENT,
     subscriptionMaxMs: c.SUBSCRIPTION_MAX_MS,
     httpHandler: c.HTTP_HANDLER,
+    metrics: c.METRICS,
+    metricsPath: c.METRICS_PATH,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -28,6 +28,8 @@ import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
 import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { UpstreamClient } from './odata/client.js';
 import { BatchedGets } from './odata/batched-gets.js';
 import { ExternalConnectionsApi } from './odata/connections.js';
@@ -103,6 +105,8 @@ export interface Gateway {
   log: Logger;
   /** Bounds the GraphQL requests in progress (MAX_CONCURRENT_REQUESTS); the HTTP server applies it. */
   admission: AdmissionGate;
+  /** The Prometheus metrics (METRICS=on), served by the server at METRICS_PATH; undefined when off. */
+  metrics: GatewayMetrics | undefined;
   /** The upstream client's connection slots (for tests and metrics). */
   upstreamSlots: UpstreamSlots;
   /** Every open subscription and its pollers; the server closes it first at shutdown. */
@@ -128,7 +132,9 @@ export interface GatewayOptions {
 }
 
 export function createGateway({ config, serviceRoot, log, errorShape, operationType }: GatewayOptions): Gateway {
+  const metrics = config.metrics === 'on' ? new GatewayMetrics({ batchMax: config.batchMax }) : undefined;
   const client = new UpstreamClient({
+    ...(metrics !== undefined ? { observer: metrics } : {}),
     serviceRoot,
     timeoutMs: config.upstreamTimeoutMs,
     connections: config.upstreamConnections,
@@ -196,6 +202,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useRequestLog(log),
       useQueryCacheHeaders(),
       useGraphiQLPage(),
+      ...(metrics !== undefined ? [useMetrics(metrics)] : []),
     ],
     // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,
@@ -227,6 +234,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     log,
     // Requests whose upstream calls would wait in line more than a quarter of their deadline are better
     // refused now (cheaply, with Retry-After) than admitted to time out later.
+    metrics,
     admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),
     upstreamSlots: client.slots,
     subscriptions,

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
 import { createLeanHandler, type LeanHandlerStats } from './http/lean-handler.js';
+import { withMetricsEndpoint, withRequestMetrics } from './metrics/http.js';
 import type { Gateway } from './gateway.js';
 import { serveWebSocket } from './subscriptions/websocket.js';
 
@@ -22,7 +23,17 @@ export interface RunningServer {
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
   const deadlineMs = gateway.config.requestDeadlineMs;
   const lean = gateway.config.httpHandler === 'lean' ? createLeanHandler({ yoga: gateway.yoga, maxBodyBytes: gateway.config.maxBodyBytes, log: gateway.log }) : undefined;
-  const handler = lean ?? gateway.yoga;
+  const endpoint = gateway.yoga.graphqlEndpoint;
+  const metrics = gateway.metrics;
+  const served = lean ?? gateway.yoga;
+  const handler =
+    metrics === undefined
+      ? withAdmission(gateway.admission, endpoint, served)
+      : withMetricsEndpoint(
+          metrics,
+          gateway.config.metricsPath,
+          withAdmission(gateway.admission, endpoint, withRequestMetrics(metrics, endpoint, served), () => metrics.admissionRefused()),
+        );
   const server = createServer(
     {
       // A client has the request deadline to send its whole request (headers within at most 10 s): one that
@@ -32,7 +43,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
       // How often those timeouts are checked (node's default is 30 s).
       connectionsCheckingInterval: Math.min(1000, deadlineMs),
     },
-    withAdmission(gateway.admission, gateway.yoga.graphqlEndpoint, handler),
+    handler,
   );
   // A socket with nothing moving either way for this long is closed: a client that stops reading its
   // response cannot keep its admission place either.

@@ -12,12 +12,15 @@ import type { UpstreamClient, UpstreamResponse } from './client.js';
 import { mapConcurrently, sleep } from './concurrency.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
 import { callRequest, type CallContext } from './operations.js';
+import { isThrottling } from './observer.js';
 import { retryDelay, type RetrySettings } from './retry-policy.js';
 
 /** One GET: a path and query relative to the service root, and the lane (slots.ts) it belongs to. */
 export interface GetRequest {
   target: string;
   lane: string;
+  /** A read by key (default) or a collection page: what a plain GET of it counts as (observer.ts). */
+  kind?: 'get' | 'list';
 }
 
 /** An answer (any status), or the error that left the GET without one (a part answered twice included). */
@@ -45,7 +48,7 @@ export class BatchedGets {
 
   private async get(request: GetRequest, call: CallContext): Promise<GetResult> {
     try {
-      return await this.client.send(callRequest(call, { method: 'GET', target: request.target, lane: request.lane, idempotent: true, write: false }));
+      return await this.client.send(callRequest(call, { method: 'GET', target: request.target, lane: request.lane, idempotent: true, write: false, kind: request.kind }));
     } catch (error) {
       return error as Error;
     }
@@ -69,12 +72,14 @@ export class BatchedGets {
       return results;
     };
     const lane = requests.every((r) => r.lane === requests[0]!.lane) ? requests[0]!.lane : '$batch';
+    const observer = this.client.observer;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const parts: BatchPart[] = pending.map(({ request, index }) => ({ id: String(index), method: 'GET', url: `/${request.target}` }));
       let response: UpstreamResponse;
       try {
         // A $batch of GETs changes nothing: it may be retried, and a lost answer leaves no unknown outcome.
-        response = await this.client.send(callRequest(call, { method: 'POST', target: '$batch', lane, body: buildBatchBody(parts), idempotent: true, write: false }));
+        observer.batchSent(parts.length);
+        response = await this.client.send(callRequest(call, { method: 'POST', target: '$batch', lane, body: buildBatchBody(parts), idempotent: true, write: false, kind: 'batch' }));
       } catch (error) {
         return failPending(error);
       }
@@ -99,7 +104,10 @@ export class BatchedGets {
         // Answered twice: which answer belongs to the part cannot be known.
         else if (answer === DUPLICATED) results[item.index] = UpstreamError.wrongEntity(undefined, true);
         else {
-          const delay = retryDelay({ status: answer.status, retryAfter: parseRetryAfter(answer.headers['retry-after']) }, attempt, this.options, call.deadline - Date.now());
+          observer.batchPartAnswered(answer.status);
+          const retryAfter = parseRetryAfter(answer.headers['retry-after']);
+          if (isThrottling(answer.status, retryAfter)) observer.throttled(retryAfter);
+          const delay = retryDelay({ status: answer.status, retryAfter }, attempt, this.options, call.deadline - Date.now());
           if (answer.status >= 400 && delay !== undefined) {
             retry.push(item);
             wait = Math.max(wait, delay);
@@ -107,7 +115,10 @@ export class BatchedGets {
         }
       }
       pending = retry;
-      if (pending.length > 0) await sleep(wait, call.signal);
+      if (pending.length > 0) {
+        observer.retried('batch', pending.length);
+        await sleep(wait, call.signal);
+      }
     }
     return results;
   }

@@ -19,6 +19,7 @@ import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from './enums.js';
 import { UpstreamError, parseRetryAfter } from './errors.js';
 import { exchange, ExchangeFailure, type ExchangeAnswer } from './exchange.js';
 import { RETRYABLE_STATUSES, retryDelay, type RetrySettings } from './retry-policy.js';
+import { NO_OBSERVER, isThrottling, type UpstreamKind, type UpstreamObserver } from './observer.js';
 import { UpstreamSlots } from './slots.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -43,6 +44,8 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
   /** The GraphQL request's upstream budget (requests and response bytes). */
   budget?: CallBudget;
+  /** What it is for (metrics, traces). Default: `write` for a write, else `get`. */
+  kind?: UpstreamKind;
 }
 
 export interface UpstreamResponse {
@@ -74,6 +77,8 @@ export interface UpstreamClientOptions extends RetrySettings {
   /** Largest response body read, in bytes. Default 16 MiB. */
   maxResponseBytes?: number;
   onWriteOutcome?(outcome: WriteOutcome): void;
+  /** Hears of every attempt, retry, throttling and lost write (metrics, traces). Default: none. */
+  observer?: UpstreamObserver;
 }
 
 /** Network error codes that prove the request never reached the upstream. */
@@ -116,8 +121,11 @@ export class UpstreamClient {
   private readonly agent: Agent;
   readonly slots: UpstreamSlots;
   private readonly maxResponseBytes: number;
+  /** The observer of this client's work; BatchedGets and the APIs report theirs to it too. */
+  readonly observer: UpstreamObserver;
 
   constructor(private readonly options: UpstreamClientOptions) {
+    this.observer = options.observer ?? NO_OBSERVER;
     const root = new URL(options.serviceRoot);
     this.serviceRoot = options.serviceRoot;
     this.origin = root.origin;
@@ -157,10 +165,12 @@ export class UpstreamClient {
     const path = this.pathFor(request.target);
     // A read stops when its caller leaves; a write goes on within its bounds (see the file comment).
     const signal = request.write ? undefined : request.signal;
+    const kind = request.kind ?? (request.write ? 'write' : 'get');
+    const observer = this.observer;
     for (let attempt = 1; ; attempt++) {
       let response: UpstreamResponse;
       try {
-        response = await this.attempt(request, path, headers, body, signal);
+        response = await this.attempt(request, kind, attempt, path, headers, body, signal);
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         // After a lost answer, a write may have been applied: it is never repeated (retry-policy.ts).
@@ -169,17 +179,21 @@ export class UpstreamClient {
             ? retryDelay({ code: error.code }, attempt, this.options, request.deadline - Date.now())
             : undefined;
         if (delay === undefined) throw this.reportLostWrite(request, error.mapped);
+        observer.retried(kind, 1);
         await sleep(delay, signal);
         continue;
       }
+      const retryAfter = RETRYABLE_STATUSES.has(response.status) ? parseRetryAfter(response.headers['retry-after']) : undefined;
+      if (isThrottling(response.status, retryAfter)) observer.throttled(retryAfter);
       if (request.idempotent && RETRYABLE_STATUSES.has(response.status) && !signal?.aborted) {
         const delay = retryDelay(
-          { status: response.status, retryAfter: parseRetryAfter(response.headers['retry-after']) },
+          { status: response.status, retryAfter },
           attempt,
           this.options,
           request.deadline - Date.now(),
         );
         if (delay !== undefined) {
+          observer.retried(kind, 1);
           await sleep(delay, signal);
           continue;
         }
@@ -194,6 +208,7 @@ export class UpstreamClient {
   /** A write that got no answer: its outcome is unknown, and if its caller has left, only a log can say so. */
   private reportLostWrite(request: UpstreamRequest, error: Error): Error {
     if (request.write && error instanceof UpstreamError && error.extensions.outcomeUnknown) {
+      this.observer.writeOutcomeUnknown(request.method);
       this.options.onWriteOutcome?.({ method: request.method, outcome: 'unknown', clientRequestId: request.headers?.['client-request-id'] });
     }
     return error;
@@ -202,6 +217,8 @@ export class UpstreamClient {
   /** One attempt: a slot, then the exchange, all within one hard bound. */
   private async attempt(
     request: UpstreamRequest,
+    kind: UpstreamKind,
+    attemptNumber: number,
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
@@ -211,10 +228,13 @@ export class UpstreamClient {
     if (bound <= 0 || signal?.aborted) throw new AttemptFailure(UpstreamError.noAnswer('timeout', false), undefined);
     const endsAt = Date.now() + bound;
     request.budget?.spendRequest();
+    const observer = this.observer;
+    const token = observer.attemptStarted(request, kind, attemptNumber);
     let release;
     try {
       release = await this.slots.acquire(request.lane, endsAt, signal);
     } catch (error) {
+      observer.attemptEnded(token, request, kind, undefined);
       // Never sent: no unknown outcome, and no retry (overload, deadline, caller gone).
       if (error instanceof UpstreamError) throw error;
       throw UpstreamError.noAnswer('timeout', false);
@@ -230,14 +250,16 @@ export class UpstreamClient {
         signal,
       );
     } catch (error) {
+      observer.attemptEnded(token, request, kind, undefined);
       const failure = error instanceof ExchangeFailure ? error : new ExchangeFailure(error, undefined);
       const code = failure.cut === undefined ? errorCode(failure.error) : undefined;
-      const kind = failure.cut !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
+      const noAnswer = failure.cut !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
       const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
-      throw new AttemptFailure(UpstreamError.noAnswer(kind, request.write && sent), code);
+      throw new AttemptFailure(UpstreamError.noAnswer(noAnswer, request.write && sent), code);
     } finally {
       release();
     }
+    observer.attemptEnded(token, request, kind, answer.status);
     const responseHeaders = flattenHeaders(answer.headers);
     const text = answer.text;
     if (text === undefined) {

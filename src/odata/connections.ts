@@ -8,6 +8,7 @@ import type { BatchedGets, GetResult } from './batched-gets.js';
 import type { UpstreamClient } from './client.js';
 import { buildConnectionSelect, parseConnection, parseConnectionPage, type ConnectionModel, type ConnectionPageModel, type ConnectionProperty } from './connection-entity.js';
 import { parseOperationPage, type OperationPageModel } from './entity.js';
+import type { UpstreamObserver } from './observer.js';
 import { UpstreamError } from './errors.js';
 import { laneOf, type CallContext, type PageOptions } from './operations.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
@@ -44,6 +45,11 @@ export interface ExternalConnectionsApiOptions {
 const LIST_LANE = 'connections';
 
 export class ExternalConnectionsApi {
+  /** Who hears of this API's upstream work (the client's observer): the request loaders report to it too. */
+  get observer(): UpstreamObserver {
+    return this.client.observer;
+  }
+
   constructor(
     private readonly client: UpstreamClient,
     private readonly gets: BatchedGets,
@@ -67,6 +73,7 @@ export class ExternalConnectionsApi {
       byId.set(read.connectionId, properties);
     }
     const ids = [...byId.keys()];
+    this.client.observer.loaderFetched('connection', ids.length);
     const answers = await this.gets.getMany(
       ids.map((id) => ({
         target: connectionPath(this.options.connectionsPath, id) + formatQuery({ $select: buildConnectionSelect(byId.get(id)!) }),
@@ -98,7 +105,7 @@ export class ExternalConnectionsApi {
       if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
       target = request.link;
     } else target = collection + formatQuery(request.options);
-    const [answer] = await this.gets.getMany([{ target, lane: LIST_LANE }], call);
+    const [answer] = await this.gets.getMany([{ target, lane: LIST_LANE, kind: 'list' }], call);
     if (answer instanceof Error) throw answer;
     if (answer!.status !== 200) throw UpstreamError.fromResponse(answer!.status, answer!.body, answer!.headers);
     return parseConnectionPage(answer!.body);
@@ -110,8 +117,9 @@ export class ExternalConnectionsApi {
    * UPSTREAM_ERROR for that page (parseOperationPage), as on a plain GET.
    */
   async readOperationPages(requests: readonly OperationPageRequest[], call: CallContext): Promise<Array<OperationPageModel | Error>> {
+    this.client.observer.loaderFetched('operationPage', requests.length);
     const answers = await this.gets.getMany(
-      requests.map((r) => ({ target: operationsPath(this.options.connectionsPath, r.connectionId) + formatQuery(r.options), lane: laneOf(r.connectionId) })),
+      requests.map((r) => ({ target: operationsPath(this.options.connectionsPath, r.connectionId) + formatQuery(r.options), lane: laneOf(r.connectionId), kind: 'list' as const })),
       call,
     );
     return requests.map((request, i) => {

@@ -11,6 +11,7 @@ import type { HttpMethod, UpstreamClient, UpstreamRequest, UpstreamResponse } fr
 import { errorDetailBody, type ErrorDetailWrite } from './error-detail.js';
 import type { ErrorShape } from './error-shape.js';
 import { parseOperation, parseOperationPage, type OperationModel, type OperationPageModel } from './entity.js';
+import type { UpstreamKind, UpstreamObserver } from './observer.js';
 import { UpstreamError } from './errors.js';
 import type { ODataStatus } from './enums.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
@@ -30,7 +31,7 @@ export interface CallContext {
 }
 
 /** What an upstream request of a call context says of itself; the rest comes from the context. */
-export type CallRequest = Pick<UpstreamRequest, 'method' | 'target' | 'lane' | 'body' | 'idempotent' | 'write'> & {
+export type CallRequest = Pick<UpstreamRequest, 'method' | 'target' | 'lane' | 'body' | 'idempotent' | 'write' | 'kind'> & {
   /** Headers beyond the forwarded ones (If-Match). */
   headers?: Record<string, string>;
 };
@@ -52,6 +53,7 @@ export function callRequest(call: CallContext, request: CallRequest): UpstreamRe
     deadline: call.deadline,
     signal: call.signal,
     budget: call.budget,
+    kind: request.kind,
   };
 }
 
@@ -128,6 +130,11 @@ export function operationBody(
 }
 
 export class ConnectionOperationsApi {
+  /** Who hears of this API's upstream work (the client's observer): the request loaders report to it too. */
+  get observer(): UpstreamObserver {
+    return this.client.observer;
+  }
+
   constructor(
     private readonly client: UpstreamClient,
     /** Reads by key go out together through it (`$batch`, or concurrent GETs), shared with connections. */
@@ -148,7 +155,7 @@ export class ConnectionOperationsApi {
     method: HttpMethod,
     target: string,
     lane: string,
-    extra?: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean },
+    extra?: { body?: unknown; headers?: Record<string, string>; idempotent?: boolean; kind?: UpstreamKind },
   ): Promise<UpstreamResponse> {
     return this.client.send(
       callRequest(call, {
@@ -159,6 +166,7 @@ export class ConnectionOperationsApi {
         body: extra?.body,
         idempotent: extra?.idempotent ?? method === 'GET',
         write: method !== 'GET',
+        kind: extra?.kind,
       }),
     );
   }
@@ -220,6 +228,7 @@ export class ConnectionOperationsApi {
       byEntity.size === reads.length
         ? reads
         : [...byEntity.values()].map(({ read, properties }) => ({ connectionId: read.connectionId, operationId: read.operationId, properties }));
+    this.client.observer.loaderFetched('operation', distinct.length);
     const answers = await this.gets.getMany(
       distinct.map((read) => ({ target: this.entityTarget(read), lane: laneOf(read.connectionId) })),
       call,
@@ -247,7 +256,7 @@ export class ConnectionOperationsApi {
     } else {
       target = collection + formatQuery(request.options);
     }
-    const response = await this.send(call, 'GET', target, laneOf(request.connectionId));
+    const response = await this.send(call, 'GET', target, laneOf(request.connectionId), { kind: 'list' });
     if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
     try {
       return parseOperationPage(response.body, request.connectionId);

@@ -44,6 +44,7 @@ export class RequestConnections {
   /** One connection (null when the upstream has none), read together with the other reads of this tick. */
   get(connectionId: string, properties: ReadonlySet<ConnectionProperty>): Promise<ConnectionModel | null> {
     this.connectionLoader ??= createConnectionLoader(this.shared.api, this.call);
+    this.shared.api.observer.loaderAsked('connection', 1);
     return this.connectionLoader.load({ connectionId, properties });
   }
 
@@ -76,6 +77,10 @@ export class RequestConnections {
   operationsOf(args: ListArguments): Promise<PagedModel> {
     this.pageLoader ??= createOperationPageLoader(this.shared.api, this.call);
     const loader = this.pageLoader;
-    return this.operations.list(args, (request) => loader.load(request));
+    const observer = this.shared.api.observer;
+    return this.operations.list(args, (request) => {
+      observer.loaderAsked('operationPage', 1);
+      return loader.load(request);
+    });
   }
 }

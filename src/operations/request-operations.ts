@@ -53,6 +53,7 @@ export class RequestOperations {
 
   /** One operation (null when the upstream has none), read together with every other read of this tick. */
   get(key: OperationKey, properties: ReadonlySet<SelectableProperty>): Promise<OperationModel | null> {
+    this.shared.api.observer.loaderAsked('operation', 1);
     return this.loader.load({ connectionId: key.connectionId, operationId: key.operationId, properties });
   }
 

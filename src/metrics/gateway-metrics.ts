@@ -1,0 +1,288 @@
+/**
+ * The gateway's Prometheus metrics, on a registry of its own (never prom-client's global one, so that several
+ * gateways in one process, as in the tests, keep separate counts): GraphQL requests, upstream calls (as the
+ * {@link UpstreamObserver} of the upstream client), admission refusals, and Node's process metrics.
+ *
+ * Labels never carry caller data beyond a bounded operation name: at most {@link OPERATION_NAMES_MAX}
+ * distinct names are ever used, later ones are counted as `other`; error codes come from a fixed set.
+ *
+ * A GraphQL request is counted once, when its response is closed, whichever path served it (the lean
+ * handler, yoga, or both after a hand-back): the server starts its {@link RequestObservation} (server.ts), the
+ * yoga plugin (use-metrics.ts) notes its document and result on it, and {@link GatewayMetrics.requestEnded}
+ * counts what was noted last.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { DocumentNode, ExecutionResult, GraphQLError } from 'graphql';
+import { getOperationAST } from 'graphql';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HttpMethod, UpstreamRequest } from '../odata/client.js';
+import type { LoaderName, UpstreamKind, UpstreamObserver } from '../odata/observer.js';
+
+/** Distinct operation names used as label values; later names count as `other`. */
+export const OPERATION_NAMES_MAX = 100;
+/** Longest operation name used as a label value; a longer one counts as `other`. */
+const OPERATION_NAME_LENGTH_MAX = 100;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/** Error codes counted by name: the contract's, and those graphql-js, yoga and Armor use. Others are `other`. */
+export const ERROR_CODES: ReadonlySet<string> = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PRECONDITION_FAILED',
+  'THROTTLED',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'OVERLOADED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+/** What one GraphQL request over HTTP was, as noted while it was served. */
+export class RequestObservation {
+  readonly started = performance.now();
+  /** The parsed document, once parsed. */
+  document: DocumentNode | undefined = undefined;
+  /** `operationName` of the request's parameters. */
+  operationName: unknown = undefined;
+  /** The result answered (the last one noted: a request handed back to yoga is noted again). */
+  result: ExecutionResult | undefined = undefined;
+  /** A subscription's stream: counted, but not in the latency histogram. */
+  streamed = false;
+}
+
+function statusClass(status: number | undefined): string {
+  if (status === undefined) return 'error';
+  if (status >= 200 && status < 600) return `${Math.floor(status / 100)}xx`;
+  return 'other';
+}
+
+/** Upstream latency buckets, in seconds (LAN to slow cloud answers, up to the default 10 s timeout). */
+const UPSTREAM_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface GatewayMetricsOptions {
+  /** BATCH_MAX, exported as a gauge for `$batch` fill ratios. */
+  batchMax: number;
+  /** Collect Node's process metrics (prom-client's default metrics). Default true. */
+  processMetrics?: boolean;
+}
+
+export class GatewayMetrics implements UpstreamObserver<number> {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly requestDuration: Histogram<'operation'>;
+  private readonly errors: Counter<'code'>;
+  private readonly admissionRefusals: Counter;
+  private readonly upstreamRequests: Counter<'method' | 'kind' | 'status_class'>;
+  private readonly upstreamDuration: Histogram<'method' | 'kind'>;
+  private readonly batchParts: Histogram;
+  private readonly batchPartResponses: Counter<'status_class'>;
+  private readonly retries: Counter<'kind'>;
+  private readonly throttledAnswers: Counter;
+  private readonly retryAfter: Histogram;
+  private readonly outcomeUnknown: Counter<'method'>;
+  private readonly loaderKeys: Counter<'loader' | 'stage'>;
+  /** The operation names given a label of their own, in the order they came. */
+  private readonly operationNames = new Set<string>();
+  private readonly observations = new WeakMap<IncomingMessage, RequestObservation>();
+
+  constructor(options: GatewayMetricsOptions) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'gateway_graphql_requests_total',
+      help: `GraphQL requests over HTTP by operation name (at most ${OPERATION_NAMES_MAX} names, then "other"; "anonymous" without a name) and outcome (error: the answer has errors)`,
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.requestDuration = new Histogram({
+      name: 'gateway_graphql_request_duration_seconds',
+      help: 'Time from a GraphQL request’s arrival to its response’s end, by operation name (subscription streams excluded)',
+      labelNames: ['operation'],
+      buckets: REQUEST_BUCKETS,
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'gateway_graphql_errors_total',
+      help: 'GraphQL errors answered, by extensions.code (a fixed set, else "other")',
+      labelNames: ['code'],
+      registers,
+    });
+    this.admissionRefusals = new Counter({
+      name: 'gateway_admission_refusals_total',
+      help: 'GraphQL requests refused by admission control (OVERLOADED, HTTP 503) before being read',
+      registers,
+    });
+    this.upstreamRequests = new Counter({
+      name: 'gateway_upstream_requests_total',
+      help: 'Upstream HTTP attempts (each retry is one) by method, kind (get, list, batch, write) and status class (error: no answer)',
+      labelNames: ['method', 'kind', 'status_class'],
+      registers,
+    });
+    this.upstreamDuration = new Histogram({
+      name: 'gateway_upstream_request_duration_seconds',
+      help: 'Time of one upstream attempt, waiting for a connection included, by method and kind',
+      labelNames: ['method', 'kind'],
+      buckets: UPSTREAM_BUCKETS,
+      registers,
+    });
+    this.batchParts = new Histogram({
+      name: 'gateway_upstream_batch_parts',
+      help: 'Parts per $batch post (each attempt of a post)',
+      buckets: [1, 2, 5, 10, 15, 19, 20],
+      registers,
+    });
+    new Gauge({ name: 'gateway_upstream_batch_max', help: 'Most parts allowed per $batch post (BATCH_MAX)', registers }).set(options.batchMax);
+    this.batchPartResponses = new Counter({
+      name: 'gateway_upstream_batch_part_responses_total',
+      help: '$batch parts answered, by status class',
+      labelNames: ['status_class'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'gateway_upstream_retries_total',
+      help: 'Upstream requests sent again after a retryable failure, by kind (batch: $batch parts sent again, or a whole post)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.throttledAnswers = new Counter({
+      name: 'gateway_upstream_throttled_total',
+      help: 'Throttling answers from the upstream (429, or 503 with Retry-After), of whole requests or $batch parts',
+      registers,
+    });
+    this.retryAfter = new Histogram({
+      name: 'gateway_upstream_retry_after_seconds',
+      help: 'Retry-After of the throttling answers that gave one, in seconds',
+      buckets: [0, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.outcomeUnknown = new Counter({
+      name: 'gateway_upstream_write_outcome_unknown_total',
+      help: 'Writes sent without an answer (outcomeUnknown), by method',
+      labelNames: ['method'],
+      registers,
+    });
+    this.loaderKeys = new Counter({
+      name: 'gateway_loader_keys_total',
+      help: 'Keys asked of the per-request loaders (stage="asked") and distinct reads sent upstream for them (stage="fetched")',
+      labelNames: ['loader', 'stage'],
+      registers,
+    });
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The text exposition format. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  // ---- GraphQL requests -------------------------------------------------------------------------
+
+  /** A GraphQL request arrived on node:http (after admission). */
+  requestStarted(request: IncomingMessage): RequestObservation {
+    const observation = new RequestObservation();
+    this.observations.set(request, observation);
+    return observation;
+  }
+
+  /** The observation of a request the server started, if any (not for `yoga.fetch` or WebSocket requests). */
+  observationOf(request: IncomingMessage | undefined): RequestObservation | undefined {
+    return request === undefined ? undefined : this.observations.get(request);
+  }
+
+  admissionRefused(): void {
+    this.admissionRefusals.inc();
+  }
+
+  /** The request's response is closed (sent, or its client gone): counts it once. */
+  requestEnded(request: IncomingMessage, observation: RequestObservation, status: number): void {
+    this.observations.delete(request);
+    const operation = this.operationLabel(observation);
+    const errors = observation.result?.errors;
+    let outcome = 'success';
+    if (errors !== undefined && errors.length > 0) {
+      outcome = 'error';
+      for (const error of errors) this.errors.inc({ code: errorCodeLabel(error) });
+    } else if (observation.result === undefined && !observation.streamed) {
+      // Refused before any GraphQL result (HTTP-level refusals: size, media type, method), or the client left.
+      outcome = 'error';
+      if (status >= 400) this.errors.inc({ code: 'BAD_REQUEST' });
+    }
+    this.requests.inc({ operation, outcome });
+    if (!observation.streamed) this.requestDuration.observe({ operation }, (performance.now() - observation.started) / 1000);
+  }
+
+  private operationLabel(observation: RequestObservation): string {
+    const asked = observation.operationName;
+    let name: string | undefined;
+    if (observation.document !== undefined) {
+      name = getOperationAST(observation.document, typeof asked === 'string' ? asked : undefined)?.name?.value;
+      if (name === undefined && typeof asked === 'string' && asked !== '') name = asked;
+    } else if (typeof asked === 'string' && asked !== '') name = asked;
+    if (name === undefined) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= OPERATION_NAMES_MAX || name.length > OPERATION_NAME_LENGTH_MAX || !GRAPHQL_NAME.test(name)) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  // ---- UpstreamObserver -------------------------------------------------------------------------
+
+  attemptStarted(): number {
+    return performance.now();
+  }
+
+  attemptEnded(started: number, request: UpstreamRequest, kind: UpstreamKind, status: number | undefined): void {
+    this.upstreamRequests.inc({ method: request.method, kind, status_class: statusClass(status) });
+    this.upstreamDuration.observe({ method: request.method, kind }, (performance.now() - started) / 1000);
+  }
+
+  retried(kind: UpstreamKind, parts: number): void {
+    this.retries.inc({ kind }, parts);
+  }
+
+  throttled(retryAfterSeconds: number | undefined): void {
+    this.throttledAnswers.inc();
+    if (retryAfterSeconds !== undefined) this.retryAfter.observe(retryAfterSeconds);
+  }
+
+  batchSent(parts: number): void {
+    this.batchParts.observe(parts);
+  }
+
+  batchPartAnswered(status: number): void {
+    this.batchPartResponses.inc({ status_class: statusClass(status) });
+  }
+
+  writeOutcomeUnknown(method: HttpMethod): void {
+    this.outcomeUnknown.inc({ method });
+  }
+
+  loaderAsked(loader: LoaderName, count: number): void {
+    this.loaderKeys.inc({ loader, stage: 'asked' }, count);
+  }
+
+  loaderFetched(loader: LoaderName, count: number): void {
+    this.loaderKeys.inc({ loader, stage: 'fetched' }, count);
+  }
+}
+
+/** The label of one error: its `extensions.code` when known; BAD_REQUEST for a code-less 4xx refusal; else `other`. */
+export function errorCodeLabel(error: GraphQLError): string {
+  const code = error.extensions?.code;
+  if (typeof code === 'string') return ERROR_CODES.has(code) ? code : 'other';
+  const http = error.extensions?.http as { status?: unknown } | undefined;
+  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500) return 'BAD_REQUEST';
+  return 'other';
+}
