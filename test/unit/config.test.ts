@@ -55,6 +55,13 @@ describe('loadConfig', () => {
     expect(problems({ UPSTREAM_URL: 'https://user:secret@host/beta' })).toHaveLength(1);
   });
 
+  it('reads METRICS (on by default) and METRICS_PATH (default /metrics), refusing paths that are taken or malformed', () => {
+    expect(loadConfig({})).toMatchObject({ metrics: 'on', metricsPath: '/metrics' });
+    expect(loadConfig({ METRICS: 'off', METRICS_PATH: '/internal/prometheus' })).toMatchObject({ metrics: 'off', metricsPath: '/internal/prometheus' });
+    expect(problems({ METRICS: 'yes' })).toEqual(['Invalid METRICS="yes": expected `on` or `off`.']);
+    for (const path of ['metrics', '/graphql', '/health', '/ready', '/', '/a?b', '/a b']) expect(problems({ METRICS_PATH: path })).toHaveLength(1);
+  });
+
   it('reads ERROR_SHAPE: auto (the default) leaves the choice to the upstream $metadata', () => {
     expect(loadConfig({}).errorShapeOverride).toBeUndefined();
     expect(loadConfig({ ERROR_SHAPE: 'auto' }).errorShapeOverride).toBeUndefined();
