@@ -58,9 +58,11 @@ export class RequestObservation {
   streamed = false;
 }
 
+const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'];
+
 function statusClass(status: number | undefined): string {
   if (status === undefined) return 'error';
-  if (status >= 200 && status < 600) return `${Math.floor(status / 100)}xx`;
+  if (status >= 200 && status < 600) return STATUS_CLASSES[Math.floor(status / 100) - 2]!;
   return 'other';
 }
 
@@ -93,6 +95,12 @@ export class GatewayMetrics implements UpstreamObserver<number> {
   /** The operation names given a label of their own, in the order they came. */
   private readonly operationNames = new Set<string>();
   private readonly observations = new WeakMap<IncomingMessage, RequestObservation>();
+  /**
+   * Label-bound children, made once per label set (all sets are bounded): prom-client hashes a labels object
+   * on every `inc`/`observe`, which cost more than the rest of the bookkeeping on the hot path.
+   */
+  private readonly requestChildren = new Map<string, { success: Counter.Internal; error: Counter.Internal; duration: Histogram.Internal<'operation'> }>();
+  private readonly attemptChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'method' | 'kind'> }>();
 
   constructor(options: GatewayMetricsOptions) {
     const registers = [this.registry];
@@ -210,7 +218,7 @@ export class GatewayMetrics implements UpstreamObserver<number> {
     this.observations.delete(request);
     const operation = this.operationLabel(observation);
     const errors = observation.result?.errors;
-    let outcome = 'success';
+    let outcome: 'success' | 'error' = 'success';
     if (errors !== undefined && errors.length > 0) {
       outcome = 'error';
       for (const error of errors) this.errors.inc({ code: errorCodeLabel(error) });
@@ -219,8 +227,17 @@ export class GatewayMetrics implements UpstreamObserver<number> {
       outcome = 'error';
       if (status >= 400) this.errors.inc({ code: 'BAD_REQUEST' });
     }
-    this.requests.inc({ operation, outcome });
-    if (!observation.streamed) this.requestDuration.observe({ operation }, (performance.now() - observation.started) / 1000);
+    let children = this.requestChildren.get(operation);
+    if (children === undefined) {
+      children = {
+        success: this.requests.labels({ operation, outcome: 'success' }),
+        error: this.requests.labels({ operation, outcome: 'error' }),
+        duration: this.requestDuration.labels({ operation }),
+      };
+      this.requestChildren.set(operation, children);
+    }
+    (outcome === 'success' ? children.success : children.error).inc();
+    if (!observation.streamed) children.duration.observe((performance.now() - observation.started) / 1000);
   }
 
   private operationLabel(observation: RequestObservation): string {
@@ -244,8 +261,18 @@ export class GatewayMetrics implements UpstreamObserver<number> {
   }
 
   attemptEnded(started: number, request: UpstreamRequest, kind: UpstreamKind, status: number | undefined): void {
-    this.upstreamRequests.inc({ method: request.method, kind, status_class: statusClass(status) });
-    this.upstreamDuration.observe({ method: request.method, kind }, (performance.now() - started) / 1000);
+    const statusLabel = statusClass(status);
+    const key = `${request.method} ${kind} ${statusLabel}`;
+    let children = this.attemptChildren.get(key);
+    if (children === undefined) {
+      children = {
+        count: this.upstreamRequests.labels({ method: request.method, kind, status_class: statusLabel }),
+        duration: this.upstreamDuration.labels({ method: request.method, kind }),
+      };
+      this.attemptChildren.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe((performance.now() - started) / 1000);
   }
 
   retried(kind: UpstreamKind, parts: number): void {
