@@ -25,6 +25,8 @@ export interface GatewayContext {
   logger(): Logger;
   /** The id sent upstream as client-request-id. */
   clientRequestId: string;
+  /** What the request has spent upstream so far (attempts, bytes, time), for its log line. */
+  upstream: Pick<CallBudget, 'requestsMade' | 'upstreamMs'>;
   /** Starts watching an operation for Subscription.connectionOperationUpdates, or throws the typed refusal. */
   watchOperation(key: OperationKey): OperationWatch;
 }
@@ -87,6 +89,7 @@ export function createContext(shared: SharedState, request: CallerRequest, conne
     onUnknownStatus: shared.onUnknownStatus,
     onUnknownState: shared.onUnknownState,
     clientRequestId,
+    upstream: call.budget,
     // A child logger costs an object and a serializer setup: made only when something is logged. (A method,
     // not a getter: envelop spreads the context, which would run a getter for every request.)
     logger: () => (log ??= shared.log.child({ clientRequestId })),

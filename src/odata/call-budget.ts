@@ -1,6 +1,7 @@
 /**
  * What one GraphQL request may spend upstream, counted as it is spent: requests (every attempt, retries and
- * nextLinks included) and response bytes (all bodies together). The estimate checked before execution
+ * nextLinks included) and response bytes (all bodies together), and, for the request log, the time its
+ * attempts took. The estimate checked before execution
  * (src/budget) refuses what is certain to exceed; this bounds what only shows at run time: an upstream
  * that pages in small pieces, retries, or answers far more than was asked.
  */
@@ -14,6 +15,7 @@ export interface BudgetLimits {
 export class CallBudget {
   private requests = 0;
   private bytes = 0;
+  private milliseconds = 0;
 
   constructor(private readonly limits: BudgetLimits) {}
 
@@ -45,5 +47,18 @@ export class CallBudget {
 
   get requestsMade(): number {
     return this.requests;
+  }
+
+  /** Adds the duration of one upstream attempt (its wait for a connection included). */
+  spendTime(milliseconds: number): void {
+    this.milliseconds += milliseconds;
+  }
+
+  /**
+   * Time spent on upstream attempts, summed: attempts in flight together each count, so this can exceed
+   * the request's own duration (it says how much upstream work the request caused, not how long it waited).
+   */
+  get upstreamMs(): number {
+    return this.milliseconds;
   }
 }

@@ -228,6 +228,25 @@ export class UpstreamClient {
     if (bound <= 0 || signal?.aborted) throw new AttemptFailure(UpstreamError.noAnswer('timeout', false), undefined);
     const endsAt = Date.now() + bound;
     request.budget?.spendRequest();
+    const started = performance.now();
+    try {
+      return await this.runAttempt(request, kind, attemptNumber, path, headers, body, signal, endsAt);
+    } finally {
+      request.budget?.spendTime(performance.now() - started);
+    }
+  }
+
+  /** The attempt once counted and timed: the slot, the exchange, and the answer read. */
+  private async runAttempt(
+    request: UpstreamRequest,
+    kind: UpstreamKind,
+    attemptNumber: number,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+    endsAt: number,
+  ): Promise<UpstreamResponse> {
     const observer = this.observer;
     const token = observer.attemptStarted(request, kind, attemptNumber);
     let release;

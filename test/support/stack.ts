@@ -2,6 +2,7 @@
  * Test stack: the embedded OData service and the gateway, each on an ephemeral loopback port, talking
  * real HTTP. Tests drive the service's store, fault controls and request log directly.
  */
+import type { Logger } from 'pino';
 import type { GatewayConfig } from '../../src/config.js';
 import { testConfig } from './config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
@@ -37,7 +38,7 @@ export interface Stack {
  * not imply them, so that a test can also pair a gateway with an upstream of the other shape.
  */
 export async function startStack(
-  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape; operationType?: string } = {},
+  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape; operationType?: string; log?: Logger } = {},
 ): Promise<Stack> {
   const upstream = createODataService(options.service);
   const serviceRoot = await upstream.listen(0, '127.0.0.1');
@@ -45,7 +46,7 @@ export async function startStack(
   const gateway = createGateway({
     config,
     serviceRoot,
-    log: createLogger(config.logLevel),
+    log: options.log ?? createLogger(config.logLevel),
     ...(options.errorShape !== undefined ? { errorShape: options.errorShape } : {}),
     ...(options.operationType !== undefined ? { operationType: options.operationType } : {}),
   });
