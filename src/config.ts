@@ -99,6 +99,14 @@ export interface GatewayConfig {
   metrics: 'on' | 'off';
   /** Path of the Prometheus scrape endpoint (not the GraphQL endpoint nor `/health`). Default `/metrics`. */
   metricsPath: string;
+  /**
+   * OpenTelemetry tracing: `otlp` exports spans over OTLP/HTTP (endpoint and headers from the standard
+   * `OTEL_EXPORTER_OTLP_*` variables). On when OTEL_TRACES_EXPORTER=otlp, or when it is unset and an OTLP
+   * endpoint variable is set; otherwise `off` (no tracer, no plugin, nothing on the hot path).
+   */
+  tracing: 'otlp' | 'off';
+  /** `service.name` of the spans (OTEL_SERVICE_NAME). Default `odata-graphql-gateway`. */
+  otelServiceName: string;
   /** pino level. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -172,6 +180,10 @@ const schema = z.object({
       message: 'a path starting with `/` (letters, digits, `._~-/`), other than /graphql, /health and /ready',
     })
     .default('/metrics'),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none'], { message: '`otlp` or `none`' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('odata-graphql-gateway'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -247,6 +259,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpHandler: c.HTTP_HANDLER,
     metrics: c.METRICS,
     metricsPath: c.METRICS_PATH,
+    tracing:
+      c.OTEL_TRACES_EXPORTER === 'otlp' ||
+      (c.OTEL_TRACES_EXPORTER === undefined && (c.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined))
+        ? 'otlp'
+        : 'off',
+    otelServiceName: c.OTEL_SERVICE_NAME,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -27,6 +27,11 @@ export interface GatewayContext {
   clientRequestId: string;
   /** What the request has spent upstream so far (attempts, bytes, time), for its log line. */
   upstream: Pick<CallBudget, 'requestsMade' | 'upstreamMs'>;
+  /**
+   * The headers sent upstream with each of this request's calls (client-request-id, authorization). Tracing
+   * puts the operation span's `traceparent` here; the upstream attempt's span replaces it per attempt.
+   */
+  upstreamHeaders: Record<string, string>;
   /** Starts watching an operation for Subscription.connectionOperationUpdates, or throws the typed refusal. */
   watchOperation(key: OperationKey): OperationWatch;
 }
@@ -90,6 +95,7 @@ export function createContext(shared: SharedState, request: CallerRequest, conne
     onUnknownState: shared.onUnknownState,
     clientRequestId,
     upstream: call.budget,
+    upstreamHeaders: headers,
     // A child logger costs an object and a serializer setup: made only when something is logged. (A method,
     // not a getter: envelop spreads the context, which would run a getter for every request.)
     logger: () => (log ??= shared.log.child({ clientRequestId })),

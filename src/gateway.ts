@@ -30,6 +30,10 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { useTracing } from './plugins/use-tracing.js';
+import { TracingObserver, createTracing } from './tracing/tracing.js';
+import { combineObservers } from './odata/observer.js';
+import type { TracerProvider } from '@opentelemetry/api';
 import { UpstreamClient } from './odata/client.js';
 import { BatchedGets } from './odata/batched-gets.js';
 import { ExternalConnectionsApi } from './odata/connections.js';
@@ -129,12 +133,20 @@ export interface GatewayOptions {
   errorShape?: ErrorShape;
   /** Qualified connectionOperation type name for `@odata.type` in writes; the CLI reads it from `$metadata`. */
   operationType?: string;
+  /**
+   * Traces with this provider (tests: an in-memory exporter) whatever OTEL_TRACES_EXPORTER says; the caller
+   * shuts it down. Unset: tracing follows `config.tracing`.
+   */
+  tracerProvider?: TracerProvider;
 }
 
-export function createGateway({ config, serviceRoot, log, errorShape, operationType }: GatewayOptions): Gateway {
+export function createGateway({ config, serviceRoot, log, errorShape, operationType, tracerProvider }: GatewayOptions): Gateway {
   const metrics = config.metrics === 'on' ? new GatewayMetrics({ batchMax: config.batchMax }) : undefined;
+  // Off: no tracer, no observer, no plugin (nothing on the hot path).
+  const tracing = tracerProvider !== undefined || config.tracing === 'otlp' ? createTracing(config.otelServiceName, tracerProvider) : undefined;
+  const observer = combineObservers([...(metrics !== undefined ? [metrics] : []), ...(tracing !== undefined ? [new TracingObserver(tracing.tracer)] : [])]);
   const client = new UpstreamClient({
-    ...(metrics !== undefined ? { observer: metrics } : {}),
+    observer,
     serviceRoot,
     timeoutMs: config.upstreamTimeoutMs,
     connections: config.upstreamConnections,
@@ -203,6 +215,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useQueryCacheHeaders(),
       useGraphiQLPage(),
       ...(metrics !== undefined ? [useMetrics(metrics)] : []),
+      ...(tracing !== undefined ? [useTracing(tracing.tracer)] : []),
     ],
     // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,
@@ -238,9 +251,10 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),
     upstreamSlots: client.slots,
     subscriptions,
-    close: () => {
+    close: async () => {
       subscriptions.close();
-      return client.close();
+      await client.close();
+      await tracing?.shutdown();
     },
     destroy: () => {
       subscriptions.close();

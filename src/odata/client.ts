@@ -248,7 +248,7 @@ export class UpstreamClient {
     endsAt: number,
   ): Promise<UpstreamResponse> {
     const observer = this.observer;
-    const token = observer.attemptStarted(request, kind, attemptNumber);
+    const token = observer.attemptStarted(request, kind, attemptNumber, headers);
     let release;
     try {
       release = await this.slots.acquire(request.lane, endsAt, signal);

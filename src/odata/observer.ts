@@ -18,8 +18,11 @@ export type UpstreamKind = 'get' | 'list' | 'batch' | 'write';
 export type LoaderName = 'operation' | 'connection' | 'operationPage';
 
 export interface UpstreamObserver<Token = unknown> {
-  /** An attempt is about to take its slot and be sent. `attempt` counts from 1. Returns a token for {@link attemptEnded}. */
-  attemptStarted(request: UpstreamRequest, kind: UpstreamKind, attempt: number): Token;
+  /**
+   * An attempt is about to take its slot and be sent. `attempt` counts from 1. `headers` are the headers this
+   * attempt sends (tracing adds its `traceparent` there). Returns a token for {@link attemptEnded}.
+   */
+  attemptStarted(request: UpstreamRequest, kind: UpstreamKind, attempt: number, headers: Record<string, string>): Token;
   /**
    * The attempt is over: `status` is the HTTP status of its answer, or undefined when none came (timeout,
    * connection refused or reset, slot not granted, answer cut off or unreadable).
@@ -70,7 +73,7 @@ export function combineObservers(observers: ReadonlyArray<UpstreamObserver<any>>
   if (active.length === 0) return NO_OBSERVER;
   if (active.length === 1) return active[0]!;
   return {
-    attemptStarted: (request, kind, attempt) => active.map((o) => o.attemptStarted(request, kind, attempt)),
+    attemptStarted: (request, kind, attempt, headers) => active.map((o) => o.attemptStarted(request, kind, attempt, headers)),
     attemptEnded: (tokens, request, kind, status) => active.forEach((o, i) => o.attemptEnded((tokens as unknown[])[i], request, kind, status)),
     retried: (kind, parts) => active.forEach((o) => o.retried(kind, parts)),
     throttled: (seconds) => active.forEach((o) => o.throttled(seconds)),

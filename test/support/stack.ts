@@ -2,6 +2,7 @@
  * Test stack: the embedded OData service and the gateway, each on an ephemeral loopback port, talking
  * real HTTP. Tests drive the service's store, fault controls and request log directly.
  */
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../../src/config.js';
 import { testConfig } from './config.js';
@@ -38,7 +39,7 @@ export interface Stack {
  * not imply them, so that a test can also pair a gateway with an upstream of the other shape.
  */
 export async function startStack(
-  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape; operationType?: string; log?: Logger } = {},
+  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape; operationType?: string; log?: Logger; tracerProvider?: TracerProvider } = {},
 ): Promise<Stack> {
   const upstream = createODataService(options.service);
   const serviceRoot = await upstream.listen(0, '127.0.0.1');
@@ -49,6 +50,7 @@ export async function startStack(
     log: options.log ?? createLogger(config.logLevel),
     ...(options.errorShape !== undefined ? { errorShape: options.errorShape } : {}),
     ...(options.operationType !== undefined ? { operationType: options.operationType } : {}),
+    ...(options.tracerProvider !== undefined ? { tracerProvider: options.tracerProvider } : {}),
   });
   const running = await serveGateway(gateway, 0, '127.0.0.1');
   return {
