@@ -31,7 +31,7 @@ import { useRequestLog } from './plugins/use-request-log.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { useTracing } from './plugins/use-tracing.js';
-import { TracingObserver, createTracing } from './tracing/tracing.js';
+import { TRACER_NAME, TracingObserver } from './tracing/tracing.js';
 import { combineObservers } from './odata/observer.js';
 import type { TracerProvider } from '@opentelemetry/api';
 import { UpstreamClient } from './odata/client.js';
@@ -134,17 +134,17 @@ export interface GatewayOptions {
   /** Qualified connectionOperation type name for `@odata.type` in writes; the CLI reads it from `$metadata`. */
   operationType?: string;
   /**
-   * Traces with this provider (tests: an in-memory exporter) whatever OTEL_TRACES_EXPORTER says; the caller
-   * shuts it down. Unset: tracing follows `config.tracing`.
+   * Traces with this provider: the OTLP one main.ts makes when `config.tracing` is `otlp` (tracing/otlp.ts),
+   * or a test's in-memory one. The gateway shuts it down (flushing its spans) at close(). Unset: no tracing.
    */
-  tracerProvider?: TracerProvider;
+  tracerProvider?: TracerProvider & { shutdown?(): Promise<void> };
 }
 
 export function createGateway({ config, serviceRoot, log, errorShape, operationType, tracerProvider }: GatewayOptions): Gateway {
   const metrics = config.metrics === 'on' ? new GatewayMetrics({ batchMax: config.batchMax }) : undefined;
   // Off: no tracer, no observer, no plugin (nothing on the hot path).
-  const tracing = tracerProvider !== undefined || config.tracing === 'otlp' ? createTracing(config.otelServiceName, tracerProvider) : undefined;
-  const observer = combineObservers([...(metrics !== undefined ? [metrics] : []), ...(tracing !== undefined ? [new TracingObserver(tracing.tracer)] : [])]);
+  const tracer = tracerProvider?.getTracer(TRACER_NAME);
+  const observer = combineObservers([...(metrics !== undefined ? [metrics] : []), ...(tracer !== undefined ? [new TracingObserver(tracer)] : [])]);
   const client = new UpstreamClient({
     observer,
     serviceRoot,
@@ -215,7 +215,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useQueryCacheHeaders(),
       useGraphiQLPage(),
       ...(metrics !== undefined ? [useMetrics(metrics)] : []),
-      ...(tracing !== undefined ? [useTracing(tracing.tracer)] : []),
+      ...(tracer !== undefined ? [useTracing(tracer)] : []),
     ],
     // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,
@@ -254,7 +254,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     close: async () => {
       subscriptions.close();
       await client.close();
-      await tracing?.shutdown();
+      await tracerProvider?.shutdown?.();
     },
     destroy: () => {
       subscriptions.close();

@@ -37,7 +37,11 @@ async function main(): Promise<void> {
 
   // Bounded by UPSTREAM_TIMEOUT_MS; drift or an unreachable upstream is a warning, never a failed start.
   const { errorShape, operationType } = await chooseUpstreamShapes({ config, serviceRoot, log });
-  const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType });
+  // Tracing off (the default): the OpenTelemetry SDK and exporter are not loaded at all.
+  const tracerProvider =
+    config.tracing === 'otlp' ? (await import('./tracing/otlp.js')).createOtlpTracerProvider(config.otelServiceName) : undefined;
+  if (tracerProvider !== undefined) log.info({ serviceName: config.otelServiceName }, 'OpenTelemetry tracing on: spans exported over OTLP/HTTP');
+  const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType, ...(tracerProvider !== undefined ? { tracerProvider } : {}) });
   const running = await serveGateway(gateway, config.port, config.host);
   const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
   console.log(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);

@@ -6,7 +6,8 @@
  * No global context manager and no global propagator: the operation span's context travels in the request's
  * upstream headers (`traceparent`, see GatewayContext.upstreamHeaders), which every upstream request of the
  * GraphQL request carries; each attempt starts its span as a child of it and replaces the header with its own.
- * When tracing is off none of this is built: the client keeps NO_OBSERVER and yoga gets no plugin.
+ * When tracing is off none of this is built: the client keeps NO_OBSERVER and yoga gets no plugin, and the SDK
+ * and exporter (src/tracing/otlp.ts) are not even loaded.
  */
 import {
   ROOT_CONTEXT,
@@ -18,12 +19,8 @@ import {
   type Context,
   type Span,
   type Tracer,
-  type TracerProvider,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { UpstreamRequest } from '../odata/client.js';
 import type { UpstreamKind, UpstreamObserver } from '../odata/observer.js';
 
@@ -98,31 +95,4 @@ export class TracingObserver implements UpstreamObserver<Span> {
   writeOutcomeUnknown(): void {}
   loaderAsked(): void {}
   loaderFetched(): void {}
-}
-
-/** What the gateway traces with: a tracer, and the provider's shutdown (flushes the exporter). */
-export interface GatewayTracing {
-  tracer: Tracer;
-  shutdown(): Promise<void>;
-}
-
-/**
- * Tracing from a provider: the given one (tests: an in-memory exporter), else an OTLP/HTTP exporter with a
- * batch processor, configured by the standard OTEL_* variables (endpoint, headers, timeout, OTEL_BSP_*,
- * OTEL_TRACES_SAMPLER).
- */
-export function createTracing(serviceName: string, provider?: TracerProvider & { shutdown?(): Promise<void> }): GatewayTracing {
-  const p =
-    provider ??
-    new BasicTracerProvider({
-      resource: new Resource({ 'service.name': serviceName }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
-    });
-  return {
-    tracer: p.getTracer(TRACER_NAME),
-    shutdown: async () => {
-      // A provider given by the caller is the caller's to shut down.
-      if (provider === undefined) await p.shutdown?.();
-    },
-  };
 }
