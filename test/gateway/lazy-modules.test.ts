@@ -2,7 +2,8 @@
  * What a gateway process leaves unloaded until it needs it (src/main.ts as a process, with every module it
  * loads written down by test/support/module-log.mjs):
  * - the embedded OData service (the @odata-gateway/odata-service package) only when UPSTREAM_URL is unset;
- * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) only on the first GraphiQL request.
+ * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) only on the first GraphiQL request;
+ * - the OpenTelemetry SDK and OTLP exporter only when tracing is configured (never here: it is off).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EMBEDDED_SERVICE = /\/packages\/odata-service\/(src|dist)\//;
 const GRAPHIQL_BUNDLE = /\/@graphql-yoga\/render-graphiql\//;
+const OTEL_SDK = /\/@opentelemetry\/(sdk-trace-base|exporter-trace-otlp-http|resources)\/|\/src\/tracing\/otlp\./;
 
 let dir: string;
 let upstream: ODataService;
@@ -89,6 +91,9 @@ describe('modules a gateway process loads only when used', () => {
     const atEnd = gateway.loaded();
     expect(atEnd.filter((url) => GRAPHIQL_BUNDLE.test(url)).length).toBeGreaterThan(0);
     expect(atEnd.filter((url) => EMBEDDED_SERVICE.test(url))).toEqual([]);
+    expect(atEnd.filter((url) => OTEL_SDK.test(url))).toEqual([]);
+    // The check sees packages at all: the tracing API (used by the plugin and observer) is loaded.
+    expect(atEnd.some((url) => /\/@opentelemetry\/(api|core)\//.test(url))).toBe(true);
   });
 
   it('with UPSTREAM_URL unset: the embedded service, and still no GraphiQL before its first request', async () => {
