@@ -73,6 +73,25 @@ describe('OpenTelemetry tracing', () => {
     for (const request of requests) expect(request.headers.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
   });
 
+  it('makes a span per attempt: a $batch post answered 503 and sent again is two spans, the second a resend', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 503 }, match: { path: '/$batch', batchPart: false }, times: 1 });
+    const result = await stack.gql(QUERY);
+    expect(result.errors).toBeUndefined();
+    const op = spans().find((s) => s.name === 'graphql.operation TwentyFive')!;
+    const upstream = spans().filter((s) => s.name === 'odata.$batch');
+    expect(upstream).toHaveLength(3);
+    for (const span of upstream) expect(span.parentSpanId).toBe(op.spanContext().spanId);
+    const failed = upstream.filter((s) => s.attributes['http.response.status_code'] === 503);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.status.code).toBe(2);
+    const resent = upstream.filter((s) => s.attributes['http.request.resend_count'] === 1);
+    expect(resent).toHaveLength(1);
+    expect(resent[0]!.attributes['odata.batch.parts']).toBe(failed[0]!.attributes['odata.batch.parts']);
+    expect(resent[0]!.attributes['http.response.status_code']).toBe(200);
+    // Each attempt sent its own span's context.
+    expect(new Set(stack.httpRequests().map((r) => r.headers.traceparent)).size).toBe(3);
+  });
+
   it('marks the operation span as an error with the error codes of the result', async () => {
     stack.upstream.faults.add({ fault: { type: 'status', status: 403 }, match: { path: '/connections/c1/operations/op-1', batchPart: true } });
     const result = await stack.gql(QUERY);
