@@ -10,9 +10,8 @@ import type { BatchMode } from '../config.js';
 import { DUPLICATED, buildBatchBody, parseBatchResponse, type BatchPart, type BatchPartResponse } from './batch.js';
 import type { UpstreamClient, UpstreamResponse } from './client.js';
 import { mapConcurrently, sleep } from './concurrency.js';
-import { UpstreamError, parseRetryAfter } from './errors.js';
+import { UpstreamError, isThrottling, parseRetryAfter } from './errors.js';
 import { callRequest, type CallContext } from './operations.js';
-import { isThrottling } from './observer.js';
 import { retryDelay, type RetrySettings } from './retry-policy.js';
 
 /** One GET: a path and query relative to the service root, and the lane (slots.ts) it belongs to. */

@@ -16,10 +16,10 @@ import { Agent } from 'undici';
 import type { CallBudget } from './call-budget.js';
 import { sleep } from './concurrency.js';
 import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from './enums.js';
-import { UpstreamError, parseRetryAfter } from './errors.js';
+import { UpstreamError, isThrottling, parseRetryAfter } from './errors.js';
 import { exchange, ExchangeFailure, type ExchangeAnswer } from './exchange.js';
 import { RETRYABLE_STATUSES, retryDelay, type RetrySettings } from './retry-policy.js';
-import { NO_OBSERVER, isThrottling, type UpstreamKind, type UpstreamObserver } from './observer.js';
+import { NO_OBSERVER, type UpstreamKind, type UpstreamObserver } from './observer.js';
 import { UpstreamSlots } from './slots.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -228,65 +228,52 @@ export class UpstreamClient {
     if (bound <= 0 || signal?.aborted) throw new AttemptFailure(UpstreamError.noAnswer('timeout', false), undefined);
     const endsAt = Date.now() + bound;
     request.budget?.spendRequest();
+    // The attempt's time, its wait for a slot included, goes to the request's log line (CallBudget.upstreamMs).
     const started = performance.now();
     try {
-      return await this.runAttempt(request, kind, attemptNumber, path, headers, body, signal, endsAt);
+      const observer = this.observer;
+      const token = observer.attemptStarted(request, kind, attemptNumber, headers);
+      let release;
+      try {
+        release = await this.slots.acquire(request.lane, endsAt, signal);
+      } catch (error) {
+        observer.attemptEnded(token, request, kind, undefined);
+        // Never sent: no unknown outcome, and no retry (overload, deadline, caller gone).
+        if (error instanceof UpstreamError) throw error;
+        throw UpstreamError.noAnswer('timeout', false);
+      }
+      let answer: ExchangeAnswer;
+      try {
+        answer = await exchange(
+          this.agent,
+          { origin: this.origin, path, method: request.method, headers, body },
+          Math.max(1, endsAt - Date.now()),
+          this.maxResponseBytes,
+          request.budget,
+          signal,
+        );
+      } catch (error) {
+        observer.attemptEnded(token, request, kind, undefined);
+        const failure = error instanceof ExchangeFailure ? error : new ExchangeFailure(error, undefined);
+        const code = failure.cut === undefined ? errorCode(failure.error) : undefined;
+        const noAnswer = failure.cut !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
+        const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
+        throw new AttemptFailure(UpstreamError.noAnswer(noAnswer, request.write && sent), code);
+      } finally {
+        release();
+      }
+      observer.attemptEnded(token, request, kind, answer.status);
+      const responseHeaders = flattenHeaders(answer.headers);
+      const text = answer.text;
+      if (text === undefined) {
+        // Past the budget's limit, or the client's own maximum.
+        throw answer.limit < this.maxResponseBytes ? request.budget!.bytesExceeded() : UpstreamError.malformed(answer.status, responseHeaders['request-id']);
+      }
+      request.budget?.spendBytes(text.length);
+      return { status: answer.status, headers: responseHeaders, body: this.parseJson(text, answer.status, responseHeaders) };
     } finally {
       request.budget?.spendTime(performance.now() - started);
     }
-  }
-
-  /** The attempt once counted and timed: the slot, the exchange, and the answer read. */
-  private async runAttempt(
-    request: UpstreamRequest,
-    kind: UpstreamKind,
-    attemptNumber: number,
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-    endsAt: number,
-  ): Promise<UpstreamResponse> {
-    const observer = this.observer;
-    const token = observer.attemptStarted(request, kind, attemptNumber, headers);
-    let release;
-    try {
-      release = await this.slots.acquire(request.lane, endsAt, signal);
-    } catch (error) {
-      observer.attemptEnded(token, request, kind, undefined);
-      // Never sent: no unknown outcome, and no retry (overload, deadline, caller gone).
-      if (error instanceof UpstreamError) throw error;
-      throw UpstreamError.noAnswer('timeout', false);
-    }
-    let answer: ExchangeAnswer;
-    try {
-      answer = await exchange(
-        this.agent,
-        { origin: this.origin, path, method: request.method, headers, body },
-        Math.max(1, endsAt - Date.now()),
-        this.maxResponseBytes,
-        request.budget,
-        signal,
-      );
-    } catch (error) {
-      observer.attemptEnded(token, request, kind, undefined);
-      const failure = error instanceof ExchangeFailure ? error : new ExchangeFailure(error, undefined);
-      const code = failure.cut === undefined ? errorCode(failure.error) : undefined;
-      const noAnswer = failure.cut !== undefined || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'unavailable';
-      const sent = !(code !== undefined && NOT_SENT_CODES.has(code));
-      throw new AttemptFailure(UpstreamError.noAnswer(noAnswer, request.write && sent), code);
-    } finally {
-      release();
-    }
-    observer.attemptEnded(token, request, kind, answer.status);
-    const responseHeaders = flattenHeaders(answer.headers);
-    const text = answer.text;
-    if (text === undefined) {
-      // Past the budget's limit, or the client's own maximum.
-      throw answer.limit < this.maxResponseBytes ? request.budget!.bytesExceeded() : UpstreamError.malformed(answer.status, responseHeaders['request-id']);
-    }
-    request.budget?.spendBytes(text.length);
-    return { status: answer.status, headers: responseHeaders, body: this.parseJson(text, answer.status, responseHeaders) };
   }
 
   private parseJson(text: string, status: number, headers: Record<string, string | undefined>): unknown {

@@ -46,6 +46,11 @@ export function codeForStatus(status: number, retryAfter: number | undefined): E
   }
 }
 
+/** Whether an answer throttles the gateway (429, or 503 with a Retry-After): the statuses {@link codeForStatus} calls THROTTLED. */
+export function isThrottling(status: number, retryAfter: number | undefined): boolean {
+  return codeForStatus(status, retryAfter) === 'THROTTLED';
+}
+
 /** Reads a `Retry-After` value (delta-seconds or HTTP date) as whole seconds, or undefined. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;

@@ -1,9 +1,9 @@
 /**
  * What the upstream layer tells an observer about its work: each attempt (one HTTP exchange, retries
  * included), each retry and throttled answer, each `$batch` post and its parts, writes left without an answer,
- * and how much the per-request loaders saved. Metrics (src/metrics/) implement it now; tracing can implement the
- * same interface later (a span per attempt: `attemptStarted` returns the span as its token, `attemptEnded`
- * ends it), or both through {@link combineObservers}.
+ * and how much the per-request loaders saved. Metrics (src/metrics/) and tracing (src/tracing/: a span per
+ * attempt, `attemptStarted` returning the span as its token) implement it, together through
+ * {@link combineObservers}.
  *
  * The default is {@link NO_OBSERVER}: every call is an empty method on one shared object, and the client
  * passes only values it already has, so an unobserved gateway allocates nothing for it on the hot path.
@@ -61,11 +61,6 @@ export const NO_OBSERVER: UpstreamObserver<undefined> = {
   loaderAsked: nothing,
   loaderFetched: nothing,
 };
-
-/** The HTTP statuses that throttle: 429 always, 503 when it says when to come back. */
-export function isThrottling(status: number, retryAfter: number | undefined): boolean {
-  return status === 429 || (status === 503 && retryAfter !== undefined);
-}
 
 /** Several observers as one (metrics and tracing together); one observer is returned as it is. */
 export function combineObservers(observers: ReadonlyArray<UpstreamObserver<any>>): UpstreamObserver<unknown> {
