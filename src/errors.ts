@@ -5,18 +5,22 @@
  * reports, and the gateway's masking (gateway.ts) lets a GatewayError through while it masks anything else.
  */
 
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PRECONDITION_FAILED'
-  | 'THROTTLED'
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'OVERLOADED';
+/** The contract's error codes, as values (metrics and the load tests count by them). */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PRECONDITION_FAILED',
+  'THROTTLED',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'OVERLOADED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface GatewayErrorExtensions {
   code: ErrorCode;

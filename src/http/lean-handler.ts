@@ -64,7 +64,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-/** How many requests each way took, since the handler was made (tests, and metrics later). */
+/** How many requests each way took, since the handler was made (the tests check the path each request takes). */
 export interface LeanHandlerStats {
   /** Answered by the lean path. */
   lean: number;

@@ -15,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { DocumentNode, ExecutionResult, GraphQLError } from 'graphql';
 import { getOperationAST } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ERROR_CODES as CONTRACT_ERROR_CODES } from '../errors.js';
 import type { HttpMethod, UpstreamRequest } from '../odata/client.js';
 import type { LoaderName, UpstreamKind, UpstreamObserver } from '../odata/observer.js';
 
@@ -26,17 +27,7 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /** Error codes counted by name: the contract's, and those graphql-js, yoga and Armor use. Others are `other`. */
 export const ERROR_CODES: ReadonlySet<string> = new Set([
-  'BAD_USER_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'PRECONDITION_FAILED',
-  'THROTTLED',
-  'UPSTREAM_ERROR',
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_UNAVAILABLE',
-  'OVERLOADED',
+  ...CONTRACT_ERROR_CODES,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -66,9 +57,8 @@ function statusClass(status: number | undefined): string {
   return 'other';
 }
 
-/** Upstream latency buckets, in seconds (LAN to slow cloud answers, up to the default 10 s timeout). */
-const UPSTREAM_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Latency buckets of requests and upstream attempts, in seconds (LAN to slow cloud answers, past the default 10 s timeout). */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export interface GatewayMetricsOptions {
   /** BATCH_MAX, exported as a gauge for `$batch` fill ratios. */
@@ -114,7 +104,7 @@ export class GatewayMetrics implements UpstreamObserver<number> {
       name: 'gateway_graphql_request_duration_seconds',
       help: 'Time from a GraphQL request’s arrival to its response’s end, by operation name (subscription streams excluded)',
       labelNames: ['operation'],
-      buckets: REQUEST_BUCKETS,
+      buckets: LATENCY_BUCKETS,
       registers,
     });
     this.errors = new Counter({
@@ -138,7 +128,7 @@ export class GatewayMetrics implements UpstreamObserver<number> {
       name: 'gateway_upstream_request_duration_seconds',
       help: 'Time of one upstream attempt, waiting for a connection included, by method and kind',
       labelNames: ['method', 'kind'],
-      buckets: UPSTREAM_BUCKETS,
+      buckets: LATENCY_BUCKETS,
       registers,
     });
     this.batchParts = new Histogram({

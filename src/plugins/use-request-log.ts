@@ -8,9 +8,7 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
-
-/** Characters of an operation name logged (GraphQL names are unbounded; the document limits bound them only loosely). */
-const NAME_LOGGED = 100;
+import { shownOperationName } from './operation-name.js';
 
 export function useRequestLog(log: Logger): Plugin<GatewayContext> {
   // The level is fixed for the process: below `info`, the plugin adds no per-request work at all.
@@ -23,10 +21,9 @@ export function useRequestLog(log: Logger): Plugin<GatewayContext> {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return; // no streamed results in this schema
           const codes = (result.errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
-          const name = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
           context.logger().info(
             {
-              operationName: name !== null && name.length > NAME_LOGGED ? `${name.slice(0, NAME_LOGGED)}…` : name,
+              operationName: shownOperationName(getOperationAST(args.document, args.operationName)) ?? null,
               durationMs: Math.round(performance.now() - started),
               upstreamRequests: context.upstream.requestsMade,
               upstreamMs: Math.round(context.upstream.upstreamMs),

@@ -9,9 +9,7 @@ import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 import { extractTraceContext, injectTraceContext } from '../tracing/tracing.js';
-
-/** Characters of an operation name put on a span (as in the request log). */
-const NAME_SHOWN = 100;
+import { shownOperationName } from './operation-name.js';
 
 interface HeaderSource {
   request?: { headers: { get(name: string): string | null } };
@@ -23,8 +21,7 @@ export function useTracing(tracer: Tracer): Plugin<GatewayContext> {
       const context = args.contextValue as GatewayContext & HeaderSource;
       const operation = getOperationAST(args.document, args.operationName ?? undefined);
       const type = operation?.operation ?? 'query';
-      const fullName = operation?.name?.value;
-      const name = fullName !== undefined && fullName.length > NAME_SHOWN ? fullName.slice(0, NAME_SHOWN) : fullName;
+      const name = shownOperationName(operation);
       const incoming = context.request?.headers;
       const traceparent = incoming?.get('traceparent') ?? undefined;
       const parent = extractTraceContext(

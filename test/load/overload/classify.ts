@@ -10,24 +10,13 @@
  *   without a contract code (a masked "Unexpected error" is INTERNAL_SERVER_ERROR), a key answered null
  *   without an error, an operation under another key. These are the findings and must stay at 0.
  */
+import { ERROR_CODES } from '../../../src/errors.js';
 import { asOperation } from '../queries.js';
 import type { Exchange } from './http.js';
 import type { PreparedRead } from './workload.js';
 
 /** The `extensions.code` values of the contract. */
-export const CONTRACT_CODES: ReadonlySet<string> = new Set([
-  'BAD_USER_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'PRECONDITION_FAILED',
-  'THROTTLED',
-  'UPSTREAM_ERROR',
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_UNAVAILABLE',
-  'OVERLOADED',
-]);
+export const CONTRACT_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 export type Verdict =
   | { kind: 'refused'; retryAfterHeader: boolean }
