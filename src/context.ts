@@ -75,9 +75,13 @@ class RequestCall implements CallContext {
 /** A client-request-id is forwarded only when it is short, printable ASCII: it goes into a header. */
 const SAFE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
+/** The caller's client-request-id when it is safe to forward and log; undefined otherwise. */
+export function callerRequestId(incoming: string | string[] | null | undefined): string | undefined {
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : undefined;
+}
+
 export function createContext(shared: SharedState, request: CallerRequest, connection?: CallerConnection): GatewayContext {
-  const incoming = request.headers.get('client-request-id');
-  const clientRequestId = incoming !== null && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const clientRequestId = callerRequestId(request.headers.get('client-request-id')) ?? randomUUID();
   const headers: Record<string, string> = { 'client-request-id': clientRequestId };
   const authorization = request.headers.get('authorization');
   if (authorization !== null) headers.authorization = authorization;

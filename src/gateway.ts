@@ -27,11 +27,13 @@ import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
 import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
-import { useRequestLog } from './plugins/use-request-log.js';
-import { useMetrics } from './plugins/use-metrics.js';
+import { useRequestRecords } from './plugins/use-request-records.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
-import { useTracing } from './plugins/use-tracing.js';
+import { RequestSpans } from './tracing/request-spans.js';
 import { TRACER_NAME, TracingObserver } from './tracing/tracing.js';
+import { requestLog } from './telemetry/request-log.js';
+import type { RequestReporter } from './telemetry/request-record.js';
+import { RequestTelemetry } from './telemetry/request-telemetry.js';
 import { combineObservers } from './odata/observer.js';
 import type { TracerProvider } from '@opentelemetry/api';
 import { UpstreamClient } from './odata/client.js';
@@ -111,6 +113,8 @@ export interface Gateway {
   admission: AdmissionGate;
   /** The Prometheus metrics (METRICS=on), served by the server at METRICS_PATH; undefined when off. */
   metrics: GatewayMetrics | undefined;
+  /** The record of each GraphQL request, for the metrics, the request log and the spans (the server starts and ends them). */
+  telemetry: RequestTelemetry;
   /** The upstream client's connection slots (for tests and metrics). */
   upstreamSlots: UpstreamSlots;
   /** Every open subscription and its pollers; the server closes it first at shutdown. */
@@ -145,6 +149,12 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
   // Off: no tracer, no observer, no plugin (nothing on the hot path).
   const tracer = tracerProvider?.getTracer(TRACER_NAME);
   const observer = combineObservers([...(metrics !== undefined ? [metrics] : []), ...(tracer !== undefined ? [new TracingObserver(tracer)] : [])]);
+  const reporters: RequestReporter[] = [];
+  if (metrics !== undefined) reporters.push(metrics);
+  const logReporter = requestLog(log);
+  if (logReporter !== undefined) reporters.push(logReporter);
+  if (tracer !== undefined) reporters.push(new RequestSpans(tracer));
+  const telemetry = new RequestTelemetry(reporters);
   const client = new UpstreamClient({
     observer,
     serviceRoot,
@@ -202,6 +212,8 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     healthCheckEndpoint: '/health',
     landingPage: false,
     plugins: [
+      // First: it notes the parameters before any other onParams hook can refuse them.
+      ...(telemetry.enabled ? [useRequestRecords(telemetry)] : []),
       useRequestGuards(config.maxBodyBytes),
       usePersistedQueries(),
       // After the persisted queries: a query named by its hash is checked as stored.
@@ -211,20 +223,21 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useRequestBudget(config),
       useCsrfPreventionForWrites(),
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
-      useRequestLog(log),
       useQueryCacheHeaders(),
       useGraphiQLPage(),
-      ...(metrics !== undefined ? [useMetrics(metrics)] : []),
-      ...(tracer !== undefined ? [useTracing(tracer)] : []),
     ],
     // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,
-    context: ({ request, req }) =>
-      createContext(
+    context: ({ request, req }) => {
+      const context = createContext(
         shared,
         request,
         req && { remoteAddress: req.socket.remoteAddress, becameLongLived: () => leaveAdmission(req) },
-      ),
+      );
+      const record = telemetry.of(req);
+      if (record !== undefined) telemetry.contextCreated(record, context);
+      return context;
+    },
     renderGraphiQL,
     graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
     maskedErrors: {
@@ -248,6 +261,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     // Requests whose upstream calls would wait in line more than a quarter of their deadline are better
     // refused now (cheaply, with Retry-After) than admitted to time out later.
     metrics,
+    telemetry,
     admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),
     upstreamSlots: client.slots,
     subscriptions,

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
 import { createLeanHandler, type LeanHandlerStats } from './http/lean-handler.js';
-import { withMetricsEndpoint, withRequestMetrics } from './metrics/http.js';
+import { withMetricsEndpoint } from './metrics/http.js';
+import { withRequestRecords } from './telemetry/request-telemetry.js';
 import type { Gateway } from './gateway.js';
 import { serveWebSocket } from './subscriptions/websocket.js';
 
@@ -25,15 +26,10 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
   const lean = gateway.config.httpHandler === 'lean' ? createLeanHandler({ yoga: gateway.yoga, maxBodyBytes: gateway.config.maxBodyBytes, log: gateway.log }) : undefined;
   const endpoint = gateway.yoga.graphqlEndpoint;
   const metrics = gateway.metrics;
-  const served = lean ?? gateway.yoga;
-  const handler =
-    metrics === undefined
-      ? withAdmission(gateway.admission, endpoint, served)
-      : withMetricsEndpoint(
-          metrics,
-          gateway.config.metricsPath,
-          withAdmission(gateway.admission, endpoint, withRequestMetrics(metrics, endpoint, served), () => metrics.admissionRefused()),
-        );
+  const telemetry = gateway.telemetry;
+  const served = telemetry.enabled ? withRequestRecords(telemetry, endpoint, lean ?? gateway.yoga) : (lean ?? gateway.yoga);
+  const admitted = withAdmission(gateway.admission, endpoint, served, metrics && (() => metrics.admissionRefused()));
+  const handler = metrics === undefined ? admitted : withMetricsEndpoint(metrics, gateway.config.metricsPath, admitted);
   const server = createServer(
     {
       // A client has the request deadline to send its whole request (headers within at most 10 s): one that

@@ -5,7 +5,7 @@
  * It is not a second GraphQL server. It runs yoga's own GraphQL pipeline, `getResultForParams` (the
  * `onParams` hooks: persisted queries, nesting limits, yoga's parameter checks; then envelop's parse,
  * validate, context, execute with every plugin: document limits, budget, error codes, masking, the request
- * log; then the `onExecutionResult` hooks), and answers with yoga's own `processRegularResult` (status from
+ * records; then the `onExecutionResult` hooks), and answers with yoga's own `processRegularResult` (status from
  * the errors' `extensions.http`, internals removed) and the CORS headers of yoga's CORS plugin. What it
  * skips is what yoga does around that pipeline for every request: a Fetch `Request` with its Headers copy,
  * URL and body stream, the request-parser and result-processor selection, and a Fetch `Response`.

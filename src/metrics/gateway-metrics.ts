@@ -6,18 +6,14 @@
  * Labels never carry caller data beyond a bounded operation name: at most {@link OPERATION_NAMES_MAX}
  * distinct names are ever used, later ones are counted as `other`; error codes come from a fixed set.
  *
- * A GraphQL request is counted once, when its response is closed, whichever path served it (the lean
- * handler, yoga, or both after a hand-back): the server starts its {@link RequestObservation} (server.ts), the
- * yoga plugin (use-metrics.ts) notes its document and result on it, and {@link GatewayMetrics.requestEnded}
- * counts what was noted last.
+ * A GraphQL request is counted once, when it is over, whichever path served it (the lean handler, yoga, or
+ * both after a hand-back, or graphql-ws): the metrics are a reporter of its record (src/telemetry/).
  */
-import type { IncomingMessage } from 'node:http';
-import type { DocumentNode, ExecutionResult, GraphQLError } from 'graphql';
-import { getOperationAST } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ERROR_CODES as CONTRACT_ERROR_CODES } from '../errors.js';
 import type { HttpMethod, UpstreamRequest } from '../odata/client.js';
 import type { LoaderName, UpstreamKind, UpstreamObserver } from '../odata/observer.js';
+import type { RequestRecord, RequestReporter } from '../telemetry/request-record.js';
 
 /** Distinct operation names used as label values; later names count as `other`. */
 export const OPERATION_NAMES_MAX = 100;
@@ -35,19 +31,6 @@ export const ERROR_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'INTERNAL_SERVER_ERROR',
 ]);
-
-/** What one GraphQL request over HTTP was, as noted while it was served. */
-export class RequestObservation {
-  readonly started = performance.now();
-  /** The parsed document, once parsed. */
-  document: DocumentNode | undefined = undefined;
-  /** `operationName` of the request's parameters. */
-  operationName: unknown = undefined;
-  /** The result answered (the last one noted: a request handed back to yoga is noted again). */
-  result: ExecutionResult | undefined = undefined;
-  /** A subscription's stream: counted, but not in the latency histogram. */
-  streamed = false;
-}
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'];
 
@@ -67,7 +50,7 @@ export interface GatewayMetricsOptions {
   processMetrics?: boolean;
 }
 
-export class GatewayMetrics implements UpstreamObserver<number> {
+export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter {
   readonly registry = new Registry();
   private readonly requests: Counter<'operation' | 'outcome'>;
   private readonly requestDuration: Histogram<'operation'>;
@@ -84,7 +67,6 @@ export class GatewayMetrics implements UpstreamObserver<number> {
   private readonly loaderKeys: Counter<'loader' | 'stage'>;
   /** The operation names given a label of their own, in the order they came. */
   private readonly operationNames = new Set<string>();
-  private readonly observations = new WeakMap<IncomingMessage, RequestObservation>();
   /**
    * Label-bound children, made once per label set (all sets are bounded): prom-client hashes a labels object
    * on every `inc`/`observe`, which cost more than the rest of the bookkeeping on the hot path.
@@ -96,7 +78,7 @@ export class GatewayMetrics implements UpstreamObserver<number> {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'gateway_graphql_requests_total',
-      help: `GraphQL requests over HTTP by operation name (at most ${OPERATION_NAMES_MAX} names, then "other"; "anonymous" without a name) and outcome (error: the answer has errors)`,
+      help: `GraphQL requests (over HTTP and graphql-ws) by operation name (at most ${OPERATION_NAMES_MAX} names, then "other"; "anonymous" without a name) and outcome (error: the answer has errors, or there was none)`,
       labelNames: ['operation', 'outcome'],
       registers,
     });
@@ -109,7 +91,7 @@ export class GatewayMetrics implements UpstreamObserver<number> {
     });
     this.errors = new Counter({
       name: 'gateway_graphql_errors_total',
-      help: 'GraphQL errors answered, by extensions.code (a fixed set, else "other")',
+      help: 'GraphQL errors answered, by extensions.code (a fixed set, else "other"; a request refused before any GraphQL answer, such as an oversize body, is one BAD_REQUEST)',
       labelNames: ['code'],
       registers,
     });
@@ -187,36 +169,14 @@ export class GatewayMetrics implements UpstreamObserver<number> {
 
   // ---- GraphQL requests -------------------------------------------------------------------------
 
-  /** A GraphQL request arrived on node:http (after admission). */
-  requestStarted(request: IncomingMessage): RequestObservation {
-    const observation = new RequestObservation();
-    this.observations.set(request, observation);
-    return observation;
-  }
-
-  /** The observation of a request the server started, if any (not for `yoga.fetch` or WebSocket requests). */
-  observationOf(request: IncomingMessage | undefined): RequestObservation | undefined {
-    return request === undefined ? undefined : this.observations.get(request);
-  }
-
   admissionRefused(): void {
     this.admissionRefusals.inc();
   }
 
-  /** The request's response is closed (sent, or its client gone): counts it once. */
-  requestEnded(request: IncomingMessage, observation: RequestObservation, status: number): void {
-    this.observations.delete(request);
-    const operation = this.operationLabel(observation);
-    const errors = observation.result?.errors;
-    let outcome: 'success' | 'error' = 'success';
-    if (errors !== undefined && errors.length > 0) {
-      outcome = 'error';
-      for (const error of errors) this.errors.inc({ code: errorCodeLabel(error) });
-    } else if (observation.result === undefined && !observation.streamed) {
-      // Refused before any GraphQL result (HTTP-level refusals: size, media type, method), or the client left.
-      outcome = 'error';
-      if (status >= 400) this.errors.inc({ code: 'BAD_REQUEST' });
-    }
+  /** A GraphQL request is over (its response closed, or its WebSocket operation ended): counts it once. */
+  ended(record: RequestRecord): void {
+    const operation = this.operationLabel(record.name());
+    for (const code of record.errorCodes()) this.errors.inc({ code: ERROR_CODES.has(code) ? code : 'other' });
     let children = this.requestChildren.get(operation);
     if (children === undefined) {
       children = {
@@ -226,17 +186,11 @@ export class GatewayMetrics implements UpstreamObserver<number> {
       };
       this.requestChildren.set(operation, children);
     }
-    (outcome === 'success' ? children.success : children.error).inc();
-    if (!observation.streamed) children.duration.observe((performance.now() - observation.started) / 1000);
+    (record.failed() ? children.error : children.success).inc();
+    if (!record.streamed) children.duration.observe((performance.now() - record.started) / 1000);
   }
 
-  private operationLabel(observation: RequestObservation): string {
-    const asked = observation.operationName;
-    let name: string | undefined;
-    if (observation.document !== undefined) {
-      name = getOperationAST(observation.document, typeof asked === 'string' ? asked : undefined)?.name?.value;
-      if (name === undefined && typeof asked === 'string' && asked !== '') name = asked;
-    } else if (typeof asked === 'string' && asked !== '') name = asked;
+  private operationLabel(name: string | undefined): string {
     if (name === undefined) return 'anonymous';
     if (this.operationNames.has(name)) return name;
     if (this.operationNames.size >= OPERATION_NAMES_MAX || name.length > OPERATION_NAME_LENGTH_MAX || !GRAPHQL_NAME.test(name)) return 'other';
@@ -293,13 +247,4 @@ export class GatewayMetrics implements UpstreamObserver<number> {
   loaderFetched(loader: LoaderName, count: number): void {
     this.loaderKeys.inc({ loader, stage: 'fetched' }, count);
   }
-}
-
-/** The label of one error: its `extensions.code` when known; BAD_REQUEST for a code-less 4xx refusal; else `other`. */
-export function errorCodeLabel(error: GraphQLError): string {
-  const code = error.extensions?.code;
-  if (typeof code === 'string') return ERROR_CODES.has(code) ? code : 'other';
-  const http = error.extensions?.http as { status?: unknown } | undefined;
-  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500) return 'BAD_REQUEST';
-  return 'other';
 }

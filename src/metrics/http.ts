@@ -1,9 +1,5 @@
-/**
- * The node:http side of the metrics: the scrape endpoint, and the start and end of each GraphQL request's
- * observation. Both wrap the server's handler (server.ts), so they hold whichever handler serves GraphQL.
- */
+/** The scrape endpoint on node:http, in front of the server's handler (server.ts). */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { runsGraphQL } from '../admission.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
 /**
@@ -32,17 +28,5 @@ export function withMetricsEndpoint(metrics: GatewayMetrics, path: string, handl
         response.end();
       },
     );
-  };
-}
-
-/** Observes every GraphQL request `handler` serves, from its arrival to the close of its response. */
-export function withRequestMetrics(metrics: GatewayMetrics, endpoint: string, handler: RequestListener): RequestListener {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    if (runsGraphQL(request, endpoint)) {
-      const observation = metrics.requestStarted(request);
-      // 'close' comes once per response: after it is sent, or when its client goes away first.
-      response.once('close', () => metrics.requestEnded(request, observation, response.headersSent ? response.statusCode : 0));
-    }
-    handler(request, response);
   };
 }

@@ -14,9 +14,11 @@
  */
 import type { Server } from 'node:http';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Gateway } from '../gateway.js';
+import type { RequestRecord } from '../telemetry/request-record.js';
 
 /** The socket's close code for "try again later" (RFC 6455 registry). */
 const TRY_AGAIN_LATER = 1013;
@@ -48,7 +50,16 @@ export interface WebSocketEndpoint {
 }
 
 export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpoint {
-  const { yoga, config } = gateway;
+  const { yoga, config, telemetry } = gateway;
+  // The record of each operation in progress (metrics, log line, span), by socket and operation id.
+  const records = new WeakMap<object, Map<string, RequestRecord>>();
+  const recordOf = (ctx: object, id: string) => records.get(ctx)?.get(id);
+  const endRecord = (ctx: object, id: string) => {
+    const record = recordOf(ctx, id);
+    if (record === undefined) return;
+    records.get(ctx)!.delete(id);
+    telemetry.end(record);
+  };
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
   // Aborted when its socket closes: the context's signal, so upstream reads of its operations stop.
   const closedSignals = new WeakMap<WebSocket, AbortController>();
@@ -62,45 +73,90 @@ export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpo
     socket.once('close', () => controller.abort());
   });
 
+  /** The execution arguments of a subscribe message, or the errors that refuse it. */
+  const prepare = async (ctx: Context<Record<string, unknown> | undefined, Extra>, payload: SubscribePayload, record: RequestRecord | undefined): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const upgrade = ctx.extra.request;
+    const headers = new Headers();
+    const authorization = connectionAuthorization(ctx.connectionParams) ?? upgrade.headers.authorization;
+    if (authorization !== undefined) headers.set('authorization', authorization);
+    const requestId = upgrade.headers['client-request-id'];
+    if (typeof requestId === 'string') headers.set('client-request-id', requestId);
+    const signal = closedSignals.get(ctx.extra.socket)?.signal;
+    const request = new Request(`http://${upgrade.headers.host ?? 'localhost'}${yoga.graphqlEndpoint}`, { headers, ...(signal ? { signal } : {}) });
+    const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+      request,
+      req: upgrade,
+      params: payload,
+    });
+    let document;
+    try {
+      document = parse(payload.query);
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : refusal('The document does not parse.')];
+    }
+    if (record !== undefined) record.document = document;
+    const errors = validate(schema, document);
+    if (errors.length > 0) return errors;
+    const operation = record?.operation() ?? getOperationAST(document, payload.operationName ?? undefined);
+    if (operation?.operation !== 'subscription') {
+      return [refusal('Only subscriptions are served over WebSocket: send queries and mutations over HTTP.')];
+    }
+    const contextValue = await contextFactory();
+    if (record !== undefined) telemetry.contextCreated(record, contextValue);
+    return {
+      schema,
+      document,
+      operationName: payload.operationName ?? null,
+      variableValues: payload.variables ?? null,
+      contextValue,
+      rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+    };
+  };
+
   useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, payload) => {
-        const upgrade = ctx.extra.request;
-        const headers = new Headers();
-        const authorization = connectionAuthorization(ctx.connectionParams) ?? upgrade.headers.authorization;
-        if (authorization !== undefined) headers.set('authorization', authorization);
-        const requestId = upgrade.headers['client-request-id'];
-        if (typeof requestId === 'string') headers.set('client-request-id', requestId);
-        const signal = closedSignals.get(ctx.extra.socket)?.signal;
-        const request = new Request(`http://${upgrade.headers.host ?? 'localhost'}${yoga.graphqlEndpoint}`, { headers, ...(signal ? { signal } : {}) });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          request,
-          req: upgrade,
-          params: payload,
-        });
-        let document;
+      onSubscribe: async (ctx, id, payload) => {
+        let record: RequestRecord | undefined;
+        if (telemetry.enabled) {
+          record = telemetry.start('websocket', ctx.extra.request.headers);
+          record.operationName = payload.operationName;
+          let open = records.get(ctx);
+          if (open === undefined) records.set(ctx, (open = new Map()));
+          open.set(id, record);
+        }
         try {
-          document = parse(payload.query);
+          const prepared = await prepare(ctx, payload, record);
+          // Refused: graphql-ws sends the errors and never calls onComplete for it.
+          if (Array.isArray(prepared)) {
+            if (record !== undefined) record.result = { errors: prepared };
+            endRecord(ctx, id);
+          }
+          return prepared;
         } catch (error) {
-          return [error instanceof GraphQLError ? error : refusal('The document does not parse.')];
+          // graphql-ws closes the socket; the operation is over.
+          endRecord(ctx, id);
+          throw error;
         }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        const operation = getOperationAST(document, payload.operationName ?? undefined);
-        if (operation?.operation !== 'subscription') {
-          return [refusal('Only subscriptions are served over WebSocket: send queries and mutations over HTTP.')];
-        }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
-        };
       },
+      onOperation: (ctx, id, _payload, _args, result) => {
+        const record = recordOf(ctx, id);
+        if (record !== undefined && result !== null && typeof result === 'object' && Symbol.asyncIterator in result) record.streamed = true;
+      },
+      onNext: (ctx, id, _payload, _args, result) => {
+        // A result with errors (a refused watch, or the typed error that ends a subscription) is what it answered.
+        if (result.errors !== undefined) {
+          const record = recordOf(ctx, id);
+          if (record !== undefined) record.result = result;
+        }
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const record = recordOf(ctx, id);
+        if (record !== undefined) record.result = { errors };
+      },
+      // After the stream ended (completed, failed, or returned because the client or its socket left).
+      onComplete: (ctx, id) => endRecord(ctx, id),
     },
     wss,
   );

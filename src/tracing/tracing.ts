@@ -1,12 +1,12 @@
 /**
  * OpenTelemetry tracing (OTEL_TRACES_EXPORTER=otlp, or an OTLP endpoint variable set): a span per GraphQL
- * operation (src/plugins/use-tracing.ts), child spans per upstream attempt (this {@link TracingObserver}, one
+ * request (request-spans.ts), child spans per upstream attempt (this {@link TracingObserver}, one
  * per `$batch` post with its part count), W3C `traceparent` taken from callers and sent to the upstream.
  *
  * No global context manager and no global propagator: the operation span's context travels in the request's
  * upstream headers (`traceparent`, see GatewayContext.upstreamHeaders), which every upstream request of the
  * GraphQL request carries; each attempt starts its span as a child of it and replaces the header with its own.
- * When tracing is off none of this is built: the client keeps NO_OBSERVER and yoga gets no plugin, and the SDK
+ * When tracing is off none of this is built: the client keeps NO_OBSERVER and no span reporter is made, and the SDK
  * and exporter (src/tracing/otlp.ts) are not even loaded.
  */
 import {

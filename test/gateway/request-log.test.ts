@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
+import { until } from '../support/subscription-clients.js';
 
 interface LogLine {
   level: number;
@@ -50,6 +51,11 @@ describe('request log', () => {
   });
 
   const requestLines = () => lines.filter((line) => line.msg === 'graphql request');
+  /** The lines once the request's is written (when its response closes, which may come after the client has read it). */
+  const logged = async () => {
+    await until(() => requestLines().length > 0, 4000, 'the request log line');
+    return requestLines();
+  };
 
   it('writes one line per request: name, duration, upstream requests and time, the client-request-id sent upstream', async () => {
     const reads = Array.from({ length: 45 }, (_, n) => `o${n}: connectionOperation(connectionId: "c${n % 3}", operationId: "op-${n}") { status }`);
@@ -60,7 +66,7 @@ describe('request log', () => {
       authorization: 'Bearer secret-token',
     });
     expect(result.errors).toBeUndefined();
-    const [line, ...others] = requestLines();
+    const [line, ...others] = await logged();
     expect(others).toHaveLength(0);
     expect(line).toMatchObject({ level: INFO, operationName: 'FortyFive', upstreamRequests: 3, clientRequestId: 'req-log-1' });
     expect(line!.errors).toBeUndefined();
@@ -77,7 +83,7 @@ describe('request log', () => {
     stack.upstream.faults.add({ fault: { type: 'latency', ms: 60 }, match: { path: '/connections/c0/operations', method: 'GET' }, times: Infinity });
     const result = await stack.gql('query Page { connectionOperations(connectionId: "c0", first: 2) { nodes { operationId } } }');
     expect(result.errors).toBeUndefined();
-    const [line] = requestLines();
+    const [line] = await logged();
     expect(line).toMatchObject({ operationName: 'Page', upstreamRequests: 2 });
     // The first attempt is answered 503 at once (one fault applies per request), the retry after 60 ms.
     expect(line!.upstreamMs).toBeGreaterThanOrEqual(55);
@@ -87,14 +93,14 @@ describe('request log', () => {
   it('lists the error codes, and logs an anonymous operation as null', async () => {
     const result = await stack.gql('{ connectionOperations(connectionId: "nosuch", first: 1) { nodes { status } } }');
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const [line] = requestLines();
+    const [line] = await logged();
     expect(line).toMatchObject({ operationName: null, upstreamRequests: 1, errors: ['NOT_FOUND'] });
   });
 
   it('cuts a long operation name', async () => {
     const name = `N${'x'.repeat(300)}`;
     await stack.gql(`query ${name} { __typename }`);
-    const [line] = requestLines();
+    const [line] = await logged();
     expect(line!.operationName).toBe(`${name.slice(0, 100)}…`);
     expect(line!.upstreamRequests).toBe(0);
   });

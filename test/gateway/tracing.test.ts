@@ -2,6 +2,7 @@ import { InMemorySpanExporter, BasicTracerProvider, SimpleSpanProcessor, type Re
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { until } from '../support/subscription-clients.js';
 
 /** 25 distinct keyed reads: with BATCH_MAX 20, two `$batch` posts of 20 and 5 parts. */
 const KEYS = Array.from({ length: 25 }, (_, n) => [`c${n % 3}`, `op-${n}`] as const);
@@ -31,9 +32,15 @@ describe('OpenTelemetry tracing', () => {
   });
 
   const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
+  /** Asks, then waits for the operation span (it ends when the response closes, maybe after the client read it). */
+  const ask = async (...args: Parameters<Stack['gql']>) => {
+    const result = await stack.gql(...args);
+    await until(() => spans().some((s) => s.name.startsWith('graphql.operation')), 4000, 'the operation span');
+    return result;
+  };
 
   it('makes one operation span with a child span per $batch post, carrying its part count', async () => {
-    const result = await stack.gql(QUERY);
+    const result = await ask(QUERY);
     expect(result.errors).toBeUndefined();
     const operation = spans().filter((s) => s.name.startsWith('graphql.operation'));
     expect(operation.map((s) => s.name)).toEqual(['graphql.operation TwentyFive']);
@@ -61,7 +68,7 @@ describe('OpenTelemetry tracing', () => {
   });
 
   it('makes the operation span a child of an incoming traceparent and sends that trace upstream', async () => {
-    const result = await stack.gql(QUERY, undefined, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` });
+    const result = await ask(QUERY, undefined, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` });
     expect(result.errors).toBeUndefined();
     const op = spans().find((s) => s.name === 'graphql.operation TwentyFive')!;
     expect(op.spanContext().traceId).toBe(TRACE_ID);
@@ -75,7 +82,7 @@ describe('OpenTelemetry tracing', () => {
 
   it('makes a span per attempt: a $batch post answered 503 and sent again is two spans, the second a resend', async () => {
     stack.upstream.faults.add({ fault: { type: 'status', status: 503 }, match: { path: '/$batch', batchPart: false }, times: 1 });
-    const result = await stack.gql(QUERY);
+    const result = await ask(QUERY);
     expect(result.errors).toBeUndefined();
     const op = spans().find((s) => s.name === 'graphql.operation TwentyFive')!;
     const upstream = spans().filter((s) => s.name === 'odata.$batch');
@@ -94,7 +101,7 @@ describe('OpenTelemetry tracing', () => {
 
   it('marks the operation span as an error with the error codes of the result', async () => {
     stack.upstream.faults.add({ fault: { type: 'status', status: 403 }, match: { path: '/connections/c1/operations/op-1', batchPart: true } });
-    const result = await stack.gql(QUERY);
+    const result = await ask(QUERY);
     expect(result.errors).toBeDefined();
     const op = spans().find((s) => s.name === 'graphql.operation TwentyFive')!;
     expect(op.status.code).toBe(2);

@@ -1,0 +1,62 @@
+/**
+ * Notes on a request's {@link RequestRecord} what the GraphQL pipeline knows of it: its `operationName`, the
+ * parsed document, and the result answered (of a stream: its results with errors). Every hook used here runs
+ * on both HTTP paths: yoga's `onParams`, envelop's `onParse` and `onSubscribe` and yoga's `onExecutionResult`
+ * inside `getResultForParams` (which the lean handler calls too), and `onResultProcess` for what only yoga
+ * answers (parameters refused by an `onParams` hook, which the lean handler always hands back to yoga, and
+ * HTTP-level refusals). Over graphql-ws the WebSocket endpoint notes them itself.
+ */
+import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
+import type { RequestRecord } from '../telemetry/request-record.js';
+import type { RequestTelemetry } from '../telemetry/request-telemetry.js';
+
+interface WithReq {
+  req?: IncomingMessage;
+}
+
+function note(record: RequestRecord, result: unknown): void {
+  if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) record.streamed = true;
+  else record.result = result as ExecutionResult;
+}
+
+export function useRequestRecords(telemetry: RequestTelemetry): Plugin {
+  return {
+    onParams({ params, context }) {
+      const record = telemetry.of((context as WithReq).req);
+      if (record !== undefined) record.operationName = params.operationName;
+    },
+    onParse({ context }) {
+      const record = telemetry.of((context as WithReq).req);
+      if (record === undefined) return;
+      return ({ result }) => {
+        if (!(result instanceof Error) && result !== null) record.document = result as DocumentNode;
+      };
+    },
+    onSubscribe({ args }) {
+      const record = telemetry.of((args.contextValue as WithReq).req);
+      if (record === undefined) return;
+      return {
+        onSubscribeResult() {
+          return {
+            // A result with errors (a refused watch, or the typed error that ends a subscription) is what it answered.
+            onNext({ result }) {
+              if (result.errors !== undefined) record.result = result;
+            },
+          };
+        },
+      };
+    },
+    onExecutionResult({ result, context }) {
+      const record = telemetry.of((context as WithReq).req);
+      if (record !== undefined) note(record, result);
+    },
+    onResultProcess({ result, serverContext }) {
+      const record = telemetry.of((serverContext as WithReq | undefined)?.req);
+      // Results that went through onExecutionResult are already noted; this is for the ones that did not.
+      if (record === undefined || record.result !== undefined || record.streamed || Array.isArray(result)) return;
+      note(record, result);
+    },
+  };
+}
