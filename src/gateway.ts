@@ -30,6 +30,7 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestRecords } from './plugins/use-request-records.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { RequestSpans } from './tracing/request-spans.js';
+import { pollTracer } from './tracing/poll-spans.js';
 import { TRACER_NAME, TracingObserver } from './tracing/tracing.js';
 import { requestLog } from './telemetry/request-log.js';
 import type { RequestReporter } from './telemetry/request-record.js';
@@ -191,7 +192,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
   });
   const cursors = new CursorCodec(config.cursorSecret);
 
-  const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log });
+  const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log, tracePoll: tracer && pollTracer(tracer) });
   const shared: SharedState = {
     operations: { api, cursors, defaultPageSize: config.defaultPageSize },
     connections: { api: connectionsApi, cursors, defaultPageSize: config.defaultPageSize },

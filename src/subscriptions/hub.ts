@@ -21,6 +21,7 @@ import { CallBudget, type BudgetLimits } from '../odata/call-budget.js';
 import type { ConnectionOperationsApi } from '../odata/operations.js';
 import { OVERLOADED_RETRY_AFTER_SECONDS } from '../odata/slots.js';
 import { selectableProperties } from '../odata/query-options.js';
+import type { PollTracer } from '../tracing/poll-spans.js';
 import { OperationPoller } from './poller.js';
 import { OperationWatch } from './watch.js';
 
@@ -45,6 +46,8 @@ export interface HubOptions {
   /** What one poll may spend upstream, like one GraphQL request. */
   budget: BudgetLimits;
   log: Logger;
+  /** Traces each poll (tracing on): see tracing/poll-spans.ts. */
+  tracePoll?: PollTracer | undefined;
 }
 
 /** Who is watching, as far as sharing and bounds are concerned. */
@@ -132,7 +135,7 @@ export class SubscriptionHub {
   }
 
   private createPoller(key: string, operation: WatchedOperation, authorization: string | undefined): OperationPoller {
-    const { api, limits, budget, log } = this.options;
+    const { api, limits, budget, log, tracePoll } = this.options;
     // One id for all the polls of this poller: the upstream's logs tie them together.
     const clientRequestId = randomUUID();
     const headers: Record<string, string> = { 'client-request-id': clientRequestId };
@@ -142,10 +145,13 @@ export class SubscriptionHub {
     const poller: OperationPoller = new OperationPoller({
       initialMs: limits.subscriptionPollMs,
       maxMs: limits.subscriptionPollMaxMs,
-      read: async (signal) => {
-        const call = { headers, deadline: Date.now() + limits.requestDeadlineMs, signal, budget: new CallBudget(budget) };
-        const [result] = await api.readMany([{ ...operation, properties }], call);
-        return result!;
+      read: (signal) => {
+        const read = async (sent: Record<string, string>) => {
+          const call = { headers: sent, deadline: Date.now() + limits.requestDeadlineMs, signal, budget: new CallBudget(budget) };
+          const [result] = await api.readMany([{ ...operation, properties }], call);
+          return result!;
+        };
+        return tracePoll === undefined ? read(headers) : tracePoll(headers, poller.subscribers, read);
       },
       onStop: () => {
         if (this.pollers.get(key) === poller) this.pollers.delete(key);

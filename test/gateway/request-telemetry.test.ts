@@ -190,6 +190,22 @@ describe('request telemetry', () => {
       expect(span.attributes['graphql.transport']).toBe(transport === 'sse' ? 'http' : 'websocket');
       expect(span.status.code).toBe(0);
 
+      // Its polls are the shared poller's: each the root of its own trace, parent of its upstream attempt.
+      const finished = exporter.getFinishedSpans();
+      const polls = finished.filter((s) => s.name === 'subscription.poll');
+      expect(polls.length).toBeGreaterThanOrEqual(2);
+      for (const poll of polls) {
+        expect(poll.parentSpanId).toBeUndefined();
+        expect(poll.attributes['subscription.subscribers']).toBe(1);
+        expect(poll.status.code).toBe(0);
+        const attempts = finished.filter((s) => s.parentSpanId === poll.spanContext().spanId);
+        expect(attempts.map((s) => s.name)).toEqual(['odata.get']);
+      }
+      const pollTraces = new Set(polls.map((s) => s.spanContext().traceId));
+      const sent = stack.httpRequests().map((r) => r.headers.traceparent?.split('-')[1]);
+      expect(sent.length).toBe(polls.length);
+      for (const traceId of sent) expect(pollTraces.has(traceId!)).toBe(true);
+
       const after = await scrape();
       const series = 'gateway_graphql_requests_total{operation="Watch",outcome="success"}';
       expect(sample(after, series) - sample(before, series)).toBe(1);
@@ -206,10 +222,24 @@ describe('request telemetry', () => {
       const { line, span } = await reportsOfOne();
       expect(line).toMatchObject({ operationName: 'Watch', errors: ['NOT_FOUND'] });
       expect(span.status.code).toBe(2);
+      const polls = exporter.getFinishedSpans().filter((s) => s.name === 'subscription.poll');
+      expect(polls.map((s) => s.attributes['odata.found'])).toEqual([false]);
       const after = await scrape();
       const series = 'gateway_graphql_requests_total{operation="Watch",outcome="error"}';
       expect(sample(after, series) - sample(before, series)).toBe(1);
     });
+  });
+
+  it('marks a poll the upstream refused as an error, with its code', async () => {
+    stack.upstream.faults.add({ fault: { type: 'status', status: 403 }, match: { path: '/connections/c1/operations/denied' } });
+    const watching = watchOverSse(stack.url, { connectionId: 'c1', operationId: 'denied' });
+    await ended(watching);
+    expect(watching.errors.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    await reportsOfOne();
+    const polls = exporter.getFinishedSpans().filter((s) => s.name === 'subscription.poll');
+    expect(polls).toHaveLength(1);
+    expect(polls[0]!.status.code).toBe(2);
+    expect(polls[0]!.attributes['graphql.error.codes']).toEqual(['FORBIDDEN']);
   });
 
   it('reports an operation refused over graphql-ws', async () => {
