@@ -39,6 +39,12 @@ export function integer(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toString() : 'n/a';
 }
 
+/** A share as a percentage with one decimal, signed (`+5.0%`, `-1.2%`) unless `signed` is false; `n/a` when not finite. */
+export function percent(share: number, signed = true): string {
+  if (!Number.isFinite(share)) return 'n/a';
+  return `${signed && share >= 0 ? '+' : ''}${(share * 100).toFixed(1)}%`;
+}
+
 export function mebibytes(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : 'n/a';
 }

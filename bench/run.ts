@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: starts the embedded OData service, three gateways (HTTP_HANDLER lean and yoga with
- * BATCH_MODE json, and lean with BATCH_MODE off) and a pass-through proxy as separate child processes,
- * measures them side by side from this process, then measures the memory of the process tree `npm start`
- * runs, and prints one markdown report (stdout; progress goes to stderr). Settings: settings.ts.
+ * `npm run bench`: starts the embedded OData service, four gateways (HTTP_HANDLER lean and yoga with
+ * BATCH_MODE json; lean with METRICS=off, to cost metrics against; lean with BATCH_MODE off) and a
+ * pass-through proxy as separate child processes, measures them side by side from this process, then
+ * measures the memory of the process tree `npm start` runs, and prints one markdown report (stdout; progress
+ * goes to stderr). Settings: settings.ts.
  *
  * Exit code: 1 on a correctness failure (scenario 1 finds more upstream requests than the bound, or the
  * `npm start` tree does not start or answers without data), 2 when the bench itself could not run; 0
@@ -26,7 +27,17 @@ import { type TreeMemory, measureTreeMemory } from './scenarios/tree-memory.js';
 import { type BenchSettings, loadSettings } from './settings.js';
 import { startGateway, startProxy, startUpstream } from './stack.js';
 import { ratio } from './stats.js';
-import { type Verdict, cpuRange, formatVerdicts, leanVsYogaRange, throughputVerdict, treeGrowthVerdict, treePeakVerdict } from './summary.js';
+import {
+  type Verdict,
+  cpuRange,
+  formatVerdicts,
+  leanVsYogaRange,
+  metricsCostVerdict,
+  metricsRatioRange,
+  throughputVerdict,
+  treeGrowthVerdict,
+  treePeakVerdict,
+} from './summary.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
@@ -38,10 +49,12 @@ const progress = (line: string) => process.stderr.write(`[bench ${elapsedS().toF
 function setupNote(settings: BenchSettings): string {
   return [
     heading('Setup'),
-    '- Every gateway runs with every feature on: its plugins (request guards, persisted queries, document and nesting limits, request budget,',
+    '- Every gateway runs with every feature on but one: its plugins (request guards, persisted queries, document and nesting limits, request budget,',
     '  CSRF rule, readiness, request log, cache headers, error masking) are not switchable, and every setting is at its default, LOG_LEVEL info',
     '  included (one log line per GraphQL request, to the child\'s stdout = /dev/null), except UPSTREAM_URL (the bench upstream), PORT=0,',
     '  HTTP_HANDLER and BATCH_MODE as named, and BATCH_MAX=20 / UPSTREAM_CONNECTIONS=32 (their defaults, pinned); NODE_ENV=production as `npm start` sets it.',
+    '  METRICS is on (the default, pinned; Prometheus metrics at /metrics) in every gateway but lean-nometrics, which has METRICS=off; tracing is off',
+    '  in all of them (the default: no OTEL_* variable is passed), so lean ÷ lean-nometrics is the throughput the default observability costs.',
     '- The gateway children run the compiled JavaScript of dist/ (built first, as `npm start` does) under a small tsx-run wrapper; the upstream and proxy children run their TypeScript through tsx; scenario 4 runs `npm start` itself.',
     `- Run lengths: ${settings.durationS} s × ${settings.rounds} rounds per path and row, ${settings.treeRequests} requests for the 1× tree load${settings.short ? ' (BENCH_SHORT=1: a smoke run, not figures to quote)' : ''}.`,
   ].join('\n');
@@ -66,14 +79,15 @@ async function measureStack(settings: BenchSettings): Promise<StackResults> {
     progress('starting upstream, gateways and proxy');
     const upstream = await startUpstream();
     children.push(upstream);
-    const [lean, yoga, gatewayOff, proxy] = await Promise.all([
+    const [lean, leanNoMetrics, yoga, gatewayOff, proxy] = await Promise.all([
       startGateway({ upstreamUrl: upstream.url, batchMode: 'json', httpHandler: 'lean', ...(settings.profile ? { profileDir: PROFILE_DIR } : {}) }),
+      startGateway({ upstreamUrl: upstream.url, batchMode: 'json', httpHandler: 'lean', metrics: 'off' }),
       startGateway({ upstreamUrl: upstream.url, batchMode: 'json', httpHandler: 'yoga' }),
       startGateway({ upstreamUrl: upstream.url, batchMode: 'off', httpHandler: 'lean' }),
       startProxy(new URL(upstream.url).origin),
     ]);
-    children.push(lean, yoga, gatewayOff, proxy);
-    const processes = { upstream, lean, yoga, proxy };
+    children.push(lean, leanNoMetrics, yoga, gatewayOff, proxy);
+    const processes = { upstream, lean, leanNoMetrics, yoga, proxy };
 
     progress('scenario 1: upstream request counts');
     const counts = await measureRequestCounts(lean, upstream);
@@ -84,8 +98,9 @@ async function measureStack(settings: BenchSettings): Promise<StackResults> {
     const measurements = await measureLoad(workloads, settings, processes, (line) => progress(`scenario 2: ${line}`));
     const rows = compareRows(measurements);
     const memory = [
-      { path: 'lean' as const, memory: await lean.call('memory') },
-      { path: 'yoga' as const, memory: await yoga.call('memory') },
+      { child: 'HTTP_HANDLER=lean', memory: await lean.call('memory') },
+      { child: 'HTTP_HANDLER=lean, METRICS=off', memory: await leanNoMetrics.call('memory') },
+      { child: 'HTTP_HANDLER=yoga', memory: await yoga.call('memory') },
     ];
 
     progress('scenario 3: $batch on vs off');
@@ -140,6 +155,7 @@ async function main(): Promise<number> {
     treePeakVerdict(tree, settings.treeRequests),
     treeGrowthVerdict(tree, settings.treeLoadFactor),
   ];
+  const observability: Verdict[] = [metricsCostVerdict(stack.rows)];
   const checks: Verdict[] = [
     {
       subject: 'upstream requests per GraphQL request within the bound (scenario 1)',
@@ -161,12 +177,16 @@ async function main(): Promise<number> {
     '',
     formatVerdicts(goals),
     '',
+    'Goals of issue 13 (observability; a MISSED goal does not fail the run):',
+    '',
+    formatVerdicts(observability),
+    '',
     'Correctness (a FAIL exits with code 1):',
     '',
     formatVerdicts(checks),
     '',
-    `Figures: CPU µs per request over the rows: lean ${cpuRange(stack.rows, 'lean')}, yoga ${cpuRange(stack.rows, 'yoga')}, proxy ${cpuRange(stack.rows, 'proxy')};`,
-    `lean ÷ yoga req/s ${leanVsYogaRange(stack.rows)}; k=100 p50 $batch off/on ${on && off ? times(ratio(off.p50, on.p50)) : 'n/a'}.`,
+    `Figures: CPU µs per request over the rows: lean ${cpuRange(stack.rows, 'lean')}, lean-nometrics ${cpuRange(stack.rows, 'lean-nometrics')}, yoga ${cpuRange(stack.rows, 'yoga')}, proxy ${cpuRange(stack.rows, 'proxy')};`,
+    `lean ÷ yoga req/s ${leanVsYogaRange(stack.rows)}; lean ÷ lean-nometrics req/s ${metricsRatioRange(stack.rows)}; k=100 p50 $batch off/on ${on && off ? times(ratio(off.p50, on.p50)) : 'n/a'}.`,
     `Load average (1/5/15 min) at the end: ${loadAverage()} (the bench's own load included); wall time ${elapsedS().toFixed(0)} s.`,
   );
   process.stdout.write(`${sections.join('\n')}\n`);

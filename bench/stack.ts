@@ -5,19 +5,22 @@
  *
  * The gateways run with every feature on, as `npm start` runs them: every setting at its default except
  * those in {@link gatewaySettings}; in particular LOG_LEVEL stays `info`, so each GraphQL request writes its
- * log line (to the child's stdout, which goes to /dev/null).
+ * log line (to the child's stdout, which goes to /dev/null), METRICS stays `on` unless a start asks for
+ * `off` (scenario 2's measure of what metrics cost), and no OTEL_* variable is passed, so tracing is off.
  */
-import { configVariables, type BatchMode, type HttpHandler } from '../src/config.js';
+import { configVariables, type BatchMode, type GatewayConfig, type HttpHandler } from '../src/config.js';
 import { type BenchChild, startChild } from './children.js';
 import { BATCH_MAX } from './workload.js';
 
 /** Upstream keep-alive connections: the gateway's default, used by the proxy too. */
 export const UPSTREAM_CONNECTIONS = 32;
 
-/** The caller's environment without the gateway's variables, NODE_ENV and NODE_OPTIONS. */
+/** The caller's environment without the gateway's variables, any OTEL_* one, NODE_ENV and NODE_OPTIONS. */
 export function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of configVariables) delete env[name];
+  // Tracing stays off, as by default: the OTEL_* variables the gateway reads are among the above, the rest go too.
+  for (const name of Object.keys(env)) if (name.startsWith('OTEL_')) delete env[name];
   delete env.NODE_OPTIONS; // flags meant for the bench runner are not the children's
   delete env.NODE_ENV; // each start says which it runs with
   return env;
@@ -32,6 +35,8 @@ export interface GatewayStart {
   batchMode: BatchMode;
   /** HTTP_HANDLER: the lean handler (default) or yoga for every request. */
   httpHandler?: HttpHandler;
+  /** METRICS: Prometheus metrics on (the gateway's default) or off. */
+  metrics?: GatewayConfig['metrics'];
   /** Directory for a `--cpu-prof` profile, written when the child exits. */
   profileDir?: string;
 }
@@ -44,6 +49,8 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
     HOST: '127.0.0.1',
     BATCH_MODE: options.batchMode,
     HTTP_HANDLER: options.httpHandler ?? 'lean',
+    // The default (on), set explicitly because scenario 2 compares it with a gateway that has it off.
+    METRICS: options.metrics ?? 'on',
     // Both are the defaults, set explicitly because the bench's bounds and the proxy's pool rely on them.
     BATCH_MAX: String(BATCH_MAX),
     UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
@@ -52,7 +59,7 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
 
 export function startGateway(options: GatewayStart): Promise<BenchChild> {
   return startChild('gateway', {
-    label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'})`,
+    label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'}, METRICS=${options.metrics ?? 'on'})`,
     env: {
       ...baseEnv(),
       ...gatewaySettings(options),

@@ -1,10 +1,11 @@
 /**
- * The report's closing summary: one line per goal of issue 12 (met / MISSED, with the figures) and per
- * correctness check (OK / FAIL), then the figures worth a glance. Pure: no I/O.
+ * The report's closing summary: one line per goal of issues 12 (performance) and 13 (observability) (met /
+ * MISSED, with the figures) and per correctness check (OK / FAIL), then the figures worth a glance. Pure: no I/O.
  */
-import { mebibytes, times } from './format.js';
-import { type GatewayPath, type RowComparison, THROUGHPUT_TARGET } from './scenarios/latency-report.js';
-import { TREE_GROWTH_TARGET, TREE_PEAK_TARGET_BYTES, growth, loadSnapshots, percent, treeTotals } from './scenarios/tree-memory-report.js';
+import { mebibytes, percent, times } from './format.js';
+import type { TargetName } from './scenarios/latency.js';
+import { type GatewayPath, METRICS_COST_TARGET, type RowComparison, THROUGHPUT_TARGET } from './scenarios/latency-report.js';
+import { TREE_GROWTH_TARGET, TREE_PEAK_TARGET_BYTES, growth, loadSnapshots, treeTotals } from './scenarios/tree-memory-report.js';
 import type { TreeMemory } from './scenarios/tree-memory.js';
 
 export interface Verdict {
@@ -24,6 +25,17 @@ export function throughputVerdict(rows: readonly RowComparison[], path: GatewayP
   if (rows.length === 0) return { subject, outcome: 'MISSED', figures: 'not measured' };
   const met = rows.filter((r) => r.met[path]).length;
   const figures = rows.map((r) => `${r.workload} c=${r.concurrency} ${times(r.vsProxy[path])}`).join(', ');
+  return { subject, outcome: met === rows.length ? 'met' : 'MISSED', figures: `${met}/${rows.length} rows: ${figures}` };
+}
+
+/** Issue 13: metrics on and tracing off (the defaults) cost the lean path < 5% of its req/s with METRICS=off. */
+export function metricsCostVerdict(rows: readonly RowComparison[]): Verdict {
+  const subject = `metrics on, tracing off cost < ${percent(METRICS_COST_TARGET, false)} of throughput vs metrics off, every row`;
+  if (rows.length === 0) return { subject, outcome: 'MISSED', figures: 'not measured' };
+  const met = rows.filter((r) => r.metricsCost.met).length;
+  const figures = rows
+    .map((r) => `${r.workload} c=${r.concurrency} ${percent(r.metricsCost.cost)} (${times(r.metricsCost.ratio)}, CPU ${Math.round(r.paths['lean-nometrics'].cpuPerRequest)} → ${Math.round(r.paths.lean.cpuPerRequest)} µs/req)`)
+    .join(', ');
   return { subject, outcome: met === rows.length ? 'met' : 'MISSED', figures: `${met}/${rows.length} rows: ${figures}` };
 }
 
@@ -51,14 +63,23 @@ export function treeGrowthVerdict(tree: TreeMemory | undefined, factor: number):
 }
 
 /** `min–max` of a path's CPU µs per request over the rows. */
-export function cpuRange(rows: readonly RowComparison[], path: 'lean' | 'yoga' | 'proxy'): string {
+export function cpuRange(rows: readonly RowComparison[], path: TargetName): string {
   const values = rows.map((r) => r.paths[path].cpuPerRequest).filter(Number.isFinite);
   if (values.length === 0) return 'n/a';
   return `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`;
 }
 
+function ratioRange(values: readonly number[]): string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return 'n/a';
+  return `${times(Math.min(...finite))}–${times(Math.max(...finite))}`;
+}
+
 export function leanVsYogaRange(rows: readonly RowComparison[]): string {
-  const values = rows.map((r) => r.leanVsYoga).filter(Number.isFinite);
-  if (values.length === 0) return 'n/a';
-  return `${times(Math.min(...values))}–${times(Math.max(...values))}`;
+  return ratioRange(rows.map((r) => r.leanVsYoga));
+}
+
+/** `min–max` over the rows of lean (metrics on) req/s ÷ lean-nometrics req/s. */
+export function metricsRatioRange(rows: readonly RowComparison[]): string {
+  return ratioRange(rows.map((r) => r.metricsCost.ratio));
 }

@@ -2,7 +2,7 @@
  * Scenario 2 (report): pure aggregation of the measured runs (latency.ts) into one line per path and row,
  * the ratios between paths, and their markdown. No I/O here.
  */
-import { type Column, heading, integer, markdownTable, mebibytes, ms, times } from '../format.js';
+import { type Column, heading, integer, markdownTable, mebibytes, ms, percent, times } from '../format.js';
 import type { MemoryReport } from '../protocol.js';
 import type { BenchSettings } from '../settings.js';
 import { median, ratio } from '../stats.js';
@@ -10,6 +10,12 @@ import type { Measurement, Run, TargetName } from './latency.js';
 
 /** Gateway throughput must reach this share of the proxy's, on every row, for each path. */
 export const THROUGHPUT_TARGET = 0.7;
+
+/**
+ * Issue 13: the lean path with metrics on and tracing off (the defaults) must lose less than this share of
+ * the req/s of the same path with METRICS=off, on every row.
+ */
+export const METRICS_COST_TARGET = 0.05;
 
 export type GatewayPath = 'lean' | 'yoga';
 export const GATEWAY_PATHS: readonly GatewayPath[] = ['lean', 'yoga'];
@@ -52,6 +58,42 @@ export function summarizeRuns(runs: readonly Run[]): PathSummary {
   };
 }
 
+/** What metrics cost in one row: `lean` (METRICS=on, tracing off) against `lean-nometrics` (METRICS=off). */
+export interface MetricsCost {
+  /** lean req/s ÷ lean-nometrics req/s (medians of the rounds). */
+  ratio: number;
+  /** 1 − ratio: the share of throughput metrics cost (negative when the gateway with metrics was the faster). */
+  cost: number;
+  /** The same ratio within each round (the two runs of a round are seconds apart), lowest and highest: its noise. */
+  roundRatioMin: number;
+  roundRatioMax: number;
+  /** CPU µs per request of lean minus that of lean-nometrics. */
+  cpuMicros: number;
+  /** cpuMicros as a share of lean-nometrics' CPU µs per request. */
+  cpuShare: number;
+  /** cost < METRICS_COST_TARGET and no failed request on either path. */
+  met: boolean;
+}
+
+export function metricsCost(lean: { summary: PathSummary; runs: readonly Run[] }, noMetrics: { summary: PathSummary; runs: readonly Run[] }): MetricsCost {
+  const costRatio = ratio(lean.summary.rps, noMetrics.summary.rps);
+  const cost = 1 - costRatio;
+  const perRound = lean.runs
+    .map((run, i) => ratio(run.result.rps, noMetrics.runs[i]?.result.rps ?? Number.NaN))
+    .filter(Number.isFinite);
+  const cpuMicros = lean.summary.cpuPerRequest - noMetrics.summary.cpuPerRequest;
+  return {
+    ratio: costRatio,
+    cost,
+    roundRatioMin: perRound.length > 0 ? Math.min(...perRound) : Number.NaN,
+    roundRatioMax: perRound.length > 0 ? Math.max(...perRound) : Number.NaN,
+    cpuMicros,
+    cpuShare: ratio(cpuMicros, noMetrics.summary.cpuPerRequest),
+    // NaN (no throughput measured) compares false: not met.
+    met: cost < METRICS_COST_TARGET && lean.summary.failures === 0 && noMetrics.summary.failures === 0,
+  };
+}
+
 /** One row (query, concurrency) with every path summarised and the gateway paths compared. */
 export interface RowComparison {
   workload: string;
@@ -64,6 +106,8 @@ export interface RowComparison {
   /** Lean req/s ÷ yoga req/s. */
   leanVsYoga: number;
   met: Record<GatewayPath, boolean>;
+  /** Lean with metrics on against lean with METRICS=off (issue 13). */
+  metricsCost: MetricsCost;
 }
 
 /** Rows in the order measured; a row missing any path is left out. */
@@ -76,11 +120,18 @@ export function compareRows(measurements: readonly Measurement[]): RowComparison
     seen.add(key);
     const find = (target: TargetName) => measurements.find((x) => x.workload === m.workload && x.concurrency === m.concurrency && x.target === target);
     const lean = find('lean');
+    const leanNoMetrics = find('lean-nometrics');
     const yoga = find('yoga');
     const proxy = find('proxy');
     const direct = find('direct');
-    if (!lean || !yoga || !proxy || !direct) continue;
-    const paths = { lean: summarizeRuns(lean.runs), yoga: summarizeRuns(yoga.runs), proxy: summarizeRuns(proxy.runs), direct: summarizeRuns(direct.runs) };
+    if (!lean || !leanNoMetrics || !yoga || !proxy || !direct) continue;
+    const paths = {
+      lean: summarizeRuns(lean.runs),
+      'lean-nometrics': summarizeRuns(leanNoMetrics.runs),
+      yoga: summarizeRuns(yoga.runs),
+      proxy: summarizeRuns(proxy.runs),
+      direct: summarizeRuns(direct.runs),
+    };
     const vsProxy = { lean: ratio(paths.lean.rps, paths.proxy.rps), yoga: ratio(paths.yoga.rps, paths.proxy.rps) };
     rows.push({
       workload: m.workload,
@@ -94,6 +145,7 @@ export function compareRows(measurements: readonly Measurement[]): RowComparison
         lean: vsProxy.lean >= THROUGHPUT_TARGET && paths.lean.failures === 0,
         yoga: vsProxy.yoga >= THROUGHPUT_TARGET && paths.yoga.failures === 0,
       },
+      metricsCost: metricsCost({ summary: paths.lean, runs: lean.runs }, { summary: paths['lean-nometrics'], runs: leanNoMetrics.runs }),
     });
   }
   return rows;
@@ -132,6 +184,43 @@ function sideBySide(rows: readonly RowComparison[]): string {
     verdict(r.met.lean),
     verdict(r.met.yoga),
   ]);
+  return markdownTable(columns, body);
+}
+
+function signedInteger(value: number): string {
+  return Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${Math.round(value)}` : 'n/a';
+}
+
+function metricsCostTable(rows: readonly RowComparison[]): string {
+  const columns: Column[] = [
+    { header: 'query' },
+    { header: 'conc', align: 'right' },
+    { header: 'lean-nometrics req/s', align: 'right' },
+    { header: 'lean req/s', align: 'right' },
+    { header: 'lean ÷ lean-nometrics', align: 'right' },
+    { header: 'per round', align: 'right' },
+    { header: 'cost', align: 'right' },
+    { header: 'lean-nometrics µs/req', align: 'right' },
+    { header: 'lean µs/req', align: 'right' },
+    { header: 'metrics µs/req', align: 'right' },
+    { header: `cost < ${percent(METRICS_COST_TARGET, false)}` },
+  ];
+  const body = rows.map((r) => {
+    const c = r.metricsCost;
+    return [
+      r.workload,
+      String(r.concurrency),
+      integer(r.paths['lean-nometrics'].rps),
+      integer(r.paths.lean.rps),
+      times(c.ratio),
+      `${times(c.roundRatioMin)}–${times(c.roundRatioMax)}`,
+      percent(c.cost),
+      integer(r.paths['lean-nometrics'].cpuPerRequest),
+      integer(r.paths.lean.cpuPerRequest),
+      `${signedInteger(c.cpuMicros)} (${percent(c.cpuShare)})`,
+      verdict(c.met),
+    ];
+  });
   return markdownTable(columns, body);
 }
 
@@ -199,17 +288,24 @@ function latencyRatios(rows: readonly RowComparison[]): string {
 export function formatLoad(rows: readonly RowComparison[], targets: readonly TargetName[], settings: BenchSettings): string {
   const runs = `${settings.rounds} round${settings.rounds === 1 ? '' : 's'} of ${settings.durationS} s per path`;
   return [
-    heading('2. Throughput, latency and CPU: gateway (lean and yoga paths) vs pass-through proxy vs direct upstream'),
-    `autocannon in the bench process; upstream, both gateways and the proxy each in its own child process. Per row (query, concurrency): ${settings.warmupS} s`,
+    heading('2. Throughput, latency and CPU: gateway (lean and yoga paths, metrics on and off) vs pass-through proxy vs direct upstream'),
+    `autocannon in the bench process; upstream, the three gateways and the proxy each in its own child process. Per row (query, concurrency): ${settings.warmupS} s`,
     `unmeasured warm-up of every path, then ${runs}, the paths taking turns (each round starts with another path); one ${settings.primeS} s prime per query and path first.`,
-    'lean / yoga = POST /graphql to the gateway with HTTP_HANDLER=lean (default) / yoga, each with every other setting at its default (LOG_LEVEL info:',
-    'one log line per request, to /dev/null); proxy = node:http + one undici request per call, replaying the upstream URL the gateway used; direct = that URL on the upstream.',
+    'lean / yoga = POST /graphql to the gateway with HTTP_HANDLER=lean (default) / yoga, each with every other setting at its default (METRICS on, tracing off,',
+    'LOG_LEVEL info: one log line per request, to /dev/null); lean-nometrics = the same as lean in a third gateway with METRICS=off;',
+    'proxy = node:http + one undici request per call, replaying the upstream URL the gateway used; direct = that URL on the upstream.',
     'req/s = median of the rounds; p50/p99 = median of the rounds’ percentiles (every 2xx response, fractional ms). CPU µs/req = busy CPU time (user + system,',
     '`process.cpuUsage()` of the serving child, read over IPC right before and after each run) ÷ requests sent; for direct that child is the upstream.',
     '',
     `Side by side (goal: each gateway path ≥ ${THROUGHPUT_TARGET}× the proxy's req/s on every row; a row with failed requests is MISSED):`,
     '',
     sideBySide(rows),
+    '',
+    `What metrics cost (issue 13; goal: lean, metrics on and tracing off, loses < ${percent(METRICS_COST_TARGET, false)} of lean-nometrics' req/s on every row;`,
+    'cost = 1 − lean ÷ lean-nometrics, negative when the gateway with metrics was the faster; per round = that ratio within each round, lowest–highest;',
+    'metrics µs/req = lean CPU µs/req − lean-nometrics CPU µs/req, and that as a share of lean-nometrics\'):',
+    '',
+    metricsCostTable(rows),
     '',
     'Every path:',
     '',
@@ -221,11 +317,12 @@ export function formatLoad(rows: readonly RowComparison[], targets: readonly Tar
   ].join('\n');
 }
 
-export function formatGatewayMemory(reports: ReadonlyArray<{ path: GatewayPath; memory: MemoryReport }>): string {
+/** `child` names a gateway child by the settings that set it apart, e.g. `HTTP_HANDLER=lean, METRICS=off`. */
+export function formatGatewayMemory(reports: ReadonlyArray<{ child: string; memory: MemoryReport }>): string {
   const columns: Column[] = [{ header: 'gateway child' }, { header: 'rss', align: 'right' }, { header: 'peak rss (maxRSS)', align: 'right' }, { header: 'live heap (after GC)', align: 'right' }];
-  const body = reports.map((r) => [`HTTP_HANDLER=${r.path}`, mebibytes(r.memory.rss), mebibytes(r.memory.maxRss), mebibytes(r.memory.liveHeap)]);
+  const body = reports.map((r) => [r.child, mebibytes(r.memory.rss), mebibytes(r.memory.maxRss), mebibytes(r.memory.liveHeap)]);
   return [
-    'Memory of the two gateway children after scenario 2 (they run the compiled gateway from dist/ under a small tsx-run wrapper, whose loader thread is part of their RSS;',
+    'Memory of the gateway children of scenario 2 after it (they run the compiled gateway from dist/ under a small tsx-run wrapper, whose loader thread is part of their RSS;',
     'the memory of the process `npm start` runs is scenario 4):',
     '',
     markdownTable(columns, body),

@@ -1,6 +1,7 @@
 /**
  * Scenario 2 (measurement): throughput, latency and CPU per request of the same reads through the gateway's
- * two HTTP paths (HTTP_HANDLER=lean and =yoga, two gateway children on the same upstream), through a
+ * two HTTP paths (HTTP_HANDLER=lean and =yoga, two gateway children on the same upstream), through the lean
+ * path of a third gateway child with METRICS=off (what Prometheus metrics cost, issue 13), through a
  * pass-through proxy (the floor of any Node gateway), and straight at the upstream.
  *
  * The proxy and the direct runs replay the exact upstream request the gateway made for the query (taken
@@ -16,9 +17,10 @@ import type { BenchSettings } from '../settings.js';
 import { rotate } from '../stats.js';
 import { LIST_QUERY, SINGLE_QUERY } from '../workload.js';
 
-export type TargetName = 'lean' | 'yoga' | 'proxy' | 'direct';
+/** `lean-nometrics`: the lean path of a gateway with METRICS=off, against which `lean` (METRICS=on) is costed. */
+export type TargetName = 'lean' | 'lean-nometrics' | 'yoga' | 'proxy' | 'direct';
 /** Every path of a row, in the order of the first round. */
-export const TARGETS: readonly TargetName[] = ['lean', 'yoga', 'proxy', 'direct'];
+export const TARGETS: readonly TargetName[] = ['lean', 'lean-nometrics', 'yoga', 'proxy', 'direct'];
 
 export interface Workload {
   name: string;
@@ -48,6 +50,8 @@ export interface Processes {
   upstream: BenchChild;
   /** The gateway with HTTP_HANDLER=lean. */
   lean: BenchChild;
+  /** The gateway with HTTP_HANDLER=lean and METRICS=off. */
+  leanNoMetrics: BenchChild;
   /** The gateway with HTTP_HANDLER=yoga. */
   yoga: BenchChild;
   proxy: BenchChild;
@@ -57,16 +61,23 @@ export type Progress = (line: string) => void;
 
 /** The process that serves a path, whose CPU time is that path's cost. */
 function servingChild(target: TargetName, processes: Processes): BenchChild {
-  return target === 'direct' ? processes.upstream : processes[target];
+  switch (target) {
+    case 'direct':
+      return processes.upstream;
+    case 'lean-nometrics':
+      return processes.leanNoMetrics;
+    default:
+      return processes[target];
+  }
 }
 
 /**
- * Runs the query once through each gateway path, checks that both made the same single upstream GET and
+ * Runs the query once through each gateway path, checks that every one made the same single upstream GET and
  * answered the same data, and that the proxy and the upstream answer that GET identically.
  */
 async function prepareWorkload(name: string, query: string, processes: Processes): Promise<Workload> {
-  const probes: Array<{ data: string; upstreamPath: string }> = [];
-  for (const gateway of [processes.lean, processes.yoga]) {
+  const probes: Array<{ label: string; data: string; upstreamPath: string }> = [];
+  for (const gateway of [processes.lean, processes.leanNoMetrics, processes.yoga]) {
     await processes.upstream.call('stats');
     const probe = graphqlData(await postGraphQL(gateway.url, query));
     if (!probe.ok) throw new Error(`${name}: ${gateway.label} did not answer the probe cleanly: ${probe.problem}`);
@@ -75,11 +86,14 @@ async function prepareWorkload(name: string, query: string, processes: Processes
     if (stats.httpRequests !== 1 || stats.gets !== 1 || upstreamPath === undefined) {
       throw new Error(`${name}: expected ${gateway.label} to make exactly one upstream GET, saw ${stats.httpRequests} requests (${stats.gets} GETs)`);
     }
-    probes.push({ data: JSON.stringify(probe.data), upstreamPath });
+    probes.push({ label: gateway.label, data: JSON.stringify(probe.data), upstreamPath });
   }
-  const [lean, yoga] = probes;
-  if (!lean || !yoga || lean.data !== yoga.data || lean.upstreamPath !== yoga.upstreamPath) {
-    throw new Error(`${name}: the lean and yoga paths differ (upstream ${lean?.upstreamPath} vs ${yoga?.upstreamPath}, or their data)`);
+  const [lean, ...others] = probes;
+  if (!lean) throw new Error(`${name}: no probe`);
+  for (const other of others) {
+    if (other.data !== lean.data || other.upstreamPath !== lean.upstreamPath) {
+      throw new Error(`${name}: ${lean.label} and ${other.label} differ (upstream ${lean.upstreamPath} vs ${other.upstreamPath}, or their data)`);
+    }
   }
   const upstreamPath = lean.upstreamPath;
   const upstreamOrigin = new URL(processes.upstream.url).origin;
@@ -92,7 +106,13 @@ async function prepareWorkload(name: string, query: string, processes: Processes
   const get = (origin: string): LoadTarget => ({ url: `${origin}${upstreamPath}`, method: 'GET', headers: { accept: 'application/json' } });
   return {
     name,
-    targets: { lean: post(processes.lean), yoga: post(processes.yoga), proxy: get(processes.proxy.url), direct: get(upstreamOrigin) },
+    targets: {
+      lean: post(processes.lean),
+      'lean-nometrics': post(processes.leanNoMetrics),
+      yoga: post(processes.yoga),
+      proxy: get(processes.proxy.url),
+      direct: get(upstreamOrigin),
+    },
   };
 }
 

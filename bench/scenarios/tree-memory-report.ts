@@ -2,7 +2,7 @@
  * Scenario 4 (report): the `npm start` tree's memory per process and in total, its growth from 1× to 3×
  * the load, and whether every answer carried data. Pure: no I/O.
  */
-import { type Column, heading, integer, markdownTable, mebibytes } from '../format.js';
+import { type Column, heading, integer, markdownTable, mebibytes, percent } from '../format.js';
 import type { TreeProcess } from '../process-tree.js';
 import type { BenchSettings } from '../settings.js';
 import { ratio } from '../stats.js';
@@ -35,11 +35,6 @@ export function treeTotals(processes: readonly TreeProcess[]): TreeTotals {
 /** later / earlier - 1 (0.05 = 5% more); NaN when there is nothing to compare. */
 export function growth(earlier: number, later: number): number {
   return ratio(later, earlier) - 1;
-}
-
-export function percent(share: number): string {
-  if (!Number.isFinite(share)) return 'n/a';
-  return `${share >= 0 ? '+' : ''}${(share * 100).toFixed(1)}%`;
 }
 
 /** The snapshots after the 1× and after the full load, when the load ran. */

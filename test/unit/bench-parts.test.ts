@@ -1,11 +1,15 @@
 /**
  * The bench's pure parts that decide what its report says: /proc parsing and the process tree, medians and
- * the interleaving of paths, growth figures.
+ * the interleaving of paths, growth figures, the cost of metrics.
  */
 import { describe, expect, it } from 'vitest';
 import { commandLine, descendants, leaves, parseStat, parseStatus, type TreeProcess } from '../../bench/process-tree.js';
-import { growth, percent, treeTotals } from '../../bench/scenarios/tree-memory-report.js';
+import { percent } from '../../bench/format.js';
+import { growth, treeTotals } from '../../bench/scenarios/tree-memory-report.js';
+import type { Measurement, Run, TargetName } from '../../bench/scenarios/latency.js';
+import { compareRows } from '../../bench/scenarios/latency-report.js';
 import { median, rotate } from '../../bench/stats.js';
+import { metricsCostVerdict } from '../../bench/summary.js';
 
 describe('/proc parsing', () => {
   it('reads pid, comm and ppid from a stat line whose comm has spaces and parentheses', () => {
@@ -61,5 +65,62 @@ describe('figures', () => {
     expect(percent(growth(100, 126.4))).toBe('+26.4%');
     expect(percent(growth(100, 90))).toBe('-10.0%');
     expect(percent(Number.NaN)).toBe('n/a');
+  });
+});
+
+describe('cost of metrics (issue 13)', () => {
+  /** A 3 s run at `rps` whose serving process spent `micros` of CPU per request. */
+  const run = (rps: number, micros: number, failures = 0): Run => ({
+    result: { p50: 1, p99: 2, rps, ok: rps * 3 - failures, failures, durationS: 3 },
+    cpuMicros: micros * rps * 3,
+    upstreamCpuMicros: 0,
+    upstreamRequests: rps * 3,
+  });
+  /** One row: every path at 1000 req/s and 100 µs/req over three rounds, except those given. */
+  const row = (concurrency: number, given: Partial<Record<TargetName, Run[]>>): Measurement[] =>
+    (['lean', 'lean-nometrics', 'yoga', 'proxy', 'direct'] as const).map((target) => ({
+      workload: 'by key',
+      concurrency,
+      target,
+      runs: given[target] ?? [run(1000, 100), run(1000, 100), run(1000, 100)],
+    }));
+
+  it('compares lean with lean-nometrics by the medians of req/s, round by round, and by CPU per request', () => {
+    const [r] = compareRows(
+      row(10, {
+        lean: [run(960, 110), run(990, 110), run(900, 110)],
+        'lean-nometrics': [run(1000, 100), run(1000, 100), run(1000, 100)],
+      }),
+    );
+    const cost = r!.metricsCost;
+    expect(cost.ratio).toBeCloseTo(0.96);
+    expect(cost.cost).toBeCloseTo(0.04);
+    expect(cost.roundRatioMin).toBeCloseTo(0.9);
+    expect(cost.roundRatioMax).toBeCloseTo(0.99);
+    expect(cost.cpuMicros).toBeCloseTo(10);
+    expect(cost.cpuShare).toBeCloseTo(0.1);
+    expect(cost.met).toBe(true);
+  });
+
+  it('misses at 5% and above and with a failed request; the verdict needs every row', () => {
+    const at5 = compareRows(row(1, { lean: [run(950, 105)], 'lean-nometrics': [run(1000, 100)] }))[0]!;
+    expect(at5.metricsCost.cost).toBeCloseTo(0.05);
+    expect(at5.metricsCost.met).toBe(false);
+    const failed = compareRows(row(1, { 'lean-nometrics': [run(1000, 100, 1)] }))[0]!;
+    expect(failed.metricsCost.cost).toBeCloseTo(0, 2);
+    expect(failed.metricsCost.met).toBe(false);
+    const faster = compareRows(row(32, { lean: [run(1010, 100)], 'lean-nometrics': [run(1000, 100)] }))[0]!;
+    expect(faster.metricsCost.cost).toBeCloseTo(-0.01);
+    expect(faster.metricsCost.met).toBe(true);
+
+    expect(metricsCostVerdict([faster]).outcome).toBe('met');
+    const verdict = metricsCostVerdict([faster, at5]);
+    expect(verdict.outcome).toBe('MISSED');
+    expect(verdict.figures).toBe('1/2 rows: by key c=32 -1.0% (1.01×, CPU 100 → 100 µs/req), by key c=1 +5.0% (0.95×, CPU 100 → 105 µs/req)');
+    expect(metricsCostVerdict([])).toMatchObject({ outcome: 'MISSED', figures: 'not measured' });
+  });
+
+  it('leaves out a row without its lean-nometrics path', () => {
+    expect(compareRows(row(1, {}).filter((m) => m.target !== 'lean-nometrics'))).toEqual([]);
   });
 });
