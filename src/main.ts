@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType, ...(tracerProvider !== undefined ? { tracerProvider } : {}) });
   const running = await serveGateway(gateway, config.port, config.host);
   const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
+  // The log writes in batches (logger.ts): what the start logged comes out before the line saying it is up.
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
   console.log(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);
 
   let stopping = false;

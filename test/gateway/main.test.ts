@@ -28,8 +28,8 @@ function start(env: Record<string, string>) {
 }
 
 describe('npm start (src/main.ts)', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('serves the sample data and exits 0 on %s', async (signal) => {
-    const { child, started, output } = start({ PORT: '0' });
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves the sample data and exits 0 on %s, its log written out', async (signal) => {
+    const { child, started, output } = start({ PORT: '0', LOG_LEVEL: 'info' });
     const url = await started;
     expect(output().stdout).toMatch(/embedded OData service with sample data at http:\/\/127\.0\.0\.1:\d+\/beta/);
     const response = await fetch(url, {
@@ -46,10 +46,14 @@ describe('npm start (src/main.ts)', () => {
         },
       },
     });
+    // At once: the request's log line is still in the batch the logger writes every 250 ms, and must not be lost.
     child.kill(signal);
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
+    const lines = output().stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string; status?: number });
+    expect(lines.filter((line) => line.msg === 'graphql request').map((line) => line.status)).toEqual([200]);
+    expect(lines.map((line) => line.msg)).toContain('shutting down');
   });
 
   it('stops on invalid configuration with one line per problem, never echoing the cursor secret', async () => {
