@@ -14,6 +14,7 @@ import { ERROR_CODES as CONTRACT_ERROR_CODES } from '../errors.js';
 import type { HttpMethod, UpstreamRequest } from '../odata/client.js';
 import type { LoaderName, UpstreamKind, UpstreamObserver } from '../odata/observer.js';
 import type { RequestRecord, RequestReporter } from '../telemetry/request-record.js';
+import { TalliedCounter, type Tally } from './tallied-counter.js';
 
 /** Distinct operation names used as label values; later names count as `other`. */
 export const OPERATION_NAMES_MAX = 100;
@@ -34,6 +35,13 @@ export const ERROR_CODES: ReadonlySet<string> = new Set([
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'];
 
+/** The tally keys of each loader's two stages (no string is built per call). */
+const LOADER_KEYS: Record<LoaderName, { asked: string; fetched: string }> = {
+  operation: { asked: 'operation asked', fetched: 'operation fetched' },
+  connection: { asked: 'connection asked', fetched: 'connection fetched' },
+  operationPage: { asked: 'operationPage asked', fetched: 'operationPage fetched' },
+};
+
 function statusClass(status: number | undefined): string {
   if (status === undefined) return 'error';
   if (status >= 200 && status < 600) return STATUS_CLASSES[Math.floor(status / 100) - 2]!;
@@ -52,31 +60,32 @@ export interface GatewayMetricsOptions {
 
 export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter {
   readonly registry = new Registry();
-  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly requests: TalliedCounter<'operation' | 'outcome'>;
   private readonly requestDuration: Histogram<'operation'>;
   private readonly errors: Counter<'code'>;
   private readonly admissionRefusals: Counter;
-  private readonly upstreamRequests: Counter<'method' | 'kind' | 'status_class'>;
+  private readonly upstreamRequests: TalliedCounter<'method' | 'kind' | 'status_class'>;
   private readonly upstreamDuration: Histogram<'method' | 'kind'>;
   private readonly batchParts: Histogram;
-  private readonly batchPartResponses: Counter<'status_class'>;
   private readonly retries: Counter<'kind'>;
   private readonly throttledAnswers: Counter;
   private readonly retryAfter: Histogram;
   private readonly outcomeUnknown: Counter<'method'>;
-  private readonly loaderKeys: Counter<'loader' | 'stage'>;
+  private readonly batchPartResponses: TalliedCounter<'status_class'>;
+  private readonly loaderKeys: TalliedCounter<'loader' | 'stage'>;
   /** The operation names given a label of their own, in the order they came. */
   private readonly operationNames = new Set<string>();
   /**
-   * Label-bound children, made once per label set (all sets are bounded): prom-client hashes a labels object
-   * on every `inc`/`observe`, which cost more than the rest of the bookkeeping on the hot path.
+   * The tallies and histogram children of each label set, made once (all sets are bounded), so that a request
+   * builds no labels object: the counts are tallies (tallied-counter.ts); prom-client's histograms still hash
+   * their labels on every `observe`.
    */
-  private readonly requestChildren = new Map<string, { success: Counter.Internal; error: Counter.Internal; duration: Histogram.Internal<'operation'> }>();
-  private readonly attemptChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'method' | 'kind'> }>();
+  private readonly requestChildren = new Map<string, { success: Tally; error: Tally; duration: Histogram.Internal<'operation'> }>();
+  private readonly attemptChildren = new Map<string, { count: Tally; duration: Histogram.Internal<'method' | 'kind'> }>();
 
   constructor(options: GatewayMetricsOptions) {
     const registers = [this.registry];
-    this.requests = new Counter({
+    this.requests = new TalliedCounter({
       name: 'gateway_graphql_requests_total',
       help: `GraphQL requests (over HTTP and graphql-ws) by operation name (at most ${OPERATION_NAMES_MAX} names, then "other"; "anonymous" without a name) and outcome (error: the answer has errors, or there was none)`,
       labelNames: ['operation', 'outcome'],
@@ -100,7 +109,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
       help: 'GraphQL requests refused by admission control (OVERLOADED, HTTP 503) before being read',
       registers,
     });
-    this.upstreamRequests = new Counter({
+    this.upstreamRequests = new TalliedCounter({
       name: 'gateway_upstream_requests_total',
       help: 'Upstream HTTP attempts (each retry is one) by method, kind (get, list, batch, write) and status class (error: no answer)',
       labelNames: ['method', 'kind', 'status_class'],
@@ -120,7 +129,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
       registers,
     });
     new Gauge({ name: 'gateway_upstream_batch_max', help: 'Most parts allowed per $batch post (BATCH_MAX)', registers }).set(options.batchMax);
-    this.batchPartResponses = new Counter({
+    this.batchPartResponses = new TalliedCounter({
       name: 'gateway_upstream_batch_part_responses_total',
       help: '$batch parts answered, by status class',
       labelNames: ['status_class'],
@@ -149,7 +158,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
       labelNames: ['method'],
       registers,
     });
-    this.loaderKeys = new Counter({
+    this.loaderKeys = new TalliedCounter({
       name: 'gateway_loader_keys_total',
       help: 'Keys asked of the per-request loaders (stage="asked") and distinct reads sent upstream for them (stage="fetched")',
       labelNames: ['loader', 'stage'],
@@ -180,13 +189,13 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
     let children = this.requestChildren.get(operation);
     if (children === undefined) {
       children = {
-        success: this.requests.labels({ operation, outcome: 'success' }),
-        error: this.requests.labels({ operation, outcome: 'error' }),
+        success: this.requests.tally(`${operation} success`, () => ({ operation, outcome: 'success' })),
+        error: this.requests.tally(`${operation} error`, () => ({ operation, outcome: 'error' })),
         duration: this.requestDuration.labels({ operation }),
       };
       this.requestChildren.set(operation, children);
     }
-    (record.failed() ? children.error : children.success).inc();
+    (record.failed() ? children.error : children.success).value++;
     if (!record.streamed) children.duration.observe((performance.now() - record.started) / 1000);
   }
 
@@ -210,12 +219,12 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
     let children = this.attemptChildren.get(key);
     if (children === undefined) {
       children = {
-        count: this.upstreamRequests.labels({ method: request.method, kind, status_class: statusLabel }),
+        count: this.upstreamRequests.tally(key, () => ({ method: request.method, kind, status_class: statusLabel })),
         duration: this.upstreamDuration.labels({ method: request.method, kind }),
       };
       this.attemptChildren.set(key, children);
     }
-    children.count.inc();
+    children.count.value++;
     children.duration.observe((performance.now() - started) / 1000);
   }
 
@@ -233,7 +242,8 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
   }
 
   batchPartAnswered(status: number): void {
-    this.batchPartResponses.inc({ status_class: statusClass(status) });
+    const label = statusClass(status);
+    this.batchPartResponses.tally(label, () => ({ status_class: label })).value++;
   }
 
   writeOutcomeUnknown(method: HttpMethod): void {
@@ -241,10 +251,10 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
   }
 
   loaderAsked(loader: LoaderName, count: number): void {
-    this.loaderKeys.inc({ loader, stage: 'asked' }, count);
+    this.loaderKeys.tally(LOADER_KEYS[loader].asked, () => ({ loader, stage: 'asked' })).value += count;
   }
 
   loaderFetched(loader: LoaderName, count: number): void {
-    this.loaderKeys.inc({ loader, stage: 'fetched' }, count);
+    this.loaderKeys.tally(LOADER_KEYS[loader].fetched, () => ({ loader, stage: 'fetched' })).value += count;
   }
 }

@@ -82,8 +82,11 @@ describe('metrics', () => {
       // Node's process metrics, on the gateway's own registry.
       expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
       expect(text).toContain('nodejs_eventloop_lag_seconds');
-      // The scrape itself is no GraphQL request.
-      expect(sample(await scrape(stack), 'gateway_graphql_requests_total', { operation: 'FortyFive', outcome: 'success' })).toBe(1);
+      // The scrape itself is no GraphQL request, and scraping again counts nothing twice.
+      const again = await scrape(stack);
+      expect(sample(again, 'gateway_graphql_requests_total', { operation: 'FortyFive', outcome: 'success' })).toBe(1);
+      expect(sample(again, 'gateway_upstream_batch_part_responses_total', { status_class: '2xx' })).toBe(45);
+      expect(sample(again, 'gateway_loader_keys_total', { loader: 'operation', stage: 'asked' })).toBe(50);
     } finally {
       await stack.close();
     }
