@@ -50,6 +50,6 @@ export function serveCommands(handlers: CommandHandlers): void {
   });
 }
 
-export function announceReady(url: string): Promise<void> {
-  return send({ type: 'ready', url });
+export function announceReady(url: string, twinUrl?: string): Promise<void> {
+  return send({ type: 'ready', url, ...(twinUrl !== undefined ? { twinUrl } : {}) });
 }

@@ -23,6 +23,8 @@ export interface BenchChild {
   readonly pid: number;
   /** What the child announced: the URL it serves. */
   readonly url: string;
+  /** A second server of the same process, when it announced one. */
+  readonly twinUrl: string | undefined;
   call<N extends CommandName>(name: N, timeoutMs?: number): Promise<CommandResults[N]>;
   /** `shutdown` and wait for the exit; kills the child if it does not leave in time. */
   stop(): Promise<void>;
@@ -50,7 +52,7 @@ export async function startChild(kind: ChildKind, options: StartOptions): Promis
   const pending = new Map<number, (message: Extract<ChildMessage, { type: 'reply' }>) => void>();
   let nextId = 1;
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, twinUrl } = await new Promise<{ url: string; twinUrl: string | undefined }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${options.label}: not ready within ${options.readyTimeoutMs ?? 20_000} ms`)), options.readyTimeoutMs ?? 20_000);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
@@ -60,7 +62,7 @@ export async function startChild(kind: ChildKind, options: StartOptions): Promis
       if (!isChildMessage(message)) return;
       if (message.type === 'ready') {
         clearTimeout(timer);
-        resolve(message.url);
+        resolve({ url: message.url, twinUrl: message.twinUrl });
       } else {
         pending.get(message.id)?.(message);
       }
@@ -92,6 +94,7 @@ export async function startChild(kind: ChildKind, options: StartOptions): Promis
     label: options.label,
     pid,
     url,
+    twinUrl,
     call,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -59,7 +59,8 @@ export interface CommandMessage {
 }
 
 export type ChildMessage =
-  | { type: 'ready'; url: string }
+  /** `twinUrl`: a second server of the same process (the gateway child's METRICS=off twin). */
+  | { type: 'ready'; url: string; twinUrl?: string }
   | { type: 'reply'; id: number; ok: true; result: unknown }
   | { type: 'reply'; id: number; ok: false; error: string };
 
@@ -70,7 +71,7 @@ export function isCommandMessage(value: unknown): value is CommandMessage {
 
 export function isChildMessage(value: unknown): value is ChildMessage {
   if (!isRecord(value)) return false;
-  if (value.type === 'ready') return typeof value.url === 'string';
+  if (value.type === 'ready') return typeof value.url === 'string' && (value.twinUrl === undefined || typeof value.twinUrl === 'string');
   if (value.type !== 'reply' || typeof value.id !== 'number') return false;
   return value.ok === true ? 'result' in value : value.ok === false && typeof value.error === 'string';
 }

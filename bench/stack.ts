@@ -35,8 +35,11 @@ export interface GatewayStart {
   batchMode: BatchMode;
   /** HTTP_HANDLER: the lean handler (default) or yoga for every request. */
   httpHandler?: HttpHandler;
-  /** METRICS: Prometheus metrics on (the gateway's default) or off. */
-  metrics?: GatewayConfig['metrics'];
+  /**
+   * Also serve an identical gateway with METRICS=off in the same process (the child's `twinUrl`): what
+   * metrics cost is measured between the two, free of the differences between processes.
+   */
+  metricsOffTwin?: boolean;
   /** Directory for a `--cpu-prof` profile, written when the child exits. */
   profileDir?: string;
 }
@@ -50,7 +53,7 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
     BATCH_MODE: options.batchMode,
     HTTP_HANDLER: options.httpHandler ?? 'lean',
     // The default (on), set explicitly because scenario 2 compares it with a gateway that has it off.
-    METRICS: options.metrics ?? 'on',
+    METRICS: 'on',
     // Both are the defaults, set explicitly because the bench's bounds and the proxy's pool rely on them.
     BATCH_MAX: String(BATCH_MAX),
     UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
@@ -59,10 +62,11 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
 
 export function startGateway(options: GatewayStart): Promise<BenchChild> {
   return startChild('gateway', {
-    label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'}, METRICS=${options.metrics ?? 'on'})`,
+    label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'}${options.metricsOffTwin === true ? ', and its METRICS=off twin' : ''})`,
     env: {
       ...baseEnv(),
       ...gatewaySettings(options),
+      ...(options.metricsOffTwin === true ? { BENCH_METRICS_OFF_TWIN: '1' } : {}),
       // As `npm start` runs it (graphql-js, for one, skips its development-mode checks in production).
       NODE_ENV: 'production',
     },

@@ -289,10 +289,10 @@ export function formatLoad(rows: readonly RowComparison[], targets: readonly Tar
   const runs = `${settings.rounds} round${settings.rounds === 1 ? '' : 's'} of ${settings.durationS} s per path`;
   return [
     heading('2. Throughput, latency and CPU: gateway (lean and yoga paths, metrics on and off) vs pass-through proxy vs direct upstream'),
-    `autocannon in the bench process; upstream, the three gateways and the proxy each in its own child process. Per row (query, concurrency): ${settings.warmupS} s`,
+    `autocannon in the bench process; upstream, the gateways and the proxy each in its own child process (lean-nometrics shares lean's). Per row (query, concurrency): ${settings.warmupS} s`,
     `unmeasured warm-up of every path, then ${runs}, the paths taking turns (each round starts with another path); one ${settings.primeS} s prime per query and path first.`,
     'lean / yoga = POST /graphql to the gateway with HTTP_HANDLER=lean (default) / yoga, each with every other setting at its default (METRICS on, tracing off,',
-    'LOG_LEVEL info: one log line per request, to /dev/null); lean-nometrics = the same as lean in a third gateway with METRICS=off;',
+    'LOG_LEVEL info: one log line per request, to /dev/null); lean-nometrics = the same as lean with METRICS=off, a second gateway in the lean process (so no two processes are compared);',
     'proxy = node:http + one undici request per call, replaying the upstream URL the gateway used; direct = that URL on the upstream.',
     'req/s = median of the rounds; p50/p99 = median of the rounds’ percentiles (every 2xx response, fractional ms). CPU µs/req = busy CPU time (user + system,',
     '`process.cpuUsage()` of the serving child, read over IPC right before and after each run) ÷ requests sent; for direct that child is the upstream.',
