@@ -30,8 +30,30 @@ const LOG_BATCH_MS = 250;
  * GraphQL request under load (its syscall, here), some 10% of a request. pino flushes what is left when the
  * process exits, a crash included; a SIGKILL can lose the last quarter second.
  */
-function stdoutInBatches(): pino.DestinationStream {
+function stdoutInBatches(): ReturnType<typeof pino.destination> {
   return pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_BATCH_MS });
+}
+
+/** A process's log, and a way to print a plain line to the same output. */
+export interface ProcessLog {
+  log: Logger;
+  /**
+   * Prints a plain (not JSON) line after every log line written so far. It goes through the log's own
+   * batches: a line printed beside them (console.log) could overtake lines still waiting in a batch.
+   */
+  announce(line: string): void;
+}
+
+export function createProcessLog(level: GatewayConfig['logLevel']): ProcessLog {
+  if (level === 'silent') return { log: createLogger(level), announce: (line) => console.log(line) };
+  const output = stdoutInBatches();
+  return {
+    log: createLogger(level, output),
+    announce(line) {
+      output.write(`${line}\n`);
+      output.flush();
+    },
+  };
 }
 
 export function createLogger(level: GatewayConfig['logLevel'], destination?: pino.DestinationStream): Logger {

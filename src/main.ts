@@ -9,7 +9,7 @@
 import type { ODataService } from '@odata-gateway/odata-service';
 import { ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
+import { createProcessLog } from './logger.js';
 import { chooseUpstreamShapes } from './metadata-startup.js';
 import { serveGateway } from './server.js';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
+  const { log, announce } = createProcessLog(config.logLevel);
 
   let embedded: ODataService | undefined;
   let serviceRoot = config.upstreamUrl;
@@ -44,9 +44,8 @@ async function main(): Promise<void> {
   const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType, ...(tracerProvider !== undefined ? { tracerProvider } : {}) });
   const running = await serveGateway(gateway, config.port, config.host);
   const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
-  // The log writes in batches (logger.ts): what the start logged comes out before the line saying it is up.
-  await new Promise<void>((resolve) => log.flush(() => resolve()));
-  console.log(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);
+  // After every line the start logged (the metadata check's warning, say): tests and scripts wait for this one.
+  announce(`GraphQL gateway at ${running.url}/graphql (GraphiQL in a browser), ${upstreamNote}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
