@@ -54,8 +54,9 @@ export function useRequestRecords(telemetry: RequestTelemetry): Plugin {
     },
     onResultProcess({ result, serverContext }) {
       const record = telemetry.of((serverContext as WithReq | undefined)?.req);
-      // Results that went through onExecutionResult are already noted; this is for the ones that did not.
-      if (record === undefined || record.result !== undefined || record.streamed || Array.isArray(result)) return;
+      // Results that went through onExecutionResult are already noted; this is for the ones that did not. (No
+      // array comes here: the gateway does not accept batched GraphQL requests.)
+      if (record === undefined || record.result !== undefined || record.streamed) return;
       note(record, result);
     },
   };

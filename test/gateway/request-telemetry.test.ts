@@ -109,7 +109,9 @@ describe('request telemetry', () => {
       expect(line).toMatchObject({ operationName: name, status: response.status, upstreamRequests: 0, errors: [code], clientRequestId: 'caller-7' });
       expect(span.name).toBe(name === null ? 'graphql.operation' : `graphql.operation ${name}`);
       expect(span.status.code).toBe(2);
+      expect(span.status.message).toBe(code);
       expect(span.attributes['graphql.error.codes']).toEqual([code]);
+      expect(span.attributes['graphql.error.count']).toBe(1);
       expect(span.attributes['http.response.status_code']).toBe(response.status);
 
       const after = await scrape();
@@ -127,7 +129,9 @@ describe('request telemetry', () => {
       expect(response.status).toBe(413);
       const { line, span } = await reportsOfOne();
       expect(line).toMatchObject({ operationName: null, status: 413, upstreamRequests: 0, errors: ['BAD_REQUEST'] });
-      expect(span.status.code).toBe(2);
+      expect(span.status).toEqual({ code: 2, message: 'BAD_REQUEST' });
+      // No GraphQL result, so no error list to count.
+      expect(span.attributes['graphql.error.count']).toBeUndefined();
       const after = await scrape();
       const requests = 'gateway_graphql_requests_total{operation="anonymous",outcome="error"}';
       expect(sample(after, requests) - sample(before, requests)).toBe(1);
@@ -148,16 +152,45 @@ describe('request telemetry', () => {
     const { line, span } = await reportsOfOne();
     expect(line).toMatchObject({ operationName: 'One', status: 200, upstreamRequests: 1, clientRequestId: 'caller-8' });
     expect(line.errors).toBeUndefined();
+    expect(line.durationMs).toBeGreaterThanOrEqual(0);
+    expect(line.durationMs).toBeLessThanOrEqual(Date.now() - started + 1);
     expect(span.name).toBe('graphql.operation One');
     expect(span.attributes['graphql.operation.type']).toBe('query');
     expect(span.attributes['graphql.transport']).toBe('http');
     expect(span.status.code).toBe(0);
+    for (const attribute of ['graphql.streamed', 'graphql.error.codes', 'graphql.error.count']) expect(span.attributes[attribute]).toBeUndefined();
     // Started when the request arrived, not when execution began: it starts before the upstream call's span.
     const upstream = exporter.getFinishedSpans().find((s) => s.name === 'odata.get')!;
     expect(upstream.parentSpanId).toBe(span.spanContext().spanId);
     const startMs = (s: ReadableSpan) => s.startTime[0] * 1000 + s.startTime[1] / 1e6;
     expect(startMs(span)).toBeLessThan(startMs(upstream));
     expect(startMs(span)).toBeGreaterThanOrEqual(started - 5);
+  });
+
+  it('reports a request whose client left before its answer: a failure with no status and no error code', async () => {
+    const before = await scrape();
+    stack.upstream.store.putOperation('c1', { id: 'slow-1', status: 'completed' });
+    stack.upstream.faults.add({ fault: { type: 'latency', ms: 400 }, match: { path: '/connections/c1/operations/slow-1' } });
+    const leaving = new AbortController();
+    const asked = fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Left { connectionOperation(connectionId: "c1", operationId: "slow-1") { status } }' }),
+      signal: leaving.signal,
+    });
+    await until(() => stack.httpRequests().length === 1, 4000, 'the upstream read');
+    leaving.abort();
+    await expect(asked).rejects.toThrow();
+
+    const { line, span } = await reportsOfOne();
+    expect(line).toMatchObject({ operationName: 'Left', status: null, upstreamRequests: 1 });
+    expect(line.errors).toBeUndefined();
+    expect(span.status).toEqual({ code: 2, message: 'no answer' });
+    expect(span.attributes['http.response.status_code']).toBeUndefined();
+    expect(span.attributes['graphql.error.codes']).toBeUndefined();
+    const after = await scrape();
+    const series = 'gateway_graphql_requests_total{operation="Left",outcome="error"}';
+    expect(sample(after, series) - sample(before, series)).toBe(1);
   });
 
   describe.each(['sse', 'ws'] as const)('a subscription over %s', (transport) => {

@@ -1,6 +1,7 @@
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { RequestRecord } from '../../src/telemetry/request-record.js';
+import { shownOperationName } from '../../src/telemetry/operation-name.js';
+import { RequestRecord, errorCode } from '../../src/telemetry/request-record.js';
 
 describe('RequestRecord', () => {
   it('selects the operation by operationName, and again when the document changes', () => {
@@ -35,5 +36,35 @@ describe('RequestRecord', () => {
     record.result = { data: {}, errors: [] };
     expect(record.failed()).toBe(false);
     expect(record.errorCodes()).toEqual([]);
+  });
+
+  it('counts a 4xx answered with no GraphQL result as one BAD_REQUEST, and nothing else without a result', () => {
+    const codesWith = (status: number | undefined, streamed = false) => {
+      const record = new RequestRecord('http', {});
+      record.status = status;
+      record.streamed = streamed;
+      return record.errorCodes();
+    };
+    expect(codesWith(400)).toEqual(['BAD_REQUEST']);
+    expect(codesWith(415)).toEqual(['BAD_REQUEST']);
+    expect(codesWith(399)).toEqual([]);
+    expect(codesWith(200)).toEqual([]);
+    // The client left before its answer: a failure, but no code was answered.
+    expect(codesWith(undefined)).toEqual([]);
+    expect(codesWith(400, true)).toEqual([]);
+  });
+
+  it('takes an error code only when it is a string', () => {
+    expect(errorCode(new GraphQLError('x', { extensions: { code: 'NOT_FOUND' } }))).toBe('NOT_FOUND');
+    expect(errorCode(new GraphQLError('x'))).toBe('UNKNOWN');
+    expect(errorCode(new GraphQLError('x', { extensions: { code: 404 } }))).toBe('UNKNOWN');
+  });
+});
+
+describe('shownOperationName', () => {
+  it('keeps a name of up to 100 characters and cuts a longer one', () => {
+    expect(shownOperationName('a'.repeat(100))).toBe('a'.repeat(100));
+    expect(shownOperationName('a'.repeat(101))).toBe(`${'a'.repeat(100)}…`);
+    expect(shownOperationName(undefined)).toBeUndefined();
   });
 });
