@@ -195,7 +195,7 @@ describe('request telemetry', () => {
 
   describe.each(['sse', 'ws'] as const)('a subscription over %s', (transport) => {
     const watch = (variables: Record<string, unknown>) => {
-      if (transport === 'sse') return watchOverSse(stack.url, variables, { 'client-request-id': 'watcher-1' });
+      if (transport === 'sse') return watchOverSse(stack.url, variables, { 'client-request-id': 'watcher-1', authorization: 'Bearer watcher-token' });
       ws ??= wsClient(stack.url);
       return watchOverWs(ws, variables);
     };
@@ -238,6 +238,8 @@ describe('request telemetry', () => {
       const sent = stack.httpRequests().map((r) => r.headers.traceparent?.split('-')[1]);
       expect(sent.length).toBe(polls.length);
       for (const traceId of sent) expect(pollTraces.has(traceId!)).toBe(true);
+      // The traced polls still send the subscriber's credentials.
+      if (transport === 'sse') for (const request of stack.httpRequests()) expect(request.headers.authorization).toBe('Bearer watcher-token');
 
       const after = await scrape();
       const series = 'gateway_graphql_requests_total{operation="Watch",outcome="success"}';
