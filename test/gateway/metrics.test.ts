@@ -61,9 +61,18 @@ describe('metrics', () => {
   it('45 distinct reads (and 5 repeats) in one request: 3 $batch posts of 20+20+5 parts, loader savings, one request', async () => {
     try {
       const all = [...keys(0, 45), ...keys(0, 5)];
+      const began = performance.now();
       const result = await stack.gql(aliasQuery('FortyFive', all));
+      const tookSeconds = (performance.now() - began) / 1000;
       expect(result.errors).toBeUndefined();
       const text = await scrape(stack);
+      // Seconds, each within the wall time the client saw (the three posts may overlap).
+      const requestSeconds = sample(text, 'gateway_graphql_request_duration_seconds_sum', { operation: 'FortyFive' })!;
+      expect(requestSeconds).toBeGreaterThan(0);
+      expect(requestSeconds).toBeLessThanOrEqual(tookSeconds + 0.05);
+      const upstreamSeconds = sample(text, 'gateway_upstream_request_duration_seconds_sum', { method: 'POST', kind: 'batch' })!;
+      expect(upstreamSeconds).toBeGreaterThan(0);
+      expect(upstreamSeconds).toBeLessThanOrEqual(3 * tookSeconds);
       expect(sample(text, 'gateway_graphql_requests_total', { operation: 'FortyFive', outcome: 'success' })).toBe(1);
       expect(sample(text, 'gateway_graphql_request_duration_seconds_count', { operation: 'FortyFive' })).toBe(1);
       expect(sample(text, 'gateway_upstream_requests_total', { method: 'POST', kind: 'batch', status_class: '2xx' })).toBe(3);
@@ -144,7 +153,73 @@ describe('metrics', () => {
       expect(sample(text, 'gateway_graphql_requests_total', { operation: 'anonymous', outcome: 'error' })).toBe(2);
       expect(sample(text, 'gateway_upstream_throttled_total')).toBe(1);
       expect(sample(text, 'gateway_upstream_retry_after_seconds_sum')).toBe(60);
+      // Its buckets are in seconds of Retry-After, up to five minutes.
+      expect(sample(text, 'gateway_upstream_retry_after_seconds_bucket', { le: '30' })).toBe(0);
+      expect(sample(text, 'gateway_upstream_retry_after_seconds_bucket', { le: '60' })).toBe(1);
+      expect(sample(text, 'gateway_upstream_retry_after_seconds_bucket', { le: '300' })).toBe(1);
       expect(sample(text, 'gateway_upstream_batch_part_responses_total', { status_class: '5xx' })).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('throttling without a Retry-After is counted, with no Retry-After observed', async () => {
+    try {
+      stack.upstream.faults.add({ fault: { type: 'status', status: 429 }, match: { path: '/connections/c1/operations/op-1', batchPart: true } });
+      const result = await stack.gql(aliasQuery('NoRetryAfter', keys(0, 3)));
+      // Sent again after the client's own backoff, and answered.
+      expect(result.errors).toBeUndefined();
+      expect(sample(await scrape(stack), 'gateway_upstream_retries_total', { kind: 'batch' })).toBe(1);
+      const text = await scrape(stack);
+      expect(sample(text, 'gateway_upstream_throttled_total')).toBe(1);
+      expect(sample(text, 'gateway_upstream_retry_after_seconds_count')).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('labels each upstream request by its own method, kind and status class; operation names up to 100 characters', async () => {
+    try {
+      stack.upstream.faults.add({ fault: { type: 'status', status: 404 }, match: { path: '/connections/c2/operations/op-2' } });
+      const longest = `L${'x'.repeat(99)}`;
+      await stack.gql(`query ${longest} { connectionOperation(connectionId: "c0", operationId: "op-0") { status } }`);
+      await stack.gql(`query ${longest}y { connectionOperation(connectionId: "c2", operationId: "op-2") { status } }`);
+      await stack.gql(aliasQuery('Three', keys(3, 6)));
+      // A name the caller asked for that is no GraphQL name (a persisted query the gateway does not have).
+      const stored = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ operationName: 'not a name', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+      });
+      expect(stored.status).toBeGreaterThanOrEqual(400);
+      const text = await scrape(stack);
+      expect(sample(text, 'gateway_upstream_requests_total', { method: 'GET', kind: 'get', status_class: '2xx' })).toBe(1);
+      expect(sample(text, 'gateway_upstream_requests_total', { method: 'GET', kind: 'get', status_class: '4xx' })).toBe(1);
+      expect(sample(text, 'gateway_upstream_requests_total', { method: 'POST', kind: 'batch', status_class: '2xx' })).toBe(1);
+      expect(sample(text, 'gateway_upstream_request_duration_seconds_count', { method: 'GET', kind: 'get' })).toBe(2);
+      expect(sample(text, 'gateway_graphql_requests_total', { operation: longest, outcome: 'success' })).toBe(1);
+      // The 101-character name (a read answered 404: null, no error) and the name that is no GraphQL name.
+      expect(sample(text, 'gateway_graphql_requests_total', { operation: 'other', outcome: 'success' })).toBe(1);
+      expect(sample(text, 'gateway_graphql_requests_total', { operation: 'other', outcome: 'error' })).toBe(1);
+      expect(sample(text, 'gateway_graphql_requests_total', { operation: 'Three', outcome: 'success' })).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('answers GET and HEAD at exactly its path (a query string ignored), 405 to other methods', async () => {
+    try {
+      const withQuery = await fetch(`${stack.url}/metrics?name[]=x`);
+      expect(withQuery.status).toBe(200);
+      expect(withQuery.headers.get('cache-control')).toBe('no-store');
+      expect(await withQuery.text()).toContain('gateway_graphql_requests_total');
+      expect((await fetch(`${stack.url}/metricsx`)).status).toBe(404);
+      const head = await fetch(`${stack.url}/metrics`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+      const post = await fetch(`${stack.url}/metrics`, { method: 'POST', body: '' });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
     } finally {
       await stack.close();
     }
@@ -211,6 +286,10 @@ describe('metrics: label cardinality', () => {
     expect(sets).toHaveLength(101);
     expect(sample(text, 'gateway_graphql_requests_total', { operation: 'other', outcome: 'success' })).toBe(total - 100);
     expect(labelSets(text, 'gateway_graphql_request_duration_seconds_count')).toHaveLength(101);
+    // A name that got its label before the bound keeps it.
+    const kept = /operation="(Op\d+)"/.exec(sets[0]!)![1]!;
+    await stack.gql(`query ${kept} { __typename }`);
+    expect(sample(await scrape(stack), 'gateway_graphql_requests_total', { operation: kept, outcome: 'success' })).toBe(2);
     expect(text.length).toBeLessThan(200_000);
   }, 120_000);
 });

@@ -99,6 +99,26 @@ describe('OpenTelemetry tracing', () => {
     expect(new Set(stack.httpRequests().map((r) => r.headers.traceparent)).size).toBe(3);
   });
 
+  it("marks each attempt by its answer: a 2xx leaves its status unset, a 4xx is an error, no answer is an error 'no answer'", async () => {
+    const read = (c: string, id: string) => `query One { connectionOperation(connectionId: "${c}", operationId: "${id}") { status } }`;
+    stack.upstream.faults.add({ fault: { type: 'status', status: 400 }, match: { path: '/connections/c0/operations/op-0' } });
+    expect((await ask(read('c0', 'op-0'))).errors).toBeDefined();
+    const refused = spans().filter((s) => s.name === 'odata.get');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.attributes['http.response.status_code']).toBe(400);
+    expect(refused[0]!.status.code).toBe(2);
+
+    exporter.reset();
+    stack.upstream.faults.add({ fault: { type: 'drop' }, match: { path: '/connections/c1/operations/op-1' }, times: 1 });
+    expect((await ask(read('c1', 'op-1'))).errors).toBeUndefined();
+    const attempts = spans().filter((s) => s.name === 'odata.get');
+    expect(attempts.map((s) => s.attributes['http.request.resend_count'])).toEqual([0, 1]);
+    expect(attempts[0]!.status).toEqual({ code: 2, message: 'no answer' });
+    expect(attempts[0]!.attributes['http.response.status_code']).toBeUndefined();
+    expect(attempts[1]!.status.code).toBe(0);
+    expect(attempts[1]!.attributes['http.response.status_code']).toBe(200);
+  });
+
   it('marks the operation span as an error with the error codes of the result', async () => {
     stack.upstream.faults.add({ fault: { type: 'status', status: 403 }, match: { path: '/connections/c1/operations/op-1', batchPart: true } });
     const result = await ask(QUERY);
