@@ -290,6 +290,24 @@ describe('request telemetry', () => {
     expect(span.status.code).toBe(2);
   });
 
+  it('reports a graphql-ws subscription its execution refused (a required variable missing) as a failure', async () => {
+    ws = wsClient(stack.url);
+    // graphql-ws answers an execution's refusal as one result with errors, then completes.
+    const answered: Array<{ errors?: readonly unknown[] }> = [];
+    await new Promise<void>((resolve, reject) => {
+      ws!.subscribe(
+        { query: 'subscription NoVariables($connectionId: ID!) { connectionOperationUpdates(connectionId: $connectionId, operationId: "w-1") { status } }' },
+        { next: (result) => void answered.push(result), error: reject, complete: resolve },
+      );
+    });
+    expect(answered).toHaveLength(1);
+    expect(answered[0]!.errors).toHaveLength(1);
+    const { line, span } = await reportsOfOne();
+    expect(line).toMatchObject({ operationName: 'NoVariables', transport: 'websocket', errors: ['BAD_USER_INPUT'] });
+    expect(span.status.code).toBe(2);
+    expect(stack.httpRequests()).toHaveLength(0);
+  });
+
   it('is not made for what is not a GraphQL request', async () => {
     await fetch(`${stack.url}/health`);
     await fetch(`${stack.url}/metrics`);
