@@ -6,19 +6,13 @@
  * answers (parameters refused by an `onParams` hook, which the lean handler always hands back to yoga, and
  * HTTP-level refusals). Over graphql-ws the WebSocket endpoint notes them itself.
  */
-import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
-import type { RequestRecord } from '../telemetry/request-record.js';
 import type { RequestTelemetry } from '../telemetry/request-telemetry.js';
 
 interface WithReq {
   req?: IncomingMessage;
-}
-
-function note(record: RequestRecord, result: unknown): void {
-  if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) record.streamed = true;
-  else record.result = result as ExecutionResult;
 }
 
 export function useRequestRecords(telemetry: RequestTelemetry): Plugin {
@@ -40,24 +34,22 @@ export function useRequestRecords(telemetry: RequestTelemetry): Plugin {
       return {
         onSubscribeResult() {
           return {
-            // A result with errors (a refused watch, or the typed error that ends a subscription) is what it answered.
             onNext({ result }) {
-              if (result.errors !== undefined) record.result = result;
+              record.answeredInStream(result);
             },
           };
         },
       };
     },
     onExecutionResult({ result, context }) {
-      const record = telemetry.of((context as WithReq).req);
-      if (record !== undefined) note(record, result);
+      telemetry.of((context as WithReq).req)?.answered(result);
     },
     onResultProcess({ result, serverContext }) {
       const record = telemetry.of((serverContext as WithReq | undefined)?.req);
       // Results that went through onExecutionResult are already noted; this is for the ones that did not. (No
       // array comes here: the gateway does not accept batched GraphQL requests.)
       if (record === undefined || record.result !== undefined || record.streamed) return;
-      note(record, result);
+      record.answered(result);
     },
   };
 }

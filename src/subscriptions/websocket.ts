@@ -141,15 +141,10 @@ export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpo
         }
       },
       onOperation: (ctx, id, _payload, _args, result) => {
-        const record = recordOf(ctx, id);
-        if (record !== undefined && result !== null && typeof result === 'object' && Symbol.asyncIterator in result) record.streamed = true;
+        recordOf(ctx, id)?.answered(result);
       },
       onNext: (ctx, id, _payload, _args, result) => {
-        // A result with errors (a refused watch, or the typed error that ends a subscription) is what it answered.
-        if (result.errors !== undefined) {
-          const record = recordOf(ctx, id);
-          if (record !== undefined) record.result = result;
-        }
+        recordOf(ctx, id)?.answeredInStream(result);
       },
       onError: (ctx, id, _payload, errors) => {
         const record = recordOf(ctx, id);

@@ -75,6 +75,17 @@ export class RequestRecord {
     return this.result === undefined && !this.streamed && this.status !== undefined && this.status >= 400 ? ['BAD_REQUEST'] : [];
   }
 
+  /** Notes what was answered: a subscription's stream (an async iterable), or a result. */
+  answered(answer: unknown): void {
+    if (answer !== null && typeof answer === 'object' && Symbol.asyncIterator in answer) this.streamed = true;
+    else this.result = answer as ExecutionResult;
+  }
+
+  /** Notes one result of a stream: one with errors (a refused watch, or the typed error that ends a subscription) is what it answered. */
+  answeredInStream(result: ExecutionResult): void {
+    if (result.errors !== undefined) this.result = result;
+  }
+
   /** Whether the request failed: errors answered, or no answer at all (refused, or the client left). */
   failed(): boolean {
     if (this.result !== undefined) return this.result.errors !== undefined && this.result.errors.length > 0;

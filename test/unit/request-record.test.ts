@@ -38,6 +38,22 @@ describe('RequestRecord', () => {
     expect(record.errorCodes()).toEqual([]);
   });
 
+  it('notes a stream as streamed and a result as the answer; of a stream, only a result with errors', () => {
+    const record = new RequestRecord('http', {});
+    record.answered((async function* () {})());
+    expect(record.streamed).toBe(true);
+    expect(record.result).toBeUndefined();
+    record.answeredInStream({ data: {} });
+    expect(record.result).toBeUndefined();
+    const refused = { errors: [new GraphQLError('gone', { extensions: { code: 'NOT_FOUND' } })] };
+    record.answeredInStream(refused);
+    expect(record.result).toBe(refused);
+    const plain = new RequestRecord('http', {});
+    plain.answered({ data: { a: 1 } });
+    expect(plain.streamed).toBe(false);
+    expect(plain.result).toEqual({ data: { a: 1 } });
+  });
+
   it('counts a 4xx answered with no GraphQL result as one BAD_REQUEST, and nothing else without a result', () => {
     const codesWith = (status: number | undefined, streamed = false) => {
       const record = new RequestRecord('http', {});
