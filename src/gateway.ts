@@ -181,7 +181,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     },
   });
   if (config.cursorSecret === undefined) {
-    log.info('CURSOR_SECRET is unset: paging cursors are signed with a random key of this process (they stop verifying after a restart and on other replicas)');
+    log.info('CURSOR_SECRET is unset: paging cursors are sealed with a random key of this process (they stop opening after a restart and on other replicas)');
   }
 
   const connectionsApi = new ExternalConnectionsApi(client, gets, {

@@ -127,9 +127,11 @@ export class UpstreamClient {
   constructor(private readonly options: UpstreamClientOptions) {
     this.observer = options.observer ?? NO_OBSERVER;
     const root = new URL(options.serviceRoot);
-    this.serviceRoot = options.serviceRoot;
     this.origin = root.origin;
     this.rootPath = root.pathname.replace(/\/+$/, '');
+    // Spelled as URL parsing spells it (lower-case scheme and host, no default port), so that links built on
+    // it compare equal to the same links read back from the upstream (url.ts collectionLink).
+    this.serviceRoot = this.origin + this.rootPath;
     this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
     this.agent = new Agent({
       connections: options.connections,
@@ -141,12 +143,14 @@ export class UpstreamClient {
     this.slots = new UpstreamSlots({ capacity: options.connections, queueMax: options.queueMax ?? 1024 });
   }
 
-  /** The path (with query) to send for a target: relative targets go under the root path. */
+  /**
+   * The path (with query) to send for a target: relative targets go under the root path; an absolute one (a
+   * paging link, checked by url.ts collectionLink) is sent as it is after its origin, unaltered.
+   */
   private pathFor(target: string): string {
     if (/^https?:\/\//i.test(target)) {
-      const url = new URL(target);
-      if (url.origin !== this.origin) throw new Error('paging link outside the upstream origin');
-      return url.pathname + url.search;
+      if (!target.startsWith(`${this.origin}/`)) throw new Error('paging link outside the upstream origin');
+      return target.slice(this.origin.length);
     }
     return `${this.rootPath}/${target.charCodeAt(0) === 47 ? target.slice(1) : target}`;
   }

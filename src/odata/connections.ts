@@ -12,7 +12,8 @@ import type { UpstreamObserver } from './observer.js';
 import { UpstreamError } from './errors.js';
 import { laneOf, type CallContext, type PageOptions } from './operations.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
-import { connectionPath, formatQuery, isLinkToCollection, operationsPath } from './url.js';
+import { checkedNextLink, checkLink } from './next-link.js';
+import { connectionPath, formatQuery, operationsPath } from './url.js';
 
 export interface ConnectionRead {
   connectionId: string;
@@ -25,7 +26,6 @@ export type ConnectionReadResult = ConnectionModel | null | Error;
 export interface ConnectionListOptions {
   $select: string;
   $top?: string;
-  $skip?: string;
   $count?: string;
 }
 
@@ -97,18 +97,24 @@ export class ExternalConnectionsApi {
     }
   }
 
-  /** A page of the connections collection, by options or by a nextLink into exactly that collection. */
-  async readList(request: { options: ConnectionListOptions } | { link: string }, call: CallContext): Promise<ConnectionPageModel> {
+  /** The absolute link of the first request of the connections list with `options`. */
+  firstListLink(options: ConnectionListOptions): string {
+    return `${this.client.serviceRoot}/${this.options.connectionsPath}${formatQuery(options)}`;
+  }
+
+  /**
+   * The page an upstream link of the connections collection yields (its first request, or a nextLink as
+   * received), sent only when it points at exactly that collection; its nextLink is checked the same way.
+   */
+  async readList(link: string, call: CallContext): Promise<ConnectionPageModel> {
     const collection = this.options.connectionsPath;
-    let target: string;
-    if ('link' in request) {
-      if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
-      target = request.link;
-    } else target = collection + formatQuery(request.options);
-    const [answer] = await this.gets.getMany([{ target, lane: LIST_LANE, kind: 'list' }], call);
+    checkLink(link, this.client.serviceRoot, collection);
+    const [answer] = await this.gets.getMany([{ target: link, lane: LIST_LANE, kind: 'list' }], call);
     if (answer instanceof Error) throw answer;
     if (answer!.status !== 200) throw UpstreamError.fromResponse(answer!.status, answer!.body, answer!.headers);
-    return parseConnectionPage(answer!.body);
+    const page = parseConnectionPage(answer!.body);
+    page.nextLink = checkedNextLink(page.nextLink, link, this.client.serviceRoot, collection, answer!.headers['request-id']);
+    return page;
   }
 
   /**
@@ -126,8 +132,11 @@ export class ExternalConnectionsApi {
       const answer = answers[i]!;
       if (answer instanceof Error) return answer;
       if (answer.status !== 200) return UpstreamError.fromResponse(answer.status, answer.body, answer.headers);
+      const collection = operationsPath(this.options.connectionsPath, request.connectionId);
       try {
-        return parseOperationPage(answer.body, request.connectionId);
+        const page = parseOperationPage(answer.body, request.connectionId);
+        page.nextLink = checkedNextLink(page.nextLink, `${this.client.serviceRoot}/${collection}${formatQuery(request.options)}`, this.client.serviceRoot, collection, answer.headers['request-id']);
+        return page;
       } catch (error) {
         this.report(error, request.connectionId, false);
         return error as Error;

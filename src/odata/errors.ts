@@ -120,6 +120,17 @@ export class UpstreamError extends GatewayError {
   }
 
   /**
+   * A page whose `@odata.nextLink` leaves its collection (another origin, path or credentials) or is too long
+   * to seal into a cursor: it is never followed, and the page is not served as if the list ended there.
+   */
+  static unfollowableLink(requestId?: string): UpstreamError {
+    return new UpstreamError(
+      { code: 'UPSTREAM_ERROR', upstreamStatus: 200, ...(requestId !== undefined && requestId.length <= 200 ? { requestId } : {}) },
+      "The upstream's link to the next page leaves the collection; it was not followed.",
+    );
+  }
+
+  /**
    * No answer: `timeout` or `unavailable`. For a write whose request left the gateway, the outcome is
    * unknown: the upstream may have applied it.
    */

@@ -16,7 +16,8 @@ import { UpstreamError } from './errors.js';
 import type { ODataStatus } from './enums.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
-import { formatQuery, isLinkToCollection, operationPath, operationsPath, operationsRefPath } from './url.js';
+import { checkedNextLink, checkLink } from './next-link.js';
+import { formatQuery, operationPath, operationsPath, operationsRefPath } from './url.js';
 
 /** What every upstream call of one GraphQL request carries. */
 export interface CallContext {
@@ -66,21 +67,14 @@ export interface KeyRead {
   properties: ReadonlySet<SelectableProperty>;
 }
 
-/** Query options of a collection read. */
+/** Query options of the first request of a list (later pages are nextLinks, sent as received). */
 export interface PageOptions {
   $select: string;
   $filter?: string;
   $orderby?: string;
   $top?: string;
-  $skip?: string;
   $count?: string;
 }
-
-/**
- * A page request: query options, or an `@odata.nextLink` the upstream sent for this connection's collection
- * (followed only when it points at exactly that collection).
- */
-export type PageRequest = { connectionId: string; options: PageOptions } | { connectionId: string; link: string };
 
 export type ReadResult = OperationModel | null | Error;
 
@@ -242,28 +236,39 @@ export class ConnectionOperationsApi {
     return out;
   }
 
+  /** The absolute link of the first request of a connection's operations list with `options`. */
+  firstPageLink(connectionId: string, options: PageOptions): string {
+    return `${this.client.serviceRoot}/${operationsPath(this.options.connectionsPath, connectionId)}${formatQuery(options)}`;
+  }
+
   /**
-   * One page of a connection's operations. An `@odata.nextLink` is followed only when it points at exactly
-   * this connection's collection under the service root; any other link is the upstream misbehaving
-   * (UPSTREAM_ERROR), and is never sent the caller's credentials.
+   * The page an upstream link of a connection's operations yields: its first request ({@link firstPageLink})
+   * or an `@odata.nextLink` as received. The link is sent only when it points at exactly this connection's
+   * collection under the service root, and the page's own nextLink is checked the same way ({@link pageAt}):
+   * anything else is the upstream misbehaving (UPSTREAM_ERROR), and is never sent the caller's credentials.
    */
-  async readPage(request: PageRequest, call: CallContext): Promise<OperationPageModel> {
-    const collection = operationsPath(this.options.connectionsPath, request.connectionId);
-    let target: string;
-    if ('link' in request) {
-      if (!isLinkToCollection(request.link, this.client.serviceRoot, collection)) throw UpstreamError.malformed(200);
-      target = request.link;
-    } else {
-      target = collection + formatQuery(request.options);
-    }
-    const response = await this.send(call, 'GET', target, laneOf(request.connectionId), { kind: 'list' });
+  async readPage(connectionId: string, link: string, call: CallContext): Promise<OperationPageModel> {
+    checkLink(link, this.client.serviceRoot, operationsPath(this.options.connectionsPath, connectionId));
+    const response = await this.send(call, 'GET', link, laneOf(connectionId), { kind: 'list' });
     if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
+    return this.pageAt(link, response.body, connectionId, response.headers['request-id']);
+  }
+
+  /**
+   * The page in an answer to `link` (a GET, or a `$batch` part): its nodes, and its nextLink resolved against
+   * `link` and checked to stay in the connection's collection (else UPSTREAM_ERROR: a list is never served as
+   * if it ended where the upstream pointed elsewhere).
+   */
+  pageAt(link: string, body: unknown, connectionId: string, requestId?: string): OperationPageModel {
+    let page: OperationPageModel;
     try {
-      return parseOperationPage(response.body, request.connectionId);
+      page = parseOperationPage(body, connectionId);
     } catch (error) {
-      this.reportWrongEntity(error, request.connectionId, undefined);
+      this.reportWrongEntity(error, connectionId, undefined);
       throw error;
     }
+    page.nextLink = checkedNextLink(page.nextLink, link, this.client.serviceRoot, operationsPath(this.options.connectionsPath, connectionId), requestId);
+    return page;
   }
 
   /** The entity of a write's answer, which must carry the key written when the caller knows it. */

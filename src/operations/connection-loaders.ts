@@ -21,7 +21,7 @@ export function createConnectionLoader(api: ExternalConnectionsApi, call: CallCo
 /** Equal (connection, options) pages are one read; options are serialised in a fixed order. */
 function pageKey(request: OperationPageRequest): string {
   const o = request.options;
-  return JSON.stringify([request.connectionId, o.$select, o.$filter ?? null, o.$orderby ?? null, o.$top ?? null, o.$skip ?? null, o.$count ?? null]);
+  return JSON.stringify([request.connectionId, o.$select, o.$filter ?? null, o.$orderby ?? null, o.$top ?? null, o.$count ?? null]);
 }
 
 export function createOperationPageLoader(api: ExternalConnectionsApi, call: CallContext): DataLoader<OperationPageRequest, OperationPageModel, string> {

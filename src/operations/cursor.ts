@@ -1,24 +1,41 @@
 /**
- * Paging cursors: opaque, authenticated positions in one list. A cursor holds only an offset (how many nodes
- * of the list come before the position) and a MAC (HMAC-SHA256 under CURSOR_SECRET, truncated to 128 bits)
- * over the version, the offset and the list's scope: the connection, `$filter` and `$orderby` it belongs to.
- * So a cursor discloses nothing of the upstream, cannot be forged or altered, and one replayed onto another
- * connection or other arguments does not verify. Nothing in it steers a request: the page is always built
- * from the current request's arguments and selection.
+ * Paging cursors: sealed positions in one list. A position is the upstream link that yields the page holding
+ * it (the list's first request, or an `@odata.nextLink` exactly as the upstream sent it) and the number of
+ * that page's nodes before it (DESIGN.md 2.1, server-driven paging). Microsoft Graph's nextLinks must be sent
+ * whole and their `$skiptoken` never taken apart, so a cursor has to carry the link itself; it is sealed with
+ * AES-256-GCM under a key derived from CURSOR_SECRET, with the list's scope (connection, `$filter`,
+ * `$orderby`) as associated data. So a cursor discloses nothing of the upstream (no host, port, path or
+ * `$skiptoken` in any encoding), cannot be forged or altered, and one replayed onto another list or other
+ * arguments does not open.
+ *
+ * The nonce is synthetic (an HMAC of the scope and the plaintext, as in SIV modes) rather than random: the
+ * same position always gets the same cursor (client caches see one edge, not a new one per read), and a busy
+ * gateway can seal far more than the 2^32 cursors a random 96-bit nonce allows under one key.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { badUserInput } from '../errors.js';
+import { MAX_LINK_BYTES } from '../odata/url.js';
 
-const VERSION = 1;
-const MAC_BYTES = 16;
-/** version (1) + offset (uint32) + MAC: 21 bytes, a multiple of 3, so exactly one base64url spelling each. */
-const CURSOR_BYTES = 1 + 4 + MAC_BYTES;
-const CURSOR_LENGTH = Math.ceil((CURSOR_BYTES * 4) / 3);
-export const MAX_OFFSET = 0xffff_ffff;
+const VERSION = 2;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const INDEX_BYTES = 4;
+export const MAX_INDEX = 0xffff_ffff;
+/** Longest cursor accepted: checked before anything is decoded or decrypted. */
+export const MAX_CURSOR_LENGTH = Math.ceil(((1 + NONCE_BYTES + INDEX_BYTES + MAX_LINK_BYTES + TAG_BYTES) * 4) / 3);
+const MIN_CURSOR_BYTES = 1 + NONCE_BYTES + INDEX_BYTES + TAG_BYTES;
+
+/** A place in a list: `index` nodes into the upstream page that `link` yields. */
+export interface ListPosition {
+  /** Absolute upstream URL of the page: the first request, or a nextLink as received. */
+  link: string;
+  /** Nodes of that page before the position (0: its start). */
+  index: number;
+}
 
 /** What a cursor is bound to. Two lists with equal scopes are the same list. */
 export interface ListScope {
-  /** The list's name (`operations`), so one list's cursors never verify on another kind of list. */
+  /** The list's name (`operations`), so one list's cursors never open on another kind of list. */
   list: string;
   connectionId: string;
   filter: string | undefined;
@@ -29,36 +46,63 @@ export function scopeKey(scope: ListScope): string {
   return JSON.stringify([scope.list, scope.connectionId, scope.filter ?? null, scope.orderBy ?? null]);
 }
 
+/** The link cannot be sealed (longer than {@link MAX_LINK_BYTES}). */
+export class UnsealableLinkError extends Error {
+  override readonly name = 'UnsealableLinkError';
+}
+
 export class CursorCodec {
-  private readonly key: Buffer;
+  private readonly encryptionKey: Buffer;
+  private readonly nonceKey: Buffer;
 
-  /** `secret` undefined: a random key, so cursors verify only in this process. */
+  /** `secret` undefined: a random key, so cursors open only in this process. */
   constructor(secret: string | undefined) {
-    this.key = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    const ikm = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    const keys = Buffer.from(hkdfSync('sha256', ikm, 'odata-graphql-gateway/cursor', 'aes-256-gcm + siv nonce', 64));
+    this.encryptionKey = keys.subarray(0, 32);
+    this.nonceKey = keys.subarray(32);
   }
 
-  private mac(payload: Buffer, scope: string): Buffer {
-    return createHmac('sha256', this.key).update(payload).update(scope, 'utf8').digest().subarray(0, MAC_BYTES);
+  private static aad(scope: string): Buffer {
+    return Buffer.from(`${VERSION}\u0000${scope}`, 'utf8');
   }
 
-  /** The cursor of the position after `offset` nodes of the list `scope` (a {@link scopeKey}). */
-  encode(scope: string, offset: number): string {
-    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new RangeError(`cursor offset out of range: ${offset}`);
-    const payload = Buffer.alloc(5);
-    payload.writeUInt8(VERSION, 0);
-    payload.writeUInt32BE(offset, 1);
-    return Buffer.concat([payload, this.mac(payload, scope)]).toString('base64url');
+  /** The cursor of `position` in the list `scope` (a {@link scopeKey}). */
+  seal(scope: string, position: ListPosition): string {
+    const { index } = position;
+    if (!Number.isInteger(index) || index < 0 || index > MAX_INDEX) throw new RangeError(`cursor index out of range: ${index}`);
+    const link = Buffer.from(position.link, 'utf8');
+    if (link.length > MAX_LINK_BYTES) throw new UnsealableLinkError(`an upstream link of ${link.length} bytes is longer than a cursor may hold (${MAX_LINK_BYTES})`);
+    const plaintext = Buffer.allocUnsafe(INDEX_BYTES + link.length);
+    plaintext.writeUInt32BE(index, 0);
+    link.copy(plaintext, INDEX_BYTES);
+    const aad = CursorCodec.aad(scope);
+    const nonce = createHmac('sha256', this.nonceKey).update(aad).update(plaintext).digest().subarray(0, NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, nonce, { authTagLength: TAG_BYTES });
+    cipher.setAAD(aad);
+    const sealed = Buffer.concat([Buffer.of(VERSION), nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    return sealed.toString('base64url');
   }
 
-  /** The offset of a cursor issued for `scope`. Throws BAD_USER_INPUT for anything else. */
-  decode(scope: string, cursor: string): number {
+  /** The position of a cursor issued for `scope`. Throws BAD_USER_INPUT for anything else. */
+  open(scope: string, cursor: string): ListPosition {
     const refuse = () =>
       badUserInput('`after` is not a cursor of this list: pass an endCursor or edge cursor returned for the same `connectionId`, `filter` and `orderBy`.', 'after');
-    if (cursor.length !== CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
+    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
     const bytes = Buffer.from(cursor, 'base64url');
-    if (bytes.length !== CURSOR_BYTES || bytes.readUInt8(0) !== VERSION) throw refuse();
-    const payload = bytes.subarray(0, 5);
-    if (!timingSafeEqual(bytes.subarray(5), this.mac(payload, scope))) throw refuse();
-    return payload.readUInt32BE(1);
+    // One spelling per cursor: base64url's unused trailing bits must be what seal() writes.
+    if (bytes.length < MIN_CURSOR_BYTES || bytes.toString('base64url') !== cursor || bytes.readUInt8(0) !== VERSION) throw refuse();
+    const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
+    const tag = bytes.subarray(bytes.length - TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, nonce, { authTagLength: TAG_BYTES });
+    decipher.setAAD(CursorCodec.aad(scope));
+    decipher.setAuthTag(tag);
+    let plaintext: Buffer;
+    try {
+      plaintext = Buffer.concat([decipher.update(bytes.subarray(1 + NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw refuse();
+    }
+    return { index: plaintext.readUInt32BE(0), link: plaintext.subarray(INDEX_BYTES).toString('utf8') };
   }
 }

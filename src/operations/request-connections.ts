@@ -5,14 +5,14 @@
  */
 import type DataLoader from 'dataloader';
 import type { ConnectionModel, ConnectionProperty } from '../odata/connection-entity.js';
-import { buildConnectionSelect } from '../odata/connection-entity.js';
+import { buildConnectionSelect, connectionProperties } from '../odata/connection-entity.js';
 import type { ConnectionRead, ExternalConnectionsApi, OperationPageRequest } from '../odata/connections.js';
 import type { OperationPageModel } from '../odata/entity.js';
 import type { CallContext } from '../odata/operations.js';
 import { createConnectionLoader, createOperationPageLoader } from './connection-loaders.js';
-import { scopeKey, type CursorCodec } from './cursor.js';
-import { CursorPage, fillPage, type ConnectionPagedModel, type PagedModel } from './paging.js';
-import type { ListArguments, RequestOperations } from './request-operations.js';
+import { scopeKey, type CursorCodec, type ListPosition } from './cursor.js';
+import { collectPage, ListPage, type ConnectionPagedModel, type PagedModel } from './paging.js';
+import { asksCount, type ListArguments, type RequestOperations } from './request-operations.js';
 
 export interface ConnectionsShared {
   api: ExternalConnectionsApi;
@@ -24,12 +24,14 @@ export interface ConnectionsShared {
 export interface ConnectionListArguments {
   first?: number | null;
   after?: string | null;
-  properties: ReadonlySet<ConnectionProperty>;
   count: boolean;
 }
 
-/** The cursor scope of the connections list: a list of its own, so operations cursors never verify on it. */
+/** The cursor scope of the connections list: a list of its own, so operations cursors never open on it. */
 const CONNECTIONS_SCOPE = scopeKey({ list: 'connections', connectionId: '', filter: undefined, orderBy: undefined });
+
+/** `$select` of every page of the connections: every property the schema maps (see LIST_SELECT). */
+const CONNECTIONS_SELECT = buildConnectionSelect(new Set(connectionProperties));
 
 export class RequestConnections {
   private connectionLoader: DataLoader<ConnectionRead, ConnectionModel | null, string> | undefined;
@@ -48,25 +50,22 @@ export class RequestConnections {
     return this.connectionLoader.load({ connectionId, properties });
   }
 
-  /** A page of the connections after the `after` cursor. */
+  /** A page of the connections after the `after` cursor (paging.ts). */
   async list(args: ConnectionListArguments): Promise<ConnectionPagedModel> {
     const cursors = this.shared.cursors;
-    const offset = args.after == null ? 0 : cursors.decode(CONNECTIONS_SCOPE, args.after);
+    const seal = (position: ListPosition) => cursors.seal(CONNECTIONS_SCOPE, position);
+    const after = args.after == null ? undefined : cursors.open(CONNECTIONS_SCOPE, args.after);
     const limit = args.first ?? this.shared.defaultPageSize;
     const api = this.shared.api;
-    const first = await api.readList(
-      {
-        options: {
-          $select: buildConnectionSelect(args.properties),
-          $top: String(limit + 1),
-          ...(offset > 0 ? { $skip: String(offset) } : {}),
-          ...(args.count ? { $count: 'true' } : {}),
-        },
-      },
-      this.call,
-    );
-    const page = await fillPage(first, (link) => api.readList({ link }, this.call), limit);
-    return new CursorPage(page, offset, cursors, CONNECTIONS_SCOPE);
+    const readLink = (link: string) => api.readList(link, this.call);
+    if (after !== undefined) {
+      // The link repeats the first request's `$count`; when it had none, the count is asked for on its own.
+      const count = args.count && !asksCount(after.link) ? api.readList(api.firstListLink({ $select: 'id', $top: '1', $count: 'true' }), this.call) : undefined;
+      const [page, counted] = await Promise.all([collectPage(after, readLink, limit), count]);
+      return new ListPage(page, true, seal, counted?.totalCount ?? page.totalCount);
+    }
+    const link = api.firstListLink({ $select: CONNECTIONS_SELECT, $top: String(limit), ...(args.count ? { $count: 'true' } : {}) });
+    return new ListPage(await collectPage({ link, index: 0 }, readLink, limit), false, seal);
   }
 
   /**

@@ -5,12 +5,14 @@
  * GraphQL.
  */
 import type DataLoader from 'dataloader';
-import type { OperationModel } from '../odata/entity.js';
-import type { CallContext, ConnectionOperationsApi, KeyRead, OperationWrite } from '../odata/operations.js';
-import { buildFilter, buildOrderBy, buildSelect, type OperationFilter, type OperationOrder, type SelectableProperty } from '../odata/query-options.js';
-import { scopeKey, type CursorCodec, type ListScope } from './cursor.js';
+import { badUserInput } from '../errors.js';
+import type { OperationModel, OperationPageModel } from '../odata/entity.js';
+import type { CallContext, ConnectionOperationsApi, KeyRead, OperationWrite, PageOptions } from '../odata/operations.js';
+import { buildFilter, buildOrderBy, buildSelect, selectableProperties, type OperationFilter, type OperationOrder, type SelectableProperty } from '../odata/query-options.js';
+import { MAX_FIRST_LINK_BYTES } from '../odata/url.js';
+import { scopeKey, type CursorCodec, type ListPosition } from './cursor.js';
 import { createOperationLoader } from './loader.js';
-import { CursorPage, readListPage, type FirstPageReader, type ListRequest, type PagedModel } from './paging.js';
+import { collectPage, ListPage, type PagedModel } from './paging.js';
 
 /** What every request's operations object shares: no caller data. */
 export interface OperationsShared {
@@ -32,10 +34,31 @@ export interface ListArguments {
   orderBy?: ReadonlyArray<OperationOrder> | null;
   first?: number | null;
   after?: string | null;
-  /** The properties the selection asks for on the nodes. */
-  properties: ReadonlySet<SelectableProperty>;
   /** Whether `totalCount` is selected. */
   count: boolean;
+}
+
+/** Reads the first page of operations another way than a plain GET (a request's page loader that batches them). */
+export type FirstPageReader = (request: { connectionId: string; options: PageOptions }) => Promise<OperationPageModel>;
+
+/**
+ * `$select` of every list read: every property the schema maps. A later page is a nextLink sent as received,
+ * which repeats the first request's `$select`; selecting everything (three small properties) is what lets a
+ * later request select more than the first one did and still get its values, without editing the link.
+ */
+export const LIST_SELECT = buildSelect(new Set(selectableProperties));
+
+/** Whether an upstream link asks for `@odata.count`. */
+export function asksCount(link: string): boolean {
+  return new URL(link).searchParams.get('$count') === 'true';
+}
+
+/** The refusal of a list whose first upstream request would be too long to page through (its `$filter`). */
+export function firstLinkTooLong(bytes: number, argument: string): Error {
+  return badUserInput(
+    `\`${argument}\` is too long: the list's upstream request would be ${bytes} bytes, and at most ${MAX_FIRST_LINK_BYTES} can be paged through; use fewer or shorter values.`,
+    argument,
+  );
 }
 
 export class RequestOperations {
@@ -58,28 +81,49 @@ export class RequestOperations {
   }
 
   /**
-   * A page of a connection's operations after the `after` cursor, with the current selection. `readFirst`
-   * reads the first upstream page instead of a plain GET (ExternalConnection.operations batches them).
+   * A page of a connection's operations after the `after` cursor (paging.ts). `readFirst` reads the first
+   * upstream page instead of a plain GET (ExternalConnection.operations batches them).
    */
   async list(args: ListArguments, readFirst?: FirstPageReader): Promise<PagedModel> {
     const filter = buildFilter(args.filter);
     const orderBy = buildOrderBy(args.orderBy);
-    const scope: ListScope = { list: 'operations', connectionId: args.connectionId, filter: filter === false ? 'false' : filter, orderBy };
+    const { connectionId } = args;
     const cursors = this.shared.cursors;
-    // The scope's key is made here only to read a cursor; else CursorPage makes it if a cursor is selected.
-    const key = args.after == null ? undefined : scopeKey(scope);
-    const offset = key === undefined ? 0 : cursors.decode(key, args.after!);
+    let key: string | undefined;
+    // The scope's key is made only to open or seal a cursor.
+    const scope = () => (key ??= scopeKey({ list: 'operations', connectionId, filter: filter === false ? 'false' : filter, orderBy }));
+    const seal = (position: ListPosition) => cursors.seal(scope(), position);
+    const after = args.after == null ? undefined : cursors.open(scope(), args.after);
     const limit = args.first ?? this.shared.defaultPageSize;
     // Nothing can match (an empty `in` or `or`): answer without asking the upstream.
-    if (filter === false) return new CursorPage({ nodes: [], hasNextPage: false, totalCount: 0 }, offset, cursors, key ?? scope);
-    const options: ListRequest['options'] = {
-      $select: buildSelect(args.properties),
+    if (filter === false) return new ListPage<OperationModel>(undefined, after !== undefined, seal, 0);
+    const api = this.shared.api;
+    const readLink = (link: string) => api.readPage(connectionId, link, this.call);
+    if (after !== undefined) {
+      // The link repeats the first request's `$count`; when it had none, the count is asked for on its own.
+      const count = args.count && !asksCount(after.link) ? this.count(connectionId, filter) : undefined;
+      const [page, totalCount] = await Promise.all([collectPage(after, readLink, limit), count]);
+      return new ListPage(page, true, seal, totalCount ?? page.totalCount);
+    }
+    // Every key named, in the order they are sent.
+    const options: PageOptions = {
+      $select: LIST_SELECT,
       $filter: filter,
       $orderby: orderBy,
+      $top: String(limit),
       $count: args.count ? 'true' : undefined,
     };
-    const page = await readListPage(this.shared.api, this.call, { connectionId: args.connectionId, options, limit, offset }, readFirst);
-    return new CursorPage(page, offset, cursors, key ?? scope);
+    const link = api.firstPageLink(connectionId, options);
+    if (link.length > MAX_FIRST_LINK_BYTES) throw firstLinkTooLong(link.length, 'filter');
+    const page = await collectPage({ link, index: 0 }, readLink, limit, readFirst?.({ connectionId, options }));
+    return new ListPage(page, false, seal);
+  }
+
+  /** `@odata.count` of a connection's operations matching `filter`, read on its own (one node asked for). */
+  private async count(connectionId: string, filter: string | undefined): Promise<number | null> {
+    const api = this.shared.api;
+    const page = await api.readPage(connectionId, api.firstPageLink(connectionId, { $select: 'id', $filter: filter, $top: '1', $count: 'true' }), this.call);
+    return page.totalCount;
   }
 
   // Writes need no loader bookkeeping: a mutation request has only mutation fields at its root, and none of

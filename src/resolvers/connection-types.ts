@@ -41,12 +41,12 @@ export const ExternalConnection: ExternalConnectionResolvers = {
 };
 
 export const ExternalConnectionEdge: ExternalConnectionEdgeResolvers = {
-  cursor: (edge) => edge.page.cursor(edge.position),
+  cursor: (edge) => edge.page.cursorAfter(edge.index),
 };
 
 export const ExternalConnectionConnection: ExternalConnectionConnectionResolvers = {
   nodes: (page) => page.nodes,
-  edges: (page) => page.nodes.map((node, i) => ({ node, page, position: page.offset + i + 1 })),
+  edges: (page) => page.nodes.map((node, index) => ({ node, page, index })),
   pageInfo: (page) => page,
   totalCount: (page) => page.totalCount,
 };

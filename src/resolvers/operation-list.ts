@@ -6,7 +6,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ExternalConnectionOperationsArgs } from '../generated/graphql.js';
 import type { ListArguments } from '../operations/request-operations.js';
-import { PAGE_NODE_PATHS, selectedProperties, selects } from '../selection.js';
+import { selects } from '../selection.js';
 import { checkFilter, checkFirst, checkOrderBy } from './arguments.js';
 
 export function operationListArguments(connectionId: string, args: ExternalConnectionOperationsArgs, info: GraphQLResolveInfo): ListArguments {
@@ -16,7 +16,6 @@ export function operationListArguments(connectionId: string, args: ExternalConne
     orderBy: checkOrderBy(args.orderBy),
     first: checkFirst(args.first),
     after: args.after,
-    properties: selectedProperties(info, PAGE_NODE_PATHS),
     count: selects(info, 'totalCount'),
   };
 }

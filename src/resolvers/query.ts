@@ -9,7 +9,7 @@ import { decodeGlobalId } from '../global-id.js';
 import type { ConnectionModel, ConnectionProperty } from '../odata/connection-entity.js';
 import type { OperationModel } from '../odata/entity.js';
 import type { SelectableProperty } from '../odata/query-options.js';
-import { PAGE_NODE_PATHS, selectedProperties, selects } from '../selection.js';
+import { selectedProperties, selects } from '../selection.js';
 import { checkFirst, checkKey, checkNodeIds, checkOperationKey } from './arguments.js';
 import { connectionSelection } from './connection-types.js';
 import { operationListArguments } from './operation-list.js';
@@ -62,7 +62,6 @@ export const Query: QueryResolvers = {
     return context.connections.list({
       first: checkFirst(args.first),
       after: args.after,
-      properties: connectionSelection(info, PAGE_NODE_PATHS),
       count: selects(info, 'totalCount'),
     });
   },

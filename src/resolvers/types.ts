@@ -46,20 +46,20 @@ export const ConnectionOperation: ConnectionOperationResolvers = {
 };
 
 export const ConnectionOperationEdge: ConnectionOperationEdgeResolvers = {
-  cursor: (edge) => edge.page.cursor(edge.position),
+  cursor: (edge) => edge.page.cursorAfter(edge.index),
 };
 
 export const ConnectionOperationConnection: ConnectionOperationConnectionResolvers = {
   nodes: (page) => page.nodes,
-  edges: (page) => page.nodes.map((node, i) => ({ node, page, position: page.offset + i + 1 })),
+  edges: (page) => page.nodes.map((node, index) => ({ node, page, index })),
   pageInfo: (page) => page,
   totalCount: (page) => page.totalCount,
 };
 
-/** The page itself: its cursors (an HMAC each) are made only when selected. */
+/** The page itself: its cursors (sealed positions, cursor.ts) are made only when selected. */
 export const PageInfo: PageInfoResolvers = {
   hasNextPage: (page) => page.hasNextPage,
-  hasPreviousPage: (page) => page.offset > 0,
-  startCursor: (page) => (page.nodes.length > 0 ? page.cursor(page.offset + 1) : null),
-  endCursor: (page) => (page.nodes.length > 0 ? page.cursor(page.offset + page.nodes.length) : null),
+  hasPreviousPage: (page) => page.hasPreviousPage,
+  startCursor: (page) => (page.nodes.length > 0 ? page.cursorAfter(0) : null),
+  endCursor: (page) => page.endCursor(),
 };

@@ -112,6 +112,9 @@ describe('refused before any upstream request', () => {
     ['cursor: oversized', LIST, { c: 'c1', a: 'A'.repeat(20_000) }, 'after'],
     // The shape of a v2 cursor (version 1, uint32 offset, 16-byte MAC) with a MAC the client made up.
     ['cursor: forged MAC', LIST, { c: 'c1', a: Buffer.concat([Buffer.from([1, 0, 0, 0, 1]), Buffer.alloc(16)]).toString('base64url') }, 'after'],
+    // The shape of a sealed cursor (version 2, 12-byte nonce, ciphertext, 16-byte tag) made up by the client.
+    ['cursor: forged sealed', LIST, { c: 'c1', a: Buffer.concat([Buffer.from([2]), Buffer.alloc(12, 1), Buffer.from('http://evil.example/'), Buffer.alloc(16, 7)]).toString('base64url') }, 'after'],
+    ['cursor: over the length bound', LIST, { c: 'c1', a: 'A'.repeat(30_000) }, 'after'],
     ['cursor: forged huge offset', LIST, { c: 'c1', a: Buffer.concat([Buffer.from([1, 0xff, 0xff, 0xff, 0xff]), Buffer.alloc(16, 7)]).toString('base64url') }, 'after'],
     ['first: 0', LIST, { c: 'c1', n: 0 }, 'first'],
     ['first: huge', LIST, { c: 'c1', n: 100_000 }, 'first'],
@@ -158,7 +161,9 @@ describe('cursors cannot be forged, altered or replayed elsewhere', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data!.connectionOperations.nodes).toEqual([{ operationId: 'b' }]);
     expect(stack.upstream.requests).toHaveLength(1);
-    expect(stack.upstream.requests[0]!.query).toMatchObject({ $skip: '1', $top: '2' });
+    // The nextLink the upstream issued, as it issued it: its $skiptoken, the first request's $top, never a $skip.
+    expect(stack.upstream.requests[0]!.query).toMatchObject({ $top: '1', $skiptoken: expect.any(String) });
+    expect(stack.upstream.requests[0]!.query.$skip).toBeUndefined();
   });
 
   it('reveals nothing of the upstream in a cursor', async () => {
@@ -240,8 +245,8 @@ describe('filter injection is escaped into literals', () => {
     expect(stack.upstream.requests).toHaveLength(1);
     const [request] = stack.upstream.requests;
     expect(request!.query.$filter).toBe(`id eq '${value.replace(/'/g, "''")}'`);
-    // $top: the default page size (100) plus one.
-    expect(request!.query).toEqual({ $filter: request!.query.$filter, $select: 'id', $top: '101' });
+    // $top: the default page size (100); $select: every property the schema maps (lists always read all).
+    expect(request!.query).toEqual({ $filter: request!.query.$filter, $select: 'id,status,error', $top: '100' });
   });
 });
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { CursorCodec, MAX_OFFSET, scopeKey, type ListScope } from '../../src/operations/cursor.js';
+import { CursorCodec, MAX_CURSOR_LENGTH, MAX_INDEX, scopeKey, UnsealableLinkError, type ListScope } from '../../src/operations/cursor.js';
+import { MAX_LINK_BYTES } from '../../src/odata/url.js';
 
 const scope = (over: Partial<ListScope> = {}) => scopeKey({ list: 'operations', connectionId: 'c1', filter: undefined, orderBy: undefined, ...over });
 const SECRET = 'a-cursor-secret-of-at-least-32-characters';
+const LINK = 'http://127.0.0.1:43123/beta/connections/c1/operations?$select=id,status,error&$top=5&$skiptoken=b2Zmc2V0OjU';
 
 function refused(fn: () => unknown): boolean {
   try {
@@ -19,51 +21,87 @@ function refused(fn: () => unknown): boolean {
 describe('CursorCodec', () => {
   const codec = new CursorCodec(SECRET);
 
-  it('round-trips offsets, including the extremes', () => {
-    for (const offset of [0, 1, 2, 99, 100_000, MAX_OFFSET]) expect(codec.decode(scope(), codec.encode(scope(), offset))).toBe(offset);
-    expect(() => codec.encode(scope(), MAX_OFFSET + 1)).toThrow(RangeError);
-    expect(() => codec.encode(scope(), -1)).toThrow(RangeError);
+  it('round-trips positions: the link as it was, and the index, including the extremes', () => {
+    for (const index of [0, 1, 2, 99, 100_000, MAX_INDEX]) expect(codec.open(scope(), codec.seal(scope(), { link: LINK, index }))).toEqual({ link: LINK, index });
+    const odd = "http://h/b/connections/x/operations?$filter=id eq 'é ü'&$skiptoken=%2F..";
+    expect(codec.open(scope(), codec.seal(scope(), { link: odd, index: 3 }))).toEqual({ link: odd, index: 3 });
+    expect(() => codec.seal(scope(), { link: LINK, index: MAX_INDEX + 1 })).toThrow(RangeError);
+    expect(() => codec.seal(scope(), { link: LINK, index: -1 })).toThrow(RangeError);
+    expect(() => codec.seal(scope(), { link: LINK, index: 1.5 })).toThrow(RangeError);
   });
 
-  it('is short, url-safe and reveals nothing but bytes', () => {
-    const cursor = codec.encode(scope({ filter: "id eq 'x'" }), 5);
-    expect(cursor).toMatch(/^[A-Za-z0-9_-]{28}$/);
-    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/c1|http|id eq/);
+  it('reveals nothing of the link: no host, port, path, query or skiptoken in any encoding', () => {
+    const cursor = codec.seal(scope({ filter: "id eq 'x'" }), { link: LINK, index: 5 });
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    const bytes = Buffer.from(cursor, 'base64url');
+    const spellings = [cursor, bytes.toString('latin1'), bytes.toString('utf8'), bytes.toString('base64'), bytes.toString('hex')];
+    // (Strings a random hex or base64 text may hold by chance, like the port's digits, are looked for in the bytes only.)
+    for (const [secret, everywhere] of [['127.0.0.1', true], ['43123', false], ['beta', false], ['connections', true], ['skiptoken', true], ['b2Zmc2V0OjU', true], ['operations', true], ['http:', true], ['id eq', true]] as const) {
+      for (const text of everywhere ? spellings : spellings.slice(1, 3)) expect(text).not.toContain(secret);
+    }
+    // Nor in the other encodings of the link's parts.
+    for (const part of ['127.0.0.1', 'skiptoken', 'b2Zmc2V0OjU']) {
+      expect(cursor).not.toContain(Buffer.from(part).toString('base64url'));
+      expect(bytes.toString('hex')).not.toContain(Buffer.from(part).toString('hex'));
+    }
   });
 
-  it('verifies across codecs with the same secret (replicas), not with another secret or a random key', () => {
-    const cursor = codec.encode(scope(), 7);
-    expect(new CursorCodec(SECRET).decode(scope(), cursor)).toBe(7);
-    expect(refused(() => new CursorCodec(`${SECRET}-other`).decode(scope(), cursor))).toBe(true);
-    expect(refused(() => new CursorCodec(undefined).decode(scope(), cursor))).toBe(true);
+  it('gives one cursor per position (client caches see one edge), and different ones for different positions', () => {
+    const a = codec.seal(scope(), { link: LINK, index: 2 });
+    expect(codec.seal(scope(), { link: LINK, index: 2 })).toBe(a);
+    expect(codec.seal(scope(), { link: LINK, index: 3 })).not.toBe(a);
+    expect(codec.seal(scope(), { link: `${LINK}x`, index: 2 })).not.toBe(a);
+    expect(codec.seal(scope({ connectionId: 'c2' }), { link: LINK, index: 2 })).not.toBe(a);
+    // The nonce is derived from the scope and the position, so equal positions in other lists never share one.
+    const nonce = (cursor: string) => Buffer.from(cursor, 'base64url').subarray(1, 13).toString('hex');
+    expect(nonce(codec.seal(scope({ filter: 'f' }), { link: LINK, index: 2 }))).not.toBe(nonce(a));
   });
 
-  it('is bound to the list: another connection, filter, order or list kind does not verify', () => {
-    const cursor = codec.encode(scope(), 3);
-    expect(refused(() => codec.decode(scope({ connectionId: 'c2' }), cursor))).toBe(true);
-    expect(refused(() => codec.decode(scope({ filter: "status eq 'failed'" }), cursor))).toBe(true);
-    expect(refused(() => codec.decode(scope({ orderBy: 'id asc' }), cursor))).toBe(true);
-    expect(refused(() => codec.decode(scope({ list: 'connections' }), cursor))).toBe(true);
+  it('opens across codecs with the same secret (replicas), not with another secret or a random key', () => {
+    const cursor = codec.seal(scope(), { link: LINK, index: 7 });
+    expect(new CursorCodec(SECRET).open(scope(), cursor)).toEqual({ link: LINK, index: 7 });
+    expect(refused(() => new CursorCodec(`${SECRET}-other`).open(scope(), cursor))).toBe(true);
+    expect(refused(() => new CursorCodec(undefined).open(scope(), cursor))).toBe(true);
+  });
+
+  it('is bound to the list: another connection, filter, order or list kind does not open', () => {
+    const cursor = codec.seal(scope(), { link: LINK, index: 3 });
+    expect(refused(() => codec.open(scope({ connectionId: 'c2' }), cursor))).toBe(true);
+    expect(refused(() => codec.open(scope({ filter: "status eq 'failed'" }), cursor))).toBe(true);
+    expect(refused(() => codec.open(scope({ orderBy: 'id asc' }), cursor))).toBe(true);
+    expect(refused(() => codec.open(scope({ list: 'connections' }), cursor))).toBe(true);
     // The scope's parts cannot be shifted into each other.
     const a = scopeKey({ list: 'operations', connectionId: 'c1', filter: 'x', orderBy: undefined });
     const b = scopeKey({ list: 'operations', connectionId: 'c1', filter: undefined, orderBy: 'x' });
-    expect(refused(() => codec.decode(b, codec.encode(a, 1)))).toBe(true);
+    expect(refused(() => codec.open(b, codec.seal(a, { link: LINK, index: 1 })))).toBe(true);
   });
 
   it('refuses every altered, truncated, extended or forged cursor', () => {
-    const cursor = codec.encode(scope(), 10);
+    const cursor = codec.seal(scope(), { link: LINK, index: 10 });
     const bytes = Buffer.from(cursor, 'base64url');
     for (let i = 0; i < bytes.length; i++) {
       const altered = Buffer.from(bytes);
       altered[i] = altered[i]! ^ 0x01;
-      expect(refused(() => codec.decode(scope(), altered.toString('base64url')))).toBe(true);
+      expect(refused(() => codec.open(scope(), altered.toString('base64url')))).toBe(true);
     }
-    // A forged offset with the old MAC.
-    const forged = Buffer.from(bytes);
-    forged.writeUInt32BE(100_000, 1);
-    expect(refused(() => codec.decode(scope(), forged.toString('base64url')))).toBe(true);
-    for (const bad of ['', cursor.slice(0, -1), `${cursor}A`, cursor.slice(0, 27) + '=', `${cursor.slice(0, 27)}!`, 'x'.repeat(100_000)]) {
-      expect(refused(() => codec.decode(scope(), bad))).toBe(true);
+    // Another spelling of the same bytes (base64url's spare trailing bits set) is not the cursor either.
+    const last = cursor.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelled = cursor.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    if (Buffer.from(respelled, 'base64url').equals(bytes)) expect(refused(() => codec.open(scope(), respelled))).toBe(true);
+    for (const bad of ['', 'A', cursor.slice(0, -1), cursor.slice(0, 30), `${cursor}A`, `${cursor}=`, `${cursor.slice(0, -1)}!`, `${cursor} `]) {
+      expect(refused(() => codec.open(scope(), bad))).toBe(true);
     }
+  });
+
+  it('refuses a cursor over its bounded length, however it is spelled', () => {
+    expect(refused(() => codec.open(scope(), 'A'.repeat(MAX_CURSOR_LENGTH + 1)))).toBe(true);
+    expect(refused(() => codec.open(scope(), 'A'.repeat(1_000_000)))).toBe(true);
+    // The longest link a cursor holds fits under the bound; a longer link is not sealed at all.
+    const longest = `http://h/${'x'.repeat(MAX_LINK_BYTES - 9)}`;
+    const cursor = codec.seal(scope(), { link: longest, index: MAX_INDEX });
+    expect(cursor.length).toBeLessThanOrEqual(MAX_CURSOR_LENGTH);
+    expect(codec.open(scope(), cursor).link).toBe(longest);
+    expect(() => codec.seal(scope(), { link: `${longest}x`, index: 0 })).toThrow(UnsealableLinkError);
   });
 });

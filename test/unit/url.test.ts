@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeKeySegment, formatQuery, isLinkToCollection, operationPath, operationsPath } from '../../src/odata/url.js';
+import { collectionLink, encodeKeySegment, formatQuery, isLinkToCollection, operationPath, operationsPath } from '../../src/odata/url.js';
 
 describe('encodeKeySegment', () => {
   it.each([
@@ -44,7 +44,13 @@ describe('isLinkToCollection', () => {
   it.each([
     [`${root}/connections/c%201/operations?$skiptoken=4`, true],
     [`${root}/connections/c%201/operations`, true],
-    [`http://up:8080/beta/connections/c%201/operations/../operations?$top=1`, true],
+    // Dot segments, plain or encoded, and backslashes: URL parsing would resolve them, a server might not.
+    [`http://up:8080/beta/connections/c%201/operations/../operations?$top=1`, false],
+    [`http://up:8080/beta/connections/c%201/x/%2E%2E/operations`, false],
+    [`http://up:8080/beta/connections/c%201/operations/.`, false],
+    [`http://up:8080/beta\\connections/c%201/operations`, false],
+    [`http://up:8080/beta/connections/c%201/operations?$skiptoken=${'x'.repeat(16_384)}`, false],
+    [`http://up:8080/beta/connections/c%201/operations?$filter=id eq 'a'`, true],
     [`http://up:8081/beta/connections/c%201/operations`, false],
     [`https://up:8080/beta/connections/c%201/operations`, false],
     [`http://evil/beta/connections/c%201/operations`, false],
@@ -58,6 +64,30 @@ describe('isLinkToCollection', () => {
     ['not a url', false],
   ])('%s → %s', (link, expected) => {
     expect(isLinkToCollection(link, root, path)).toBe(expected);
+  });
+});
+
+describe('collectionLink', () => {
+  const root = 'http://up:8080/beta';
+  const path = operationsPath('connections', 'c/1');
+  const page = `${root}/connections/c%2F1/operations?$top=5`;
+  it('keeps an absolute link exactly as received', () => {
+    const link = `${root}/connections/c%2F1/operations?$filter=id%20eq%20'a'&$skiptoken=Zm9v`;
+    expect(collectionLink(link, page, root, path)).toBe(link);
+  });
+  it('resolves a relative link against the page that brought it', () => {
+    expect(collectionLink('operations?$skiptoken=2', page, root, path)).toBe(`${root}/connections/c%2F1/operations?$skiptoken=2`);
+    expect(collectionLink('?$skiptoken=2', page, root, path)).toBe(`${root}/connections/c%2F1/operations?$skiptoken=2`);
+    expect(collectionLink('/beta/connections/c%2F1/operations?$skiptoken=2', page, root, path)).toBe(`${root}/connections/c%2F1/operations?$skiptoken=2`);
+    expect(collectionLink('../c%2F2/operations', page, root, path)).toBeUndefined();
+    expect(collectionLink('//evil/beta/connections/c%2F1/operations', page, root, path)).toBeUndefined();
+  });
+  it('encodes what cannot go on a request line, and refuses what leaves the collection', () => {
+    expect(collectionLink(`${root}/connections/c%2F1/operations?$filter=id eq 'é'`, page, root, path)).toBe(`${root}/connections/c%2F1/operations?$filter=id%20eq%20%27%C3%A9%27`);
+    expect(collectionLink(`${root}/connections/c/1/operations`, page, root, path)).toBeUndefined();
+    expect(collectionLink(`HTTP://UP:8080/beta/connections/c%2F1/operations`, page, root, path)).toBeUndefined();
+    expect(collectionLink(`${root}/connections/c%2F1/operations#f`, page, root, path)).toBeUndefined();
+    expect(collectionLink(`javascript:alert(1)`, page, root, path)).toBeUndefined();
   });
 });
 
