@@ -26,7 +26,7 @@ export interface GatewayContext {
   /** The id sent upstream as client-request-id. */
   clientRequestId: string;
   /** What the request has spent upstream so far (attempts, bytes, time), for its log line. */
-  upstream: Pick<CallBudget, 'requestsMade' | 'upstreamMs'>;
+  upstream: Pick<CallBudget, 'requestsMade' | 'upstreamMs' | 'expectNodes'>;
   /**
    * The headers sent upstream with each of this request's calls (client-request-id, authorization). Tracing
    * puts the operation span's `traceparent` here; the upstream attempt's span replaces it per attempt.

@@ -6,18 +6,33 @@
  * that pages in small pieces, retries, or answers far more than was asked.
  */
 import { badUserInput } from '../errors.js';
+import { UpstreamError } from './errors.js';
 
 export interface BudgetLimits {
   maxUpstreamRequests: number;
   maxResponseBytes: number;
 }
 
+/**
+ * Bytes one node may take in an upstream answer before the upstream, rather than the request, is to blame
+ * for a spent byte budget. A connectionOperation as Graph sends one is about a kilobyte; this leaves room for
+ * rich errors.
+ */
+export const NODE_BYTES_ALLOWANCE = 64 * 1024;
+
 export class CallBudget {
   private requests = 0;
   private bytes = 0;
   private milliseconds = 0;
+  /** Nodes the request asked for, from its estimate (budget/estimate.ts); unknown until told. */
+  private nodesAsked = Number.POSITIVE_INFINITY;
 
   constructor(private readonly limits: BudgetLimits) {}
+
+  /** Tells the budget how many nodes the request asked for (its estimate, checked before execution). */
+  expectNodes(nodes: number): void {
+    this.nodesAsked = nodes;
+  }
 
   /** Counts one upstream request about to be sent; throws BAD_USER_INPUT when none is left. */
   spendRequest(): void {
@@ -38,8 +53,18 @@ export class CallBudget {
     this.bytes += count;
   }
 
-  /** The error for a response that would take the request past its byte budget. */
+  /**
+   * The error for a response that would take the request past its byte budget: the request's fault
+   * (BAD_USER_INPUT) when it asked for more nodes than the budget holds at {@link NODE_BYTES_ALLOWANCE} each,
+   * else the upstream's (UPSTREAM_ERROR): it sent far more than was asked, e.g. a page size of its own.
+   */
   bytesExceeded(): Error {
+    if (this.nodesAsked * NODE_BYTES_ALLOWANCE <= this.limits.maxResponseBytes) {
+      return new UpstreamError(
+        { code: 'UPSTREAM_ERROR' },
+        `The upstream answered far more than this request asked for (at most ${this.nodesAsked} nodes): its answers passed ${this.limits.maxResponseBytes} bytes (MAX_RESPONSE_BYTES).`,
+      );
+    }
     return badUserInput(
       `The upstream answers to this request exceed ${this.limits.maxResponseBytes} bytes (MAX_RESPONSE_BYTES): ask for fewer nodes or split it.`,
     );

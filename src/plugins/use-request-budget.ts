@@ -10,6 +10,7 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { createEstimator, type Estimate } from '../budget/estimate.js';
 import type { GatewayConfig } from '../config.js';
+import type { GatewayContext } from '../context.js';
 
 export type BudgetConfig = Pick<GatewayConfig, 'maxUpstreamRequests' | 'maxNodes' | 'defaultPageSize' | 'batchMax' | 'batchMode'>;
 
@@ -46,7 +47,10 @@ export function useRequestBudget(config: BudgetConfig): Plugin {
       if (cost === undefined) return;
       if (cost.nodes > config.maxNodes || cost.upstreamRequests > config.maxUpstreamRequests) {
         setResultAndStopExecution({ errors: [budgetError(cost, config)] });
+        return;
       }
+      // So that a spent byte budget can tell an upstream that sent more than asked from a request that asked a lot.
+      (args.contextValue as Partial<Pick<GatewayContext, 'upstream'>>).upstream?.expectNodes(cost.nodes);
     },
   };
 }

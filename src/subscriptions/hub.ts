@@ -147,7 +147,9 @@ export class SubscriptionHub {
       maxMs: limits.subscriptionPollMaxMs,
       read: (signal) => {
         const read = async (sent: Record<string, string>) => {
-          const call = { headers: sent, deadline: Date.now() + limits.requestDeadlineMs, signal, budget: new CallBudget(budget) };
+          const callBudget = new CallBudget(budget);
+          callBudget.expectNodes(1);
+          const call = { headers: sent, deadline: Date.now() + limits.requestDeadlineMs, signal, budget: callBudget };
           const [result] = await api.readMany([{ ...operation, properties }], call);
           return result!;
         };

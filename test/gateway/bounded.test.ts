@@ -253,13 +253,26 @@ describe('bounded whatever the upstream or the clients do', () => {
     expect(upstream.requests).toHaveLength(3);
   });
 
-  it('stops reading once the upstream answers of a request pass MAX_RESPONSE_BYTES', async () => {
-    const { upstream, gateway } = await start(() => ({ status: 200, body: { value: [{ ...entity('a'), padding: 'x'.repeat(64 * 1024) }] } }), {
-      maxResponseBytes: 16 * 1024,
+  it('stops reading once the upstream answers of a request pass MAX_RESPONSE_BYTES: UPSTREAM_ERROR when it sent far more than asked', async () => {
+    // Asked for 10 nodes (at 64 KiB each, 640 KiB would do); the upstream, ignoring $top, sends a page of 15 MiB.
+    const { upstream, gateway } = await start(() => ({ status: 200, body: { value: Array.from({ length: 240 }, (_, i) => ({ ...entity(`o${i}`), padding: 'x'.repeat(64 * 1024) })) } }), {
+      maxResponseBytes: 4 * 1024 * 1024,
     });
-    const result = await gateway.gql('{ connectionOperations(connectionId: "c", first: 1) { nodes { operationId } } }');
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const result = await gateway.gql('{ connectionOperations(connectionId: "c", first: 10) { nodes { operationId } } }');
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_ERROR' });
     expect(result.errors?.[0]?.message).toContain('MAX_RESPONSE_BYTES');
+    expect(result.errors?.[0]?.message).toContain('at most 10 nodes');
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('is BAD_USER_INPUT when the request asked for more nodes than MAX_RESPONSE_BYTES holds', async () => {
+    const { upstream, gateway } = await start(() => ({ status: 200, body: { value: Array.from({ length: 20 }, (_, i) => ({ ...entity(`o${i}`), padding: 'x'.repeat(16 * 1024) })) } }), {
+      maxResponseBytes: 128 * 1024,
+    });
+    // 1000 nodes at up to 64 KiB each do not fit 128 KiB: the request asked for too much.
+    const result = await gateway.gql('{ connectionOperations(connectionId: "c", first: 1000) { nodes { operationId } } }');
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(result.errors?.[0]?.message).toContain('ask for fewer nodes');
     expect(upstream.requests).toHaveLength(1);
   });
 });

@@ -53,7 +53,8 @@ describe('external connections', () => {
     expect(page1.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     const [request] = stack.httpRequests();
     expect(pathBelowRoot(stack, request!)).toBe('/connections');
-    expect(request!.query).toEqual({ $select: 'id,name', $top: '21', $count: 'true' });
+    // Every property the schema maps (a later page is a nextLink that repeats this $select), and $top = first.
+    expect(request!.query).toEqual({ $select: 'id,name,description,state', $top: '20', $count: 'true' });
 
     const third = await stack.gql(query, { after: (await stack.gql(query, { after: page1.pageInfo.endCursor })).data!.externalConnections.pageInfo.endCursor });
     expect(third.data!.externalConnections.nodes.map((n: { connectionId: string }) => n.connectionId)).toEqual(['c40', 'c41', 'c42', 'c43', 'c44']);
@@ -86,7 +87,7 @@ describe('external connections', () => {
     if (k === 1) {
       expect(rest[0]!.method).toBe('GET');
       expect(pathBelowRoot(stack, rest[0]!)).toBe('/connections/c00/operations');
-      expect(rest[0]!.query).toEqual({ $select: 'id,status', $top: '3' });
+      expect(rest[0]!.query).toEqual({ $select: 'id,status,error', $top: '2' });
       return;
     }
     const parts = rest.flatMap((r) => {
@@ -96,7 +97,7 @@ describe('external connections', () => {
       expect(body.requests.length).toBeLessThanOrEqual(20);
       return body.requests;
     });
-    expect(parts.map((p) => p.url).sort()).toEqual(nodes.map((n) => `/connections/${n.connectionId}/operations?$select=id%2Cstatus&$top=3`).sort());
+    expect(parts.map((p) => p.url).sort()).toEqual(nodes.map((n) => `/connections/${n.connectionId}/operations?$select=id%2Cstatus%2Cerror&$top=2`).sort());
     expect(parts.every((p) => p.method === 'GET')).toBe(true);
   });
 
