@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/global-id.js';
-import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
+import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 
 const statuses = ['unspecified', 'inprogress', 'completed', 'failed'];
 const opId = (i: number) => `op-${String(i).padStart(2, '0')}`;
@@ -26,8 +26,8 @@ interface Page {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-const PAGE_QUERY = (fields: string) => `query($c: ID! = "c1", $first: Int, $after: String, $orderBy: [ConnectionOperationOrder!] = [{ field: OPERATION_ID }]) {
-  connectionOperations(connectionId: $c, first: $first, after: $after, orderBy: $orderBy) {
+const PAGE_QUERY = (fields: string) => `query($c: ID! = "c1", $first: Int, $after: String, $f: ConnectionOperationFilter, $orderBy: [ConnectionOperationOrder!] = [{ field: OPERATION_ID }]) {
+  connectionOperations(connectionId: $c, first: $first, after: $after, filter: $f, orderBy: $orderBy) {
     nodes { ${fields} }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
@@ -39,6 +39,23 @@ async function page(stack: Stack, fields: string, variables: Record<string, unkn
   return result.data!.connectionOperations as Page;
 }
 
+/** Pages the whole list of c1 with `firsts` (cycled), each page asking `fields(i)`; every page's nodes, in order. */
+async function pageThrough(stack: Stack, firsts: number[], fields: (page: number) => string = () => 'operationId', extra: Record<string, unknown> = {}) {
+  const pages: Page[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 100; i++) {
+    const current = await page(stack, fields(i), { first: firsts[i % firsts.length], after, ...extra });
+    pages.push(current);
+    expect(current.nodes.length).toBeLessThanOrEqual(firsts[i % firsts.length]!);
+    expect(current.pageInfo.hasPreviousPage).toBe(i > 0);
+    if (!current.pageInfo.hasNextPage) return pages;
+    after = current.pageInfo.endCursor;
+  }
+  throw new Error('the list did not end');
+}
+
+const ALL_IDS = ["it's (quoted)", ...Array.from({ length: 25 }, (_, i) => opId(i))];
+
 describe('connectionOperations', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -47,7 +64,7 @@ describe('connectionOperations', () => {
   afterAll(() => stack.close());
   beforeEach(() => seed(stack));
 
-  it('sends typed filter and order as escaped $filter and $orderby, $select from nodes and edges, $top of the default page + 1', async () => {
+  it('sends typed filter and order as escaped $filter and $orderby, every mapped property in $select, $top of the default page', async () => {
     const result = await stack.gql(`{
       connectionOperations(
         connectionId: "c1"
@@ -65,22 +82,38 @@ describe('connectionOperations', () => {
     expect(requests).toHaveLength(1);
     expect(pathBelowRoot(stack, requests[0]!)).toBe('/connections/c1/operations');
     expect(requests[0]!.query).toEqual({
-      $select: 'id,status',
+      $select: 'id,status,error',
       $filter: "(status in ('failed','completed')) and ((id eq 'it''s (quoted)') or (id in ('op-02','op-03')))",
       $orderby: 'status desc,id asc',
-      $top: '101',
+      $top: '100',
     });
   });
 
-  it('asks for $count only when totalCount is selected', async () => {
-    const withCount = await stack.gql('{ connectionOperations(connectionId: "c1", filter: { status: { eq: FAILED } }) { totalCount nodes { id } } }');
+  it('asks for $count only when totalCount is selected, and on a later page follows the link or counts on its own', async () => {
+    const withCount = await stack.gql('{ connectionOperations(connectionId: "c1", first: 2, filter: { status: { eq: FAILED } }) { totalCount nodes { id } pageInfo { endCursor } } }');
     expect(withCount.data!.connectionOperations.totalCount).toBe(7);
     expect(stack.httpRequests()[0]!.query.$count).toBe('true');
+    const cursor = withCount.data!.connectionOperations.pageInfo.endCursor as string;
     stack.upstream.clearRequests();
-    const without = await stack.gql('{ connectionOperations(connectionId: "c1") { nodes { id } } }');
-    expect(without.data!.connectionOperations.nodes).toHaveLength(26);
+    // The nextLink repeats $count=true: the next page's count comes with it.
+    const next = await stack.gql('query($a: String) { connectionOperations(connectionId: "c1", first: 2, after: $a, filter: { status: { eq: FAILED } }) { totalCount nodes { id } } }', { a: cursor });
+    expect(next.data!.connectionOperations.totalCount).toBe(7);
+    expect(stack.httpRequests()).toHaveLength(1);
+
+    stack.upstream.clearRequests();
+    const without = await stack.gql('{ connectionOperations(connectionId: "c1", first: 3) { nodes { id } pageInfo { endCursor } } }');
+    expect(without.data!.connectionOperations.nodes).toHaveLength(3);
     expect(stack.httpRequests()[0]!.query.$count).toBeUndefined();
-    expect(stack.httpRequests()[0]!.query.$select).toBe('id');
+    // A later page that selects totalCount when the first did not: its link has no $count, so one count read beside it.
+    stack.upstream.clearRequests();
+    const counted = await stack.gql('query($a: String) { connectionOperations(connectionId: "c1", first: 3, after: $a) { totalCount nodes { operationId } } }', {
+      a: without.data!.connectionOperations.pageInfo.endCursor,
+    });
+    expect(counted.errors).toBeUndefined();
+    expect(counted.data!.connectionOperations.totalCount).toBe(26);
+    const requests = stack.httpRequests();
+    expect(requests.map((r) => r.query.$count ?? null).sort()).toEqual([null, 'true'].sort());
+    expect(requests.find((r) => r.query.$count === 'true')!.query).toEqual({ $select: 'id', $top: '1', $count: 'true' });
   });
 
   it('gives nodes global ids that differ between connections for equal operationIds', async () => {
@@ -93,28 +126,41 @@ describe('connectionOperations', () => {
     expect(result.data!.b.nodes).toEqual([{ id: encodeGlobalId({ type: 'ConnectionOperation', connectionId: 'c2', operationId: 'op-00' }), operationId: 'op-00', connectionId: 'c2' }]);
   });
 
-  it('pages to the end with first honoured on every page, as $top = first + 1 and $skip = the offset', async () => {
-    const seen: string[] = [];
-    let after: string | null = null;
-    const shapes: Array<[number, boolean, boolean]> = [];
-    for (let pages = 0; pages < 10; pages++) {
-      const { nodes, pageInfo } = await page(stack, 'operationId', { first: 10, after });
-      seen.push(...nodes.map((n) => n.operationId as string));
-      shapes.push([nodes.length, pageInfo.hasNextPage, pageInfo.hasPreviousPage]);
-      after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
-      if (after === null) break;
-    }
-    expect(shapes).toEqual([
+  it('pages to the end with first honoured on every page, by the upstream\'s own nextLinks: exact pages', async () => {
+    stack.upstream.setPaging({ unevenPages: false, emptyPages: false });
+    const pages = await pageThrough(stack, [10]);
+    expect(pages.map((p) => [p.nodes.length, p.pageInfo.hasNextPage, p.pageInfo.hasPreviousPage])).toEqual([
       [10, true, false],
       [10, true, true],
       [6, false, true],
     ]);
-    expect(seen).toEqual(["it's (quoted)", ...Array.from({ length: 25 }, (_, i) => opId(i))]);
-    expect(stack.httpRequests().map((r) => [r.query.$top, r.query.$skip])).toEqual([
-      ['11', undefined],
-      ['11', '10'],
-      ['11', '20'],
+    expect(pages.flatMap((p) => p.nodes.map((n) => n.operationId))).toEqual(ALL_IDS);
+    // The first request asks $top = first; each later page is the nextLink of the page before, as issued.
+    expect(stack.httpRequests().map((r) => [r.query.$top, r.query.$skip, r.query.$skiptoken === undefined])).toEqual([
+      ['10', undefined, true],
+      ['10', undefined, false],
+      ['10', undefined, false],
     ]);
+    expect(expectOnlyIssuedLinks(stack.upstream.requests)).toEqual({ started: 1, followed: 2 });
+  });
+
+  it.each([
+    ['$skip refused', 'refuse'],
+    ['$skip ignored', 'ignore'],
+  ] as const)('pages a whole list over uneven and empty upstream pages (%s), first changing, every node once, in order', async (_name, skip) => {
+    stack.upstream.setPaging({ skip });
+    stack.upstream.setPageSize(4);
+    const pages = await pageThrough(stack, [5, 10, 3, 20, 1]);
+    expect(pages.flatMap((p) => p.nodes.map((n) => n.operationId))).toEqual(ALL_IDS);
+    // Every page but the last is full: first is honoured by following nextLinks.
+    const sizes = pages.map((p) => p.nodes.length);
+    expect(sizes.slice(0, -1)).toEqual([5, 10, 3, 20, 1, 5, 10, 3, 20, 1].slice(0, sizes.length - 1));
+    const { started, followed } = expectOnlyIssuedLinks(stack.upstream.requests);
+    expect(started).toBe(1);
+    expect(followed).toBeGreaterThan(5);
+    // The service did page unevenly and send empty pages (else this test proves nothing about them).
+    expect(new Set(stack.upstream.requests.filter((r) => r.nextLink !== undefined).map((r) => r.answeredCount)).size).toBeGreaterThan(1);
+    expect(stack.upstream.requests.some((r) => r.answeredCount === 0 && r.nextLink !== undefined)).toBe(true);
   });
 
   it('honours a changed first and returns the current selection on every later page', async () => {
@@ -129,71 +175,74 @@ describe('connectionOperations', () => {
     // And a smaller first again.
     const third = await page(stack, 'operationId', { first: 3, after: second.pageInfo.endCursor });
     expect(third.nodes.map((n) => n.operationId)).toEqual(['op-11', 'op-12', 'op-13']);
-    expect(stack.httpRequests().map((r) => [r.query.$select, r.query.$top, r.query.$skip])).toEqual([
-      ['id', '3', undefined],
-      ['id,status,error', '11', '2'],
-      ['id', '4', '12'],
-    ]);
+    // Every read selects every mapped property: the nextLinks repeat it, so page 2's wider selection has its values.
+    expect(stack.httpRequests().every((r) => r.query.$select === 'id,status,error')).toBe(true);
+    expectOnlyIssuedLinks(stack.upstream.requests);
   });
 
-  it('gathers server-driven pages until first is reached, then continues exactly there', async () => {
-    stack.upstream.setPageSize(4);
-    const first = await page(stack, 'operationId', { first: 10 });
-    expect(first.nodes.map((n) => n.operationId)).toEqual(["it's (quoted)", ...Array.from({ length: 9 }, (_, i) => opId(i))]);
+  it('uses an upstream page larger than asked (it ignores $top): the cursor sits inside it, and the page is read again from its own link', async () => {
+    stack.upstream.setPaging({ ignoreTop: true, unevenPages: false, emptyPages: false });
+    stack.upstream.setPageSize(20);
+    const first = await page(stack, 'operationId', { first: 3 });
+    expect(first.nodes.map((n) => n.operationId)).toEqual(ALL_IDS.slice(0, 3));
     expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await page(stack, 'operationId', { first: 3, after: first.pageInfo.endCursor });
+    expect(second.nodes.map((n) => n.operationId)).toEqual(ALL_IDS.slice(3, 6));
+    // Past the end of that page, on into its nextLink.
+    const third = await page(stack, 'operationId', { first: 18, after: second.pageInfo.endCursor });
+    expect(third.nodes.map((n) => n.operationId)).toEqual(ALL_IDS.slice(6, 24));
     const requests = stack.httpRequests();
-    expect(requests).toHaveLength(3);
-    expect(requests[1]!.query.$skiptoken).toBeDefined();
-    const next = await page(stack, 'operationId', { first: 3, after: first.pageInfo.endCursor });
-    expect(next.nodes.map((n) => n.operationId)).toEqual(['op-09', 'op-10', 'op-11']);
+    expect(requests.map((r) => r.url)).toEqual([requests[0]!.url, requests[0]!.url, requests[0]!.url, requests[3]!.url]);
+    expect(requests[3]!.query.$skiptoken).toBeDefined();
+    expectOnlyIssuedLinks(stack.upstream.requests);
   });
 
   it('bounds the upstream reads of one page at 10, and continues where it stopped', async () => {
+    stack.upstream.setPaging({ unevenPages: false, emptyPages: false });
     stack.upstream.setPageSize(1);
     const first = await page(stack, 'operationId', { first: 50 });
     expect(stack.httpRequests()).toHaveLength(10);
     expect(first.nodes).toHaveLength(10);
     expect(first.pageInfo.hasNextPage).toBe(true);
-    stack.upstream.setPageSize(100);
     const next = await page(stack, 'operationId', { first: 2, after: first.pageInfo.endCursor });
     expect(next.nodes.map((n) => n.operationId)).toEqual(['op-09', 'op-10']);
   });
 
-  it('gives every edge a cursor that resumes right after it, and start and end cursors of the page', async () => {
+  it('gives every edge a cursor that resumes right after it, across upstream pages, and start and end cursors of the page', async () => {
+    stack.upstream.setPageSize(3);
     const result = await stack.gql(`{
-      connectionOperations(connectionId: "c1", first: 5, orderBy: [{ field: OPERATION_ID }]) {
+      connectionOperations(connectionId: "c1", first: 9, orderBy: [{ field: OPERATION_ID }]) {
         edges { cursor node { operationId } }
         pageInfo { startCursor endCursor }
       }
     }`);
     const { edges, pageInfo } = result.data!.connectionOperations;
-    expect(edges.map((e: { node: { operationId: string } }) => e.node.operationId)).toEqual(["it's (quoted)", 'op-00', 'op-01', 'op-02', 'op-03']);
+    expect(edges.map((e: { node: { operationId: string } }) => e.node.operationId)).toEqual(ALL_IDS.slice(0, 9));
     expect(pageInfo.startCursor).toBe(edges[0].cursor);
-    expect(pageInfo.endCursor).toBe(edges[4].cursor);
-    expect(new Set(edges.map((e: { cursor: string }) => e.cursor)).size).toBe(5);
-    const resumed = await page(stack, 'operationId', { first: 2, after: edges[1].cursor });
-    expect(resumed.nodes).toEqual([{ operationId: 'op-01' }, { operationId: 'op-02' }]);
-    expect(resumed.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    expect(pageInfo.endCursor).toBe(edges[8].cursor);
+    expect(new Set(edges.map((e: { cursor: string }) => e.cursor)).size).toBe(9);
+    for (let i = 0; i < 9; i++) {
+      const resumed = await page(stack, 'operationId', { first: 2, after: edges[i].cursor });
+      expect(resumed.nodes.map((n) => n.operationId)).toEqual(ALL_IDS.slice(i + 1, i + 3));
+      expect(resumed.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    }
+    expectOnlyIssuedLinks(stack.upstream.requests);
   });
 
-  it('knows the last page under standard OData $top too (no next link past $top)', async () => {
-    const standard = await startStack({ service: { quirks: { topEndsCollection: true } } });
-    try {
-      seed(standard);
-      standard.upstream.setPageSize(4);
-      const seen: string[] = [];
-      let after: string | null = null;
-      for (let pages = 0; pages < 10; pages++) {
-        const { nodes, pageInfo } = await page(standard, 'operationId', { first: 10, after });
-        seen.push(...nodes.map((n) => n.operationId as string));
-        after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
-        if (after === null) break;
-      }
-      expect(seen).toHaveLength(26);
-      expect(new Set(seen).size).toBe(26);
-    } finally {
-      await standard.close();
-    }
+  it('pages filtered and ordered lists over empty pages, every matching node once in order', async () => {
+    stack.upstream.setPageSize(2);
+    const filter = { or: [{ status: { in: ['FAILED', 'COMPLETED'] } }, { operationId: { eq: "it's (quoted)" } }] };
+    const orderBy = [{ field: 'STATUS', direction: 'DESC' }, { field: 'OPERATION_ID', direction: 'DESC' }];
+    const pages = await pageThrough(stack, [3, 1, 4], () => 'operationId status', { orderBy, f: filter });
+    const seen = pages.flatMap((p) => p.nodes);
+    const rank = { FAILED: 3, COMPLETED: 2 } as Record<string, number>;
+    const expected = [...seen].sort((a, b) => rank[b.status as string]! - rank[a.status as string]! || (a.operationId! < b.operationId! ? 1 : -1));
+    expect(seen).toEqual(expected);
+    expect(seen).toHaveLength(13);
+    expect(new Set(seen.map((n) => n.operationId)).size).toBe(13);
+    expect(stack.upstream.requests.every((r) => r.query.$filter === "(status in ('failed','completed')) or (id eq 'it''s (quoted)')")).toBe(true);
+    expect(stack.upstream.requests.some((r) => r.answeredCount === 0)).toBe(true);
+    expectOnlyIssuedLinks(stack.upstream.requests);
   });
 
   it('uses DEFAULT_PAGE_SIZE when first is absent', async () => {
@@ -203,10 +252,18 @@ describe('connectionOperations', () => {
       const first = await page(small, 'operationId', {});
       expect(first.nodes.map((n) => n.operationId)).toEqual(["it's (quoted)", 'op-00', 'op-01']);
       expect(first.pageInfo.hasNextPage).toBe(true);
-      expect(small.httpRequests()[0]!.query.$top).toBe('4');
+      expect(small.httpRequests()[0]!.query.$top).toBe('3');
     } finally {
       await small.close();
     }
+  });
+
+  it('refuses a filter whose upstream request would be too long to page through, before any request', async () => {
+    const long = Array.from({ length: 100 }, (_, i) => `${'x'.repeat(90)}${i}`);
+    const result = await stack.gql('query($f: ConnectionOperationFilter) { connectionOperations(connectionId: "c1", filter: $f) { nodes { id } } }', { f: { operationId: { in: long } } });
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'filter' });
+    expect(result.errors?.[0]?.message).toContain('8192');
+    expect(stack.upstream.requests).toHaveLength(0);
   });
 
   it('answers an empty `in` without asking the upstream', async () => {
@@ -304,9 +361,9 @@ describe('cursors', () => {
   });
 
   it('verify on another replica with the same CURSOR_SECRET', async () => {
-    const replica = await startStack({ config: { cursorSecret: 'test-cursor-secret-0123456789abcdef' } });
+    // A replica: another gateway with the same CURSOR_SECRET over the same upstream.
+    const replica = await startStack({ upstream: stack.upstream, config: { cursorSecret: 'test-cursor-secret-0123456789abcdef' } });
     try {
-      seed(replica);
       const cursor = (await ask({})).data!.connectionOperations.pageInfo.endCursor as string;
       const result = await replica.gql('query($a: String) { connectionOperations(connectionId: "c1", first: 2, after: $a, orderBy: []) { nodes { operationId } } }', { a: cursor });
       expect(result.errors).toBeUndefined();

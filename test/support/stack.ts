@@ -10,6 +10,7 @@ import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import type { ErrorShape } from '../../src/odata/error-shape.js';
 import { serveGateway } from '../../src/server.js';
+import { expect } from 'vitest';
 import { createODataService, type ODataService, type ODataServiceOptions, type RecordedRequest } from '@odata-gateway/odata-service';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -39,10 +40,20 @@ export interface Stack {
  * not imply them, so that a test can also pair a gateway with an upstream of the other shape.
  */
 export async function startStack(
-  options: { config?: Partial<GatewayConfig>; service?: ODataServiceOptions; errorShape?: ErrorShape; operationType?: string; log?: Logger; tracerProvider?: TracerProvider } = {},
+  options: {
+    config?: Partial<GatewayConfig>;
+    service?: ODataServiceOptions;
+    /** A service already listening, shared with another stack (replicas of one gateway); not closed by this stack. */
+    upstream?: ODataService;
+    errorShape?: ErrorShape;
+    operationType?: string;
+    log?: Logger;
+    tracerProvider?: TracerProvider;
+  } = {},
 ): Promise<Stack> {
-  const upstream = createODataService(options.service);
-  const serviceRoot = await upstream.listen(0, '127.0.0.1');
+  const shared = options.upstream;
+  const upstream = shared ?? createODataService(options.service);
+  const serviceRoot = shared?.url ?? (await upstream.listen(0, '127.0.0.1'));
   const config = testConfig({ port: 0, logLevel: 'silent', retryBaseMs: 5, ...options.config });
   const gateway = createGateway({
     config,
@@ -71,7 +82,7 @@ export async function startStack(
     batchParts: () => upstream.requests.filter((r) => r.batchPart !== undefined),
     async close() {
       await running.close(1000);
-      await upstream.close();
+      if (shared === undefined) await upstream.close();
     },
   };
 }
@@ -80,4 +91,26 @@ export async function startStack(
 export function pathBelowRoot(stack: Stack, request: RecordedRequest): string {
   const rootPath = new URL(stack.serviceRoot).pathname;
   return request.path.startsWith(rootPath) ? request.path.slice(rootPath.length) : request.path;
+}
+
+/**
+ * What a Graph-faithful client may send when it pages, checked on the upstream's request log (`requests`,
+ * in arrival order, `$batch` parts included): no `$skip` anywhere, and every read that continues a list (it
+ * carries a `$skiptoken`) is an `@odata.nextLink` the upstream answered an earlier read with, sent exactly as
+ * issued. Returns how many reads started a list and how many followed a link.
+ */
+export function expectOnlyIssuedLinks(requests: readonly RecordedRequest[]): { started: number; followed: number } {
+  const issued = new Set<string>();
+  let started = 0;
+  let followed = 0;
+  for (const request of requests) {
+    expect(request.query.$skip, `${request.method} ${request.url}`).toBeUndefined();
+    if (request.method !== 'GET') continue;
+    if (request.query.$skiptoken !== undefined) {
+      expect(issued, `${request.url} was not issued`).toContain(request.url);
+      followed++;
+    } else if (request.path.endsWith('/operations') || request.path.endsWith('/connections')) started++;
+    if (request.nextLink !== undefined) issued.add(request.nextLink.slice(new URL(request.nextLink).origin.length));
+  }
+  return { started, followed };
 }
