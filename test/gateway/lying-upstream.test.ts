@@ -66,11 +66,23 @@ describe('an upstream that answers with the wrong thing', () => {
   it('never follows an @odata.nextLink that leaves the collection, and never sends it the caller’s token', async () => {
     let served = 0;
     const elsewhere = [
-      (root: string) => `http://127.0.0.1:1/beta/connections/c/operations?$skiptoken=x`,
-      (root: string) => `${root}/connections/other/operations?$skiptoken=x`,
-      (root: string) => `${root}/connections/c/operations/../../../$metadata`,
+      (root: string) => `http://127.0.0.1:1/beta/connections/c/operations?$skiptoken=x`, // another port
+      (root: string) => root.replace('http:', 'https:') + '/connections/c/operations?$skiptoken=x', // another scheme
+      (root: string) => root.replace('127.0.0.1', 'localhost') + '/connections/c/operations?$skiptoken=x', // another host, same address
+      (root: string) => root.replace('http://', 'http://user:pw@') + '/connections/c/operations?$skiptoken=x', // credentials
+      (root: string) => `${root}/connections/other/operations?$skiptoken=x`, // another connection
+      (root: string) => `${root}/connections/c/operations/../../../$metadata`, // a climb
+      (root: string) => `${root}/connections/c/operations/x/..`, // a climb back into the collection
+      (root: string) => `${root}/connections/c/x/%2E%2E/operations?$skiptoken=x`, // an encoded climb
+      (root: string) => `${root}/connections/c%2F..%2Fother/operations?$skiptoken=x`, // an encoded slash
+      (root: string) => `${root}/connections\\c/operations?$skiptoken=x`, // a backslash
+      (root: string) => `${root}/connections/c/operations?$skiptoken=x#frag`, // a fragment
+      (root: string) => `${root}/connections/c/operations?$skiptoken=${'x'.repeat(17_000)}`, // too long to seal
+      () => '../other/operations?$skiptoken=x', // relative, into another connection
+      () => '//evil.example/beta/connections/c/operations', // protocol-relative
       (root: string) => `${root}/connections/c/operations/x`,
       () => 'not a link at all',
+      () => 'javascript:alert(1)',
     ];
     let next = elsewhere[0]!;
     stack = await startScriptedStack((request) => {
@@ -80,12 +92,41 @@ describe('an upstream that answers with the wrong thing', () => {
     for (const link of elsewhere) {
       next = link;
       const before = stack.requests.length;
-      const result = await stack.gql('{ connectionOperations(connectionId: "c", first: 5) { nodes { operationId } } }', undefined, { authorization: 'Bearer top-secret' });
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
-      // One request to the collection itself, none to the link.
-      expect(stack.requests.length - before).toBe(1);
-      expect(JSON.stringify(result)).not.toContain(':1/beta');
+      // Whether the page needs the link (first: 5) or not (first: 1, where it would only be sealed into a cursor).
+      for (const first of [5, 1]) {
+        const result = await stack.gql(`{ connectionOperations(connectionId: "c", first: ${first}) { nodes { operationId } pageInfo { endCursor } } }`, undefined, { authorization: 'Bearer top-secret' });
+        expect(result.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_ERROR', upstreamStatus: 200 });
+        expect(result.errors?.[0]?.message).toContain('leaves the collection');
+        expect(JSON.stringify(result)).not.toContain(':1/beta');
+      }
+      // One request to the collection itself per query, none to the link.
+      expect(stack.requests.length - before).toBe(2);
+      expect(stack.requests.every((r) => r.url.startsWith('/beta/connections/c/operations?$select='))).toBe(true);
     }
+  });
+
+  it('follows a relative @odata.nextLink that stays in the collection (resolved against the page that sent it)', async () => {
+    stack = await startScriptedStack((request) => {
+      const page = new URL(request.url, 'http://x').searchParams.get('$skiptoken');
+      if (page === null) return { status: 200, body: { value: [entity('a')], '@odata.nextLink': 'operations?$skiptoken=2' } };
+      return { status: 200, body: { value: [entity(`p${page}`)] } };
+    });
+    const result = await stack.gql('{ connectionOperations(connectionId: "c", first: 5) { nodes { operationId } } }');
+    expect(result.errors).toBeUndefined();
+    expect(result.data.connectionOperations.nodes).toEqual([{ operationId: 'a' }, { operationId: 'p2' }]);
+    expect(stack.requests.map((r) => r.url.split('?')[0])).toEqual(['/beta/connections/c/operations', '/beta/connections/c/operations']);
+    expect(stack.requests[1]!.url).toBe('/beta/connections/c/operations?$skiptoken=2');
+  });
+
+  it('sends a nextLink exactly as received: no option added, dropped, re-encoded or reordered', async () => {
+    const odd = "?$skiptoken=a%2Bb%3D%3D&$filter=id%20eq%20'x'&custom=1&$top=2";
+    stack = await startScriptedStack((request) => {
+      if (!request.url.includes('$skiptoken')) return { status: 200, body: { value: [entity('a')], '@odata.nextLink': `${stack!.serviceRoot}/connections/c/operations${odd}` } };
+      return { status: 200, body: { value: [entity('b')] } };
+    });
+    const result = await stack.gql('{ connectionOperations(connectionId: "c", first: 2) { nodes { operationId } } }');
+    expect(result.errors).toBeUndefined();
+    expect(stack.requests[1]!.url).toBe(`/beta/connections/c/operations${odd}`);
   });
 
   it('stops gathering pages at the bound when the upstream sends empty pages with next links forever', async () => {
