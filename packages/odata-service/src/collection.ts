@@ -1,28 +1,12 @@
 /**
- * Applies validated query options to a collection of operations: filter, order, `$skip`, then one
- * server-driven page. Pure, so paging arithmetic is testable without HTTP.
- *
- * `$top` follows Microsoft Graph, not the letter of OData: it SETS THE PAGE SIZE ("Use the $top query
- * parameter to specify the page size of the result set"), capped at the server page size, and a next
- * link continues through the rest of the collection. With `topEndsCollection` (a quirk tests switch on) it
- * follows standard OData instead: `$top` limits the whole result, still paged at the server page size.
- *
- * Paging is offset-based after `$skip`: the `$skiptoken` of the next link is the offset where the next
- * page starts, and the next link keeps `$top`/`$skip`/`$filter`/`$orderby`, so following links to the
- * end yields every matching item once (given no concurrent writes).
+ * The matching items of the operations collection: `$filter`, then `$orderby` (stable, so ties keep their
+ * insertion order and pages stay deterministic). Pure; which of them one page holds is paging.ts's job,
+ * shared with the connections collection.
  */
 import { evaluateFilter } from './filter.js';
 import { STATUS_MEMBERS, isStatusMember } from './model.js';
 import type { OrderKey, QueryOptions } from './query-options.js';
 import type { StoredOperation } from './store.js';
-
-export interface CollectionPage {
-  items: StoredOperation[];
-  /** Number of items matching `$filter`, ignoring `$top`/`$skip` (what `@odata.count` reports). */
-  count: number;
-  /** Offset (after `$skip`) of the next page; undefined when this is the last page. */
-  nextOffset?: number;
-}
 
 /**
  * OData orders enum values by their underlying number. `null` sorts before everything; members the
@@ -51,11 +35,12 @@ function compareBy(key: OrderKey, a: StoredOperation, b: StoredOperation): numbe
   return key.descending ? -result : result;
 }
 
-export function queryOperations(all: readonly StoredOperation[], options: QueryOptions, pageSize: number, topEndsCollection = false): CollectionPage {
+/** The operations matching `$filter`, in `$orderby` order; their number is what `@odata.count` reports. */
+export function matchingOperations(all: readonly StoredOperation[], options: Pick<QueryOptions, 'filter' | 'orderby'>): StoredOperation[] {
   const filter = options.filter;
   const matching = filter ? all.filter((op) => evaluateFilter(filter, op)) : [...all];
   if (options.orderby.length > 0) {
-    // Array.prototype.sort is stable: ties keep insertion order, so pages stay deterministic.
+    // Array.prototype.sort is stable: ties keep insertion order.
     matching.sort((a, b) => {
       for (const key of options.orderby) {
         const result = compareBy(key, a, b);
@@ -64,13 +49,5 @@ export function queryOperations(all: readonly StoredOperation[], options: QueryO
       return 0;
     });
   }
-  const afterSkip = matching.slice(options.skip ?? 0);
-  const rest = topEndsCollection && options.top !== undefined ? afterSkip.slice(0, options.top) : afterSkip;
-  const size = topEndsCollection ? pageSize : Math.min(options.top ?? pageSize, pageSize);
-  const start = options.skiptoken ?? 0;
-  const end = start + size;
-  const page: CollectionPage = { items: rest.slice(start, end), count: matching.length };
-  // `$top=0` asks for no items at all: never a next link (it would not advance).
-  if (size > 0 && end < rest.length) page.nextOffset = end;
-  return page;
+  return matching;
 }

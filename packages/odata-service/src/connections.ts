@@ -1,15 +1,16 @@
 /**
- * The externalConnection resources of the service: `GET {cs}` (with `$select $top $skip $count`, server-driven
- * paging by `$skiptoken`) and `GET {cs}/{cid}` (with `$select`). Pure: the router hands in the store's
- * connections and the request's query entries, and gets the JSON body back, so top-level requests and
- * `$batch` parts share it.
+ * The externalConnection resources of the service: `GET {cs}` (with `$select $top $count`, server-driven
+ * paging by `$skiptoken`, `$skip` refused or ignored) and `GET {cs}/{cid}` (with `$select`). Pure: the router
+ * hands in the store's connections, the request's query entries and how the service pages, and gets the
+ * JSON body back, so top-level requests and `$batch` parts share it.
  *
- * `$top` follows Microsoft Graph (a page size, capped at the server page size, with a next link through the
- * rest), or standard OData under the `topEndsCollection` quirk, as for operations (collection.ts).
+ * The collection pages exactly like operations (paging.ts): `$top` a page size, uneven and empty pages, an
+ * opaque `$skiptoken` bound to this family's collection and the query.
  */
 import { badRequest } from './errors.js';
 import { NAMESPACE } from './model.js';
 import type { PathFamily } from './paths.js';
+import { type PagingContext, pageOf } from './paging.js';
 import { type QueryEntry, nextLinkQuery, parseQueryOptions } from './query-options.js';
 import type { StoredConnection } from './store.js';
 
@@ -72,22 +73,21 @@ export interface ConnectionsListRequest {
   /** `origin + rawPath` of the request: the base of next links. */
   url: string;
   entries: readonly QueryEntry[];
-  pageSize: number;
-  topEndsCollection: boolean;
+  paging: PagingContext;
 }
 
 /** The body of `GET {cs}`: one page of the connections, in their stable (insertion) order. */
 export function connectionsPage(all: readonly StoredConnection[], request: ConnectionsListRequest): Record<string, unknown> {
   const { select, rest } = takeSelect(request.entries);
   const query = parseQueryOptions(rest, ['$top', '$skip', '$count', '$skiptoken'], 'the connections collection');
-  const afterSkip = all.slice(query.skip ?? 0);
-  const remaining = request.topEndsCollection && query.top !== undefined ? afterSkip.slice(0, query.top) : afterSkip;
-  const size = request.topEndsCollection ? request.pageSize : Math.min(query.top ?? request.pageSize, request.pageSize);
-  const start = query.skiptoken ?? 0;
-  const end = start + size;
+  const page = pageOf(
+    all,
+    { collection: ['connections', request.family], entries: request.entries, top: query.top, skip: query.skip, skiptoken: query.skiptoken },
+    request.paging,
+  );
   const body: Record<string, unknown> = { '@odata.context': connectionsContext(request.root, request.family, select) };
   if (query.count) body['@odata.count'] = all.length;
-  body['value'] = remaining.slice(start, end).map((connection) => connectionJson(connection, select));
-  if (size > 0 && end < remaining.length) body['@odata.nextLink'] = `${request.url}?${nextLinkQuery(request.entries, end)}`;
+  body['value'] = page.items.map((connection) => connectionJson(connection, select));
+  if (page.nextSkipToken !== undefined) body['@odata.nextLink'] = `${request.url}?${nextLinkQuery(request.entries, page.nextSkipToken)}`;
   return body;
 }

@@ -11,8 +11,10 @@ export {
   type FaultRule,
   type ODataService,
   type ODataServiceOptions,
+  type PagingOptions,
   type RecordedRequest,
   type ServiceQuirks,
+  type SkipHandling,
 } from './service.js';
 export type {
   ConnectionInput,

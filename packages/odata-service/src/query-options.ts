@@ -33,12 +33,13 @@ export interface QueryOptions {
   select?: OperationProperty[];
   filter?: FilterExpr;
   orderby: OrderKey[];
-  /** Page size requested by the client (Graph semantics: capped at the server page size; see collection.ts). */
+  /** Page size requested by the client (Graph semantics: capped at the server page size; see paging.ts). */
   top?: number;
+  /** Parsed so that a malformed value is a 400, but never applied: collections refuse or ignore it (paging.ts). */
   skip?: number;
   count: boolean;
-  /** Offset (after `$skip`) where this page starts (decoded `$skiptoken`). */
-  skiptoken?: number;
+  /** The `$skiptoken` as received; opaque, checked against the request by paging.ts / skiptoken.ts. */
+  skiptoken?: string;
 }
 
 const SUPPORTED: readonly SystemQueryOption[] = ['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$skiptoken'];
@@ -141,18 +142,6 @@ function parseBoolean(name: string, value: string): boolean {
   throw badRequest(`Invalid ${name} '${value}': must be true or false.`);
 }
 
-/** `$skiptoken` values are opaque to clients: base64url of `offset:<n>`. */
-export function encodeSkipToken(offset: number): string {
-  return Buffer.from(`offset:${offset}`, 'utf8').toString('base64url');
-}
-
-export function decodeSkipToken(token: string): number {
-  const decoded = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  const match = /^offset:([0-9]{1,15})$/.exec(decoded);
-  if (!match) throw badRequest(`Invalid $skiptoken '${token}': it was not issued by this service.`);
-  return Number(match[1]);
-}
-
 /**
  * Validates the system query options of one request.
  * @param allowed options the addressed resource supports; anything else starting with `$` is a 400.
@@ -193,7 +182,7 @@ export function parseQueryOptions(entries: readonly QueryEntry[], allowed: reado
         options.count = parseBoolean('$count', value);
         break;
       case '$skiptoken':
-        options.skiptoken = decodeSkipToken(value);
+        options.skiptoken = value;
         break;
     }
   }
@@ -201,10 +190,11 @@ export function parseQueryOptions(entries: readonly QueryEntry[], allowed: reado
 }
 
 /** Raw query string of the next page: the original options (raw, as the client wrote them) plus `$skiptoken`. */
-export function nextLinkQuery(entries: readonly QueryEntry[], nextOffset: number): string {
+export function nextLinkQuery(entries: readonly QueryEntry[], skiptoken: string): string {
   const kept = entries
     .filter((entry) => entry.name !== '$skiptoken')
     .map((entry) => (entry.rawValue === undefined ? entry.rawName : `${entry.rawName}=${entry.rawValue}`));
-  kept.push(`$skiptoken=${encodeSkipToken(nextOffset)}`);
+  // Tokens are base64url: nothing to percent-encode.
+  kept.push(`$skiptoken=${skiptoken}`);
   return kept.join('&');
 }

@@ -8,7 +8,7 @@
  * | `/`  (service document)                    | GET                |
  * | `/$metadata`                               | GET                |
  * | `/external`                                | GET                |
- * | `/{cs}`  (`$select $top $skip $count`)     | GET                |
+ * | `/{cs}`  (`$select $top $count`)           | GET                |
  * | `/{cs}/{cid}`  (`$select`)                 | GET                |
  * | `/{cs}/{cid}/operations`                   | GET, POST          |
  * | `/{cs}/{cid}/operations/$count`            | GET                |
@@ -16,19 +16,22 @@
  * | `/{cs}/{cid}/operations/{id}` or `('id')`  | GET, PATCH, DELETE |
  *
  * `{cs}` is `connections` or `external/connections` (same data); in the v1.0 mode only `external/connections`,
- * as in Graph v1.0, whose CSDL has no `connections` entity set.
+ * as in Graph v1.0, whose CSDL has no `connections` entity set. Both collections page the same way
+ * (paging.ts): `$skip` refused or ignored, next links with an opaque `$skiptoken`, uneven and empty pages.
  */
-import { queryOperations } from './collection.js';
+import { matchingOperations } from './collection.js';
 import { connectionBody, connectionsPage } from './connections.js';
 import { badRequest, itemNotFound, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, odataErrorResponse } from './exchange.js';
 import { metadataV1Xml } from './metadata-v1.js';
 import { metadataXml } from './metadata.js';
 import type { ApiVersion } from './model.js';
+import { type PagingContext, type PagingSwitches, pageOf } from './paging.js';
 import { parseOperationPayload } from './payload.js';
 import { type PathFamily, type Resource, resolveResource, segmentsUnderBase } from './paths.js';
 import { type QueryEntry, type SystemQueryOption, nextLinkQuery, parseQueryOptions, parseQueryString } from './query-options.js';
 import { operationContext, operationJson, operationUrl, operationsContext } from './representation.js';
+import { type SkipTokenCodec, createSkipTokenCodec } from './skiptoken.js';
 import type { ODataStore, StoredOperation } from './store.js';
 
 export interface RouterOptions {
@@ -37,6 +40,10 @@ export interface RouterOptions {
   base: readonly string[];
   basePath: string;
   pageSize: () => number;
+  /** The paging switches in force (they can change at run time). */
+  paging: () => Readonly<PagingSwitches>;
+  /** Issues and checks `$skiptoken`s. Default: a codec with a random key of its own. */
+  skipTokens?: SkipTokenCodec;
   quirks?: ServiceQuirks;
   /** Error shape, `$metadata` and path families (see ODataServiceOptions.apiVersion). Default `beta`. */
   apiVersion?: ApiVersion;
@@ -50,7 +57,7 @@ export interface ServiceQuirks {
   patchNoContent?: boolean;
   /**
    * Standard OData `$top`: it limits the whole result (no next link past `$top` items), instead of Graph's
-   * page size.
+   * page size. Pages are then cut at the server page size, uneven and empty ones included (paging.ts).
    */
   topEndsCollection?: boolean;
 }
@@ -117,6 +124,11 @@ function requireJsonBody(req: ServiceRequest): unknown {
 export function createRouter(options: RouterOptions): Router {
   const { store } = options;
   const apiVersion = options.apiVersion ?? 'beta';
+  const skipTokens = options.skipTokens ?? createSkipTokenCodec();
+
+  function paging(): PagingContext {
+    return { switches: options.paging(), pageSize: options.pageSize(), topEndsCollection: options.quirks?.topEndsCollection === true, tokens: skipTokens };
+  }
 
   function root(req: ServiceRequest): string {
     return `${req.origin}${options.basePath}`;
@@ -144,11 +156,16 @@ export function createRouter(options: RouterOptions): Router {
   function listOperations(req: ServiceRequest, family: PathFamily, connectionId: string, entries: readonly QueryEntry[]): ServiceResponse {
     const query = parseQueryOptions(entries, allowedOptions('operations', 'GET'), 'the operations collection');
     requireConnection(connectionId, req.tenant);
-    const page = queryOperations(store.listOperations(connectionId, req.tenant), query, options.pageSize(), options.quirks?.topEndsCollection === true);
+    const matching = matchingOperations(store.listOperations(connectionId, req.tenant), query);
+    const page = pageOf(
+      matching,
+      { collection: ['operations', family, connectionId], entries, top: query.top, skip: query.skip, skiptoken: query.skiptoken },
+      paging(),
+    );
     const body: Record<string, unknown> = { '@odata.context': operationsContext(root(req), family, connectionId, query.select) };
-    if (query.count) body['@odata.count'] = page.count;
+    if (query.count) body['@odata.count'] = matching.length;
     body['value'] = page.items.map((op) => operationJson(op, query.select));
-    if (page.nextOffset !== undefined) body['@odata.nextLink'] = `${req.origin}${req.rawPath}?${nextLinkQuery(entries, page.nextOffset)}`;
+    if (page.nextSkipToken !== undefined) body['@odata.nextLink'] = `${req.origin}${req.rawPath}?${nextLinkQuery(entries, page.nextSkipToken)}`;
     return json(200, body);
   }
 
@@ -204,8 +221,7 @@ export function createRouter(options: RouterOptions): Router {
             family: resource.family,
             url: `${req.origin}${req.rawPath}`,
             entries,
-            pageSize: options.pageSize(),
-            topEndsCollection: options.quirks?.topEndsCollection === true,
+            paging: paging(),
           }),
         );
       case 'connection': {
@@ -215,8 +231,8 @@ export function createRouter(options: RouterOptions): Router {
       }
       case 'operationsCount': {
         requireConnection(resource.connectionId, req.tenant);
-        const page = queryOperations(store.listOperations(resource.connectionId, req.tenant), { orderby: [], count: true, ...(query?.filter ? { filter: query.filter } : {}) }, 1);
-        return { status: 200, headers: { 'content-type': 'text/plain;charset=utf-8' }, text: String(page.count) };
+        const count = matchingOperations(store.listOperations(resource.connectionId, req.tenant), { orderby: [], filter: query?.filter }).length;
+        return { status: 200, headers: { 'content-type': 'text/plain;charset=utf-8' }, text: String(count) };
       }
       case 'operations':
         if (req.method === 'GET') return listOperations(req, resource.family, resource.connectionId, entries);

@@ -15,6 +15,7 @@ import { codeForStatus, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, normalizeHeaders, odataErrorResponse } from './exchange.js';
 import { FaultInjector, type FaultRule, faultRuleFromJson } from './faults.js';
 import { API_VERSIONS, type ApiVersion } from './model.js';
+import { DEFAULT_PAGING, type PagingOptions, type PagingSwitches, withPaging } from './paging.js';
 import { baseSegments, segmentsUnderBase } from './paths.js';
 import { parseQueryString, queryRecord } from './query-options.js';
 import { createRouter, type ServiceQuirks } from './router.js';
@@ -23,6 +24,7 @@ import { type ODataStore, createStore } from './store.js';
 export type { FaultKind, FaultRule } from './faults.js';
 export type { ServiceQuirks } from './router.js';
 export type { ApiVersion } from './model.js';
+export type { PagingOptions, SkipHandling } from './paging.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
 
 export interface ODataServiceOptions {
@@ -34,8 +36,14 @@ export interface ODataServiceOptions {
   apiVersion?: ApiVersion;
   /** Path prefix of the service root. Default `'/beta'`, or `'/v1.0'` in the v1.0 mode; `''` serves at the server root. */
   basePath?: string;
-  /** Server-driven page size (items per collection response). Default 100. */
+  /** Server-driven page size: the most items a collection page holds (`$top` may ask for fewer). Default 100. */
   pageSize?: number;
+  /**
+   * How collections page (paging.ts), like Microsoft Graph by default: `$skip` refused (`skip: 'refuse'`),
+   * uneven page sizes (`unevenPages: true`), an empty page with a next link now and then (`emptyPages: true`),
+   * `$top` honoured as a page size (`ignoreTop: false`). Changeable at run time with `setPaging`.
+   */
+  paging?: PagingOptions;
   /** Load the sample data (sample-data.ts). Default false: tests start empty unless they ask. */
   seed?: boolean;
   /**
@@ -98,9 +106,11 @@ export interface ODataService {
   /** Every HTTP request received AND every `$batch` part (with batchPart set), in arrival order. */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
-  /** Back to the state right after creation: data (re-seeded when `seed`), faults, requests, page size. */
+  /** Back to the state right after creation: data (re-seeded when `seed`), faults, requests, page size, paging switches. */
   reset(): void;
   setPageSize(n: number): void;
+  /** Changes the named paging switches (the others keep their current value); a TypeError for unknown names or values. */
+  setPaging(partial: PagingOptions): void;
 }
 
 const DEFAULT_BASE_PATH = '/beta';
@@ -186,6 +196,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   const basePath = normalizeBasePath(options.basePath ?? (apiVersion === 'v1.0' ? '/v1.0' : DEFAULT_BASE_PATH));
   const base = baseSegments(basePath);
   const initialPageSize = validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE);
+  const initialPaging = withPaging(DEFAULT_PAGING, options.paging ?? {});
   const seed = options.seed ?? false;
   const tenancy = options.tenancy ?? false;
   const controlEndpoint = options.controlEndpoint ?? false;
@@ -204,11 +215,12 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   const seenTenants = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let pageSize = initialPageSize;
+  let paging: Readonly<PagingSwitches> = initialPaging;
   let batchCounter = 0;
   let server: http.Server | undefined;
   let serviceUrl: string | undefined;
 
-  const route = createRouter({ store, base, basePath, pageSize: () => pageSize, quirks: options.quirks, apiVersion });
+  const route = createRouter({ store, base, basePath, pageSize: () => pageSize, paging: () => paging, quirks: options.quirks, apiVersion });
 
   function seedInitial(): void {
     if (!seed) return;
@@ -280,6 +292,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
     faults.reset();
     clearRequests();
     pageSize = initialPageSize;
+    paging = initialPaging;
     seedInitial();
   }
 
@@ -326,6 +339,17 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
           const n = numberField('pageSize');
           if (n === undefined || !Number.isSafeInteger(n) || n < 1) throw new ODataError(400, 'BadRequest', 'Send {"pageSize": <positive integer>}.');
           pageSize = n;
+          return { status: 204, headers: {} };
+        },
+      },
+      paging: {
+        GET: () => ({ status: 200, headers: {}, json: paging }),
+        POST: () => {
+          try {
+            paging = withPaging(paging, jsonBody);
+          } catch (error) {
+            throw new ODataError(400, 'BadRequest', `${error instanceof Error ? error.message : String(error)} Send a JSON object like {"skip":"ignore","unevenPages":false}.`);
+          }
           return { status: 204, headers: {} };
         },
       },
@@ -499,6 +523,9 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
     reset,
     setPageSize(n) {
       pageSize = validatePageSize(n);
+    },
+    setPaging(partial) {
+      paging = withPaging(paging, partial);
     },
   };
   return service;

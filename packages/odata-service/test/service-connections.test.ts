@@ -1,4 +1,4 @@
-/** externalConnection resources: `$select` on one and on the collection, `$top $skip $count`, next links, `$batch` parts. */
+/** externalConnection resources: `$select` on one and on the collection, `$top $count`, next links, `$batch` parts (paging in depth: service-paging.test.ts). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, obj, startService, values } from './helpers.js';
 
@@ -29,17 +29,18 @@ describe('externalConnection resources', () => {
     expect((await h.client.get('/connections/zz')).status).toBe(404);
   });
 
-  it('pages the collection with $top, $skip, $count and next links that keep the options', async () => {
-    const first = await h.client.get('/connections?$select=name&$top=2&$skip=1&$count=true');
+  it('pages the collection with $top and $count, next links keeping the options', async () => {
+    const first = await h.client.get('/connections?$select=name&$top=2&$count=true');
     expect(first.status).toBe(200);
-    expect(values(first)).toEqual([{ id: 'c2', name: 'Connection 2' }, { id: 'c3', name: 'Connection 3' }]);
+    expect(values(first)).toEqual([{ id: 'c1', name: 'Connection 1' }, { id: 'c2', name: 'Connection 2' }]);
     expect(obj(first.json)['@odata.count']).toBe(5);
     const next = obj(first.json)['@odata.nextLink'] as string;
-    expect(next).toContain('$select=name');
+    expect(next).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/beta\/connections\?\$select=name&\$top=2&\$count=true&\$skiptoken=[A-Za-z0-9_-]+$/);
     const second = await h.client.send('GET', next);
-    expect(values(second).map((v) => v['id'])).toEqual(['c4', 'c5']);
-    expect(obj(second.json)['@odata.nextLink']).toBeUndefined();
+    expect(values(second)).toEqual([{ id: 'c3', name: 'Connection 3' }]); // uneven: the second page holds one less
+    expect(obj(second.json)['@odata.count']).toBe(5);
     expect((await h.client.get('/connections?$filter=id%20eq%20%27c1%27')).status).toBe(400);
+    expect((await h.client.get('/connections?$orderby=id')).status).toBe(400);
   });
 
   it('answers connection reads inside $batch', async () => {
