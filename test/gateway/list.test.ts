@@ -98,7 +98,8 @@ describe('connectionOperations', () => {
     // The nextLink repeats $count=true: the next page's count comes with it.
     const next = await stack.gql('query($a: String) { connectionOperations(connectionId: "c1", first: 2, after: $a, filter: { status: { eq: FAILED } }) { totalCount nodes { id } } }', { a: cursor });
     expect(next.data!.connectionOperations.totalCount).toBe(7);
-    expect(stack.httpRequests()).toHaveLength(1);
+    // (One or more nextLinks, as the upstream pages unevenly; no count read of its own.)
+    expect(stack.httpRequests().every((r) => r.query.$count === 'true' && r.query.$skiptoken !== undefined)).toBe(true);
 
     stack.upstream.clearRequests();
     const without = await stack.gql('{ connectionOperations(connectionId: "c1", first: 3) { nodes { id } pageInfo { endCursor } } }');
@@ -111,9 +112,9 @@ describe('connectionOperations', () => {
     });
     expect(counted.errors).toBeUndefined();
     expect(counted.data!.connectionOperations.totalCount).toBe(26);
-    const requests = stack.httpRequests();
-    expect(requests.map((r) => r.query.$count ?? null).sort()).toEqual([null, 'true'].sort());
-    expect(requests.find((r) => r.query.$count === 'true')!.query).toEqual({ $select: 'id', $top: '1', $count: 'true' });
+    const counts = stack.httpRequests().filter((r) => r.query.$count !== undefined);
+    expect(counts.map((r) => r.query)).toEqual([{ $select: 'id', $top: '1', $count: 'true' }]);
+    expect(stack.httpRequests().length).toBeGreaterThan(1);
   });
 
   it('gives nodes global ids that differ between connections for equal operationIds', async () => {

@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, codeForStatus, ODataError } from './errors.js';
-import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, odataErrorResponse } from './exchange.js';
+import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, noteAnswer, odataErrorResponse } from './exchange.js';
 import type { FaultInjector, FaultKind } from './faults.js';
 import { parseQueryString, queryRecord } from './query-options.js';
 import type { RecordedRequest } from './service.js';
@@ -163,8 +163,9 @@ export async function executeBatch(outer: ServiceRequest, ctx: BatchContext): Pr
     seen.add(part.id);
   }
 
+  const records = new Map<ParsedPart, BatchPartRecord>();
   for (const part of parts) {
-    ctx.record({
+    const record: BatchPartRecord = {
       method: part.method,
       url: part.rawQuery ? `${part.rawPath}?${part.rawQuery}` : part.rawPath,
       path: part.rawPath,
@@ -172,7 +173,9 @@ export async function executeBatch(outer: ServiceRequest, ctx: BatchContext): Pr
       headers: { ...part.headers },
       body: part.body.kind === 'json' ? part.body.value : undefined,
       batchPart: { batchIndex: ctx.batchIndex, id: part.id ?? '', partIndex: part.index, url: part.url },
-    });
+    };
+    records.set(part, record);
+    ctx.record(record);
   }
 
   // Decide every part's fault first: a dropped batch must not have committed anything.
@@ -225,6 +228,7 @@ export async function executeBatch(outer: ServiceRequest, ctx: BatchContext): Pr
       }
     }
     if (part.id !== null) results.set(part.id, response.status);
+    noteAnswer(records.get(part)!, response);
     responses.push(partResponse(part.id, response));
   }
 

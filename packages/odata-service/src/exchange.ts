@@ -56,3 +56,20 @@ export function normalizeHeaders(headers: Record<string, string | string[] | und
   }
   return out;
 }
+
+/** What the request log keeps of an answer: for tests that check what a client was told and then sent. */
+export interface AnswerNote {
+  /** The `@odata.nextLink` the answer carried (absolute, as sent). */
+  nextLink?: string;
+  /** Entities in the answer's `value` array (a collection page). */
+  answeredCount?: number;
+}
+
+/** Notes on `record` the nextLink and the number of entities of a collection answer. */
+export function noteAnswer(record: AnswerNote, response: ServiceResponse): void {
+  const json = response.json;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return;
+  const body = json as Record<string, unknown>;
+  if (typeof body['@odata.nextLink'] === 'string') record.nextLink = body['@odata.nextLink'];
+  if (Array.isArray(body['value'])) record.answeredCount = body['value'].length;
+}

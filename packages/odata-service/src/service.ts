@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { executeBatch } from './batch.js';
 import { codeForStatus, ODataError, segmentNotFound } from './errors.js';
-import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, normalizeHeaders, odataErrorResponse } from './exchange.js';
+import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, normalizeHeaders, noteAnswer, odataErrorResponse } from './exchange.js';
 import { FaultInjector, type FaultRule, faultRuleFromJson } from './faults.js';
 import { API_VERSIONS, type ApiVersion } from './model.js';
 import { DEFAULT_PAGING, type PagingOptions, type PagingSwitches, withPaging } from './paging.js';
@@ -79,6 +79,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON, undefined when empty, the raw string when not JSON. */
   body: unknown;
+  /** The `@odata.nextLink` this request was answered with (absolute, as sent), when it had one. */
+  nextLink?: string;
+  /** Entities in the `value` of its answer, when it was a collection page. */
+  answeredCount?: number;
   /**
    * Set on records of `$batch` parts. `batchIndex`: ordinal of the `$batch` request (0-based, since the
    * last clear) so parts can be grouped by batch; `id`: the part's id; `partIndex`: its position in the
@@ -462,6 +466,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
       req.socket.destroy(); // the write happened; the client never learns it
       return;
     }
+    noteAnswer(record, response);
     write(res, response, requestId, clientRequestId);
   }
 
