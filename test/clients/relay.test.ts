@@ -21,7 +21,7 @@ import {
   type SingularReaderSelector,
 } from 'relay-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
+import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 import OperationRefetchQuery from './relay/__generated__/OperationRefetchQuery.graphql.js';
 import OperationsPaginationQuery from './relay/__generated__/OperationsPaginationQuery.graphql.js';
 import OperationsQuery from './relay/__generated__/OperationsQuery.graphql.js';
@@ -74,16 +74,18 @@ describe('relay-runtime', () => {
     stack = await startStack();
   });
   afterAll(() => stack.close());
+  /** rl-00 … rl-39: every 7th failed with an error. */
+  const IDS = Array.from({ length: 40 }, (_, i) => `rl-${String(i).padStart(2, '0')}`);
   beforeEach(() => {
     stack.upstream.reset();
-    for (let i = 0; i < 7; i++) {
+    for (const [i, id] of IDS.entries()) {
       stack.upstream.store.putOperation('c1', {
-        id: `rl-${i}`,
-        status: i === 2 ? 'failed' : 'inprogress',
-        error: i === 2 ? { errorCode: 'E2', message: 'two failed', details: [] } : null,
+        id,
+        status: i % 7 === 2 ? 'failed' : 'inprogress',
+        error: i % 7 === 2 ? { errorCode: `E${i}`, message: `${i} failed`, details: [] } : null,
       });
     }
-    stack.upstream.store.putOperation('c2', { id: 'rl-1', status: 'completed' }); // same key elsewhere: never read here
+    stack.upstream.store.putOperation('c2', { id: 'rl-01', status: 'completed' }); // same key elsewhere: never read here
   });
 
   function relayEnvironment() {
@@ -112,9 +114,15 @@ describe('relay-runtime', () => {
     return { operationId, status, error: error ? { errorCode: error.errorCode, message: error.message } : null };
   };
 
-  it('fetches the query, pages the @connection with the generated pagination query, and refetches a fragment by node(id:)', async () => {
+  it.each([
+    ['refuses', 'refuse'],
+    ['ignores', 'ignore'],
+  ] as const)('fetches the query, pages the @connection with loadNext (count 5, 10, 3, 20, 1) over an upstream that %s $skip and pages unevenly, and refetches a fragment by node(id:)', async (_name, skip) => {
+    // Graph's paging: uneven pages of at most 4, an empty page with a nextLink every 4th page, $skip refused or ignored.
+    stack.upstream.setPaging({ skip, unevenPages: true, emptyPages: true });
+    stack.upstream.setPageSize(4);
     const { environment, exchanges } = relayEnvironment();
-    const variables = { connectionId: 'c1', count: 3 };
+    const variables = { connectionId: 'c1', count: 5 };
     const operation = createOperationDescriptor(getRequest(OperationsQuery), variables);
     const retained = environment.retain(operation);
     try {
@@ -124,44 +132,40 @@ describe('relay-runtime', () => {
       const operations = () => list().edges.map((edge) => read<Operation>(environment, OperationsOperation, edge.node));
 
       // First page: `first` = count, values as stored.
-      expect(operations().map(view)).toEqual(['rl-0', 'rl-1', 'rl-2'].map(fromStore));
+      expect(operations().map(view)).toEqual(IDS.slice(0, 5).map(fromStore));
       expect(list().pageInfo.hasNextPage).toBe(true);
       expect(exchanges[0]!.body).toEqual({ query: OperationsQuery.params.text, variables, operationName: 'OperationsQuery' });
 
       // loadNext, the way usePaginationFragment does it: the generated pagination query with count and cursor.
-      let loaded = 3;
-      for (const count of [2, 10]) {
+      let loaded = 5;
+      const counts = [10, 3, 20, 1, 5];
+      for (const count of counts) {
         const cursor = list().pageInfo.endCursor;
         expect(cursor).toEqual(expect.any(String));
         await fetchQuery<OperationType>(environment, OperationsPaginationQuery, { connectionId: 'c1', count, cursor }).toPromise();
         // `first` honoured: the gateway answered count nodes (or what was left).
         const answered = exchanges.at(-1)!.response.data.connectionOperations.edges as unknown[];
-        expect(answered).toHaveLength(Math.min(count, 7 - loaded));
+        expect(answered).toHaveLength(Math.min(count, IDS.length - loaded));
         loaded += answered.length;
         expect(list().edges).toHaveLength(loaded);
       }
       // The connection, read through the original query's fragment reference: every node once, in order.
-      expect(operations().map((op) => op.operationId)).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3', 'rl-4', 'rl-5', 'rl-6']);
-      expect(new Set(operations().map((op) => op.id)).size).toBe(7);
-      expect(operations().map(view)).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3', 'rl-4', 'rl-5', 'rl-6'].map(fromStore));
+      expect(operations().map((op) => op.operationId)).toEqual(IDS);
+      expect(new Set(operations().map((op) => op.id)).size).toBe(IDS.length);
+      expect(operations().map(view)).toEqual(IDS.map(fromStore));
       expect(list().pageInfo.hasNextPage).toBe(false);
-      expect(exchanges.map((x) => [x.body.operationName, x.body.variables.count])).toEqual([
-        ['OperationsQuery', 3],
-        ['OperationsPaginationQuery', 2],
-        ['OperationsPaginationQuery', 10],
-      ]);
+      expect(exchanges.map((x) => [x.body.operationName, x.body.variables.count])).toEqual([['OperationsQuery', 5], ...counts.map((count) => ['OperationsPaginationQuery', count])]);
+      // Upstream: one first request ($top = 5), then only the nextLinks it issued, never a $skip.
       const lists = stack.httpRequests();
-      expect(lists.map((r) => `${r.method} ${pathBelowRoot(stack, r)}`)).toEqual(Array(3).fill('GET /connections/c1/operations'));
-      expect(lists.map((r) => [r.query.$top, r.query.$skip])).toEqual([
-        ['4', undefined],
-        ['3', '3'],
-        ['11', '5'],
-      ]);
+      expect(lists.every((r) => `${r.method} ${pathBelowRoot(stack, r)}` === 'GET /connections/c1/operations' && r.query.$top === '5')).toBe(true);
+      const { started, followed } = expectOnlyIssuedLinks(stack.upstream.requests);
+      expect([started, followed]).toEqual([1, lists.length - 1]);
+      expect(lists.some((r) => r.answeredCount === 0 && r.nextLink !== undefined)).toBe(true);
 
       // Refetch one operation's fragment after the upstream changed it: node(id:) with the global id.
       const target = operations()[1]!;
-      expect(target.operationId).toBe('rl-1');
-      stack.upstream.store.putOperation('c1', { id: 'rl-1', status: 'failed', error: { errorCode: 'Late', message: 'failed later' } });
+      expect(target.operationId).toBe('rl-01');
+      stack.upstream.store.putOperation('c1', { id: 'rl-01', status: 'failed', error: { errorCode: 'Late', message: 'failed later' } });
       stack.upstream.clearRequests();
       const refetched = await fetchQuery<OperationType>(environment, OperationRefetchQuery, { id: target.id }).toPromise();
       const refetch = exchanges.at(-1)!;
@@ -170,14 +174,14 @@ describe('relay-runtime', () => {
       expect(refetch.body.variables).toEqual({ id: target.id });
       expect(refetch.response.errors).toBeUndefined();
       const node = read<Operation>(environment, OperationsOperation, (refetched as { node: unknown }).node);
-      expect(view(node)).toEqual({ operationId: 'rl-1', status: 'FAILED', error: { errorCode: 'Late', message: 'failed later' } });
+      expect(view(node)).toEqual({ operationId: 'rl-01', status: 'FAILED', error: { errorCode: 'Late', message: 'failed later' } });
       // The gateway read exactly that operation of that connection from the upstream.
       const reads = [...stack.httpRequests(), ...stack.batchParts()].filter((r) => r.method === 'GET');
       expect(reads.map((r) => (r.batchPart ? new URL(r.url, stack.serviceRoot).pathname : r.path))).toContain(
-        `${new URL(stack.serviceRoot).pathname}/connections/c1/operations/rl-1`,
+        `${new URL(stack.serviceRoot).pathname}/connections/c1/operations/rl-01`,
       );
       // Same record in Relay's store: the list shows the current data too, its other nodes untouched.
-      expect(operations().map(view)).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3', 'rl-4', 'rl-5', 'rl-6'].map(fromStore));
+      expect(operations().map(view)).toEqual(IDS.map(fromStore));
       expect(operations()[1]!.status).toBe('FAILED');
     } finally {
       retained.dispose();
