@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/global-id.js';
-import { pathBelowRoot, startStack, type Stack } from '../support/stack.js';
+import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 
 const connectionGid = (connectionId: string) => encodeGlobalId({ type: 'ExternalConnection', connectionId });
 
@@ -69,6 +69,56 @@ describe('external connections', () => {
     const foreign = await stack.gql(query, { after: ops.data!.connectionOperations.pageInfo.endCursor });
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(stack.upstream.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['refuses', 'refuse'],
+    ['ignores', 'ignore'],
+  ] as const)('pages the whole connections list by nextLinks over an upstream that %s $skip and pages unevenly, `first` changing', async (_name, skip) => {
+    stack.upstream.setPaging({ skip });
+    stack.upstream.setPageSize(6);
+    const query = 'query($first: Int, $after: String) { externalConnections(first: $first, after: $after) { totalCount edges { cursor node { connectionId name } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';
+    const seen: string[] = [];
+    const firsts = [7, 20, 3, 1];
+    let after: string | null = null;
+    for (let i = 0; ; i++) {
+      expect(i).toBeLessThan(20);
+      const result = await stack.gql(query, { first: firsts[i % firsts.length], after });
+      expect(result.errors).toBeUndefined();
+      const page = result.data!.externalConnections;
+      expect(page.totalCount).toBe(45);
+      expect(page.pageInfo.hasPreviousPage).toBe(i > 0);
+      seen.push(...page.edges.map((e: { node: { connectionId: string } }) => e.node.connectionId));
+      if (!page.pageInfo.hasNextPage) break;
+      expect(page.edges).toHaveLength(firsts[i % firsts.length]);
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(Array.from({ length: 45 }, (_, n) => `c${String(n).padStart(2, '0')}`));
+    const { started, followed } = expectOnlyIssuedLinks(stack.upstream.requests);
+    expect(started).toBe(1);
+    expect(followed).toBeGreaterThan(5);
+    expect(stack.upstream.requests.some((r) => r.answeredCount === 0 && r.nextLink !== undefined)).toBe(true);
+    // An edge cursor resumes right after its node.
+    const page = (await stack.gql(query, { first: 9 })).data!.externalConnections;
+    const resumed = await stack.gql(query, { first: 2, after: page.edges[6].cursor });
+    expect(resumed.data!.externalConnections.edges.map((e: { node: { connectionId: string } }) => e.node.connectionId)).toEqual(['c07', 'c08']);
+  });
+
+  it('pages each connection\'s operations on from its batched first page by the nextLinks that page carried', async () => {
+    stack.upstream.setPaging({ unevenPages: false, emptyPages: false });
+    const first = await stack.gql('{ externalConnections(first: 3) { nodes { connectionId operations(first: 2) { nodes { operationId } pageInfo { hasNextPage endCursor } } } } }');
+    expect(first.errors).toBeUndefined();
+    // One list read and one $batch with the three first pages.
+    expect(stack.httpRequests().map((r) => pathBelowRoot(stack, r))).toEqual(['/connections', '/$batch']);
+    for (const node of first.data!.externalConnections.nodes as Array<{ connectionId: string; operations: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>) {
+      expect(node.operations.nodes).toHaveLength(2);
+      expect(node.operations.pageInfo.hasNextPage).toBe(true);
+      const rest = await stack.gql(`query($a: String) { externalConnection(connectionId: "${node.connectionId}") { operations(first: 5, after: $a) { nodes { operationId } pageInfo { hasNextPage } } } }`, { a: node.operations.pageInfo.endCursor });
+      expect(rest.errors).toBeUndefined();
+      expect(rest.data!.externalConnection.operations).toEqual({ nodes: [{ operationId: `${node.connectionId}-op-2` }], pageInfo: { hasNextPage: false } });
+    }
+    // The later pages were the nextLinks the $batch parts were answered with, sent as plain GETs.
+    expect(expectOnlyIssuedLinks(stack.upstream.requests)).toEqual({ started: 4, followed: 3 });
   });
 
   it.each([1, 20, 21, 45])('reads the operations of k = %i connections with 1 + ceil(k/20) requests', async (k) => {
