@@ -5,6 +5,10 @@
  *   PORT                    port to listen on; unset or 0 = a free port (default)
  *   HOST                    interface to bind (default 127.0.0.1)
  *   ODATA_PAGE_SIZE         server-driven page size (default 100)
+ *   ODATA_SKIP              'refuse' (default): $skip on a collection is a 400; 'ignore': served as if absent
+ *   ODATA_UNEVEN_PAGES      'true' (default) varies page sizes; 'false' fills every page but the last
+ *   ODATA_EMPTY_PAGES       'true' (default) makes every 4th page empty (with a next link); 'false' never
+ *   ODATA_IGNORE_TOP        'true' ignores $top (pages of the server's size); 'false' (default) honours it
  *   ODATA_CONTROL_ENDPOINT  'true' exposes {root}/$test/... for fault injection (default off)
  *   ODATA_API_VERSION       'beta' (default) or 'v1.0': publicError, the v1.0 $metadata, external/connections only
  *
@@ -12,6 +16,7 @@
  * closing every connection. Invalid configuration stops the start with one line naming the variable.
  */
 import { API_VERSIONS, type ApiVersion } from './model.js';
+import type { PagingOptions, SkipHandling } from './paging.js';
 import { createODataService } from './service.js';
 
 function fail(message: string): never {
@@ -39,6 +44,36 @@ function parseFlag(name: string, value: string | undefined): boolean {
   return fail(`Invalid ${name}=${JSON.stringify(value)}: expected true or false.`);
 }
 
+/** A switch whose default is the service's own: unset or empty leaves it to the service. */
+function parseOptionalFlag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return fail(`Invalid ${name}=${JSON.stringify(value)}: expected true or false.`);
+}
+
+function parseSkip(value: string | undefined): SkipHandling | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'refuse' || value === 'ignore') return value;
+  return fail(`Invalid ODATA_SKIP=${JSON.stringify(value)}: expected refuse or ignore.`);
+}
+
+function parsePaging(env: NodeJS.ProcessEnv): PagingOptions {
+  const paging: PagingOptions = {};
+  const skip = parseSkip(env['ODATA_SKIP']);
+  if (skip !== undefined) paging.skip = skip;
+  const flags: ReadonlyArray<readonly ['unevenPages' | 'emptyPages' | 'ignoreTop', string]> = [
+    ['unevenPages', 'ODATA_UNEVEN_PAGES'],
+    ['emptyPages', 'ODATA_EMPTY_PAGES'],
+    ['ignoreTop', 'ODATA_IGNORE_TOP'],
+  ];
+  for (const [option, name] of flags) {
+    const flag = parseOptionalFlag(name, env[name]);
+    if (flag !== undefined) paging[option] = flag;
+  }
+  return paging;
+}
+
 function parseApiVersion(value: string | undefined): ApiVersion {
   if (value === undefined || value === '') return 'beta';
   const version = API_VERSIONS.find((v) => v === value);
@@ -50,12 +85,14 @@ const host = process.env['HOST'] || '127.0.0.1';
 const pageSize = parsePageSize(process.env['ODATA_PAGE_SIZE']);
 const controlEndpoint = parseFlag('ODATA_CONTROL_ENDPOINT', process.env['ODATA_CONTROL_ENDPOINT']);
 const apiVersion = parseApiVersion(process.env['ODATA_API_VERSION']);
+const paging = parsePaging(process.env);
 
 // Without the control endpoint nothing can read the request log, and a long-running service must not grow it.
 const service = createODataService({
   seed: true,
   controlEndpoint,
   apiVersion,
+  paging,
   ...(pageSize !== undefined ? { pageSize } : {}),
   ...(controlEndpoint ? {} : { requestLogMax: 0 }),
 });

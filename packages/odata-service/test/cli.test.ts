@@ -81,6 +81,64 @@ describe('npm run upstream (src/main.ts)', () => {
     expect(err.trim()).toBe('Invalid ODATA_API_VERSION="v2": expected beta or v1.0.');
   });
 
+  /** Every page from `first` to the end, following the links whole. */
+  async function walk(first: string): Promise<Array<{ ids: string[]; next?: string; count?: number }>> {
+    const pages: Array<{ ids: string[]; next?: string; count?: number }> = [];
+    let url: string | undefined = first;
+    while (url !== undefined) {
+      const res = await fetch(url);
+      expect(res.status, url).toBe(200);
+      const body = (await res.json()) as { value: Array<{ id: string }>; '@odata.nextLink'?: string; '@odata.count'?: number };
+      pages.push({ ids: body.value.map((item) => item.id), next: body['@odata.nextLink'], count: body['@odata.count'] });
+      url = body['@odata.nextLink'];
+      expect(pages.length).toBeLessThan(100);
+    }
+    return pages;
+  }
+
+  it('pages like Graph by default: $skip refused, uneven pages, an empty page with a next link', async () => {
+    const child = start({ PORT: '0', ODATA_PAGE_SIZE: '4' });
+    const root = /^OData service root: (\S+)$/.exec(await firstLine(child))?.[1] ?? '';
+    const skipped = await fetch(`${root}/connections/contosohr/operations?$skip=1`);
+    expect(skipped.status).toBe(400);
+    expect(((await skipped.json()) as { error: { code: string } }).error.code).toBe('BadRequest');
+    const pages = await walk(`${root}/connections/contosohr/operations?$count=true`);
+    const all = pages.flatMap((page) => page.ids);
+    expect(all).toHaveLength(pages[0]?.count ?? -1);
+    expect(new Set(all).size).toBe(all.length);
+    expect(pages.map((page) => page.ids.length).slice(0, 5)).toEqual([4, 3, 2, 0, 3]);
+    expect(pages[3]?.next).toBeDefined();
+  });
+
+  it('ODATA_SKIP, ODATA_UNEVEN_PAGES, ODATA_EMPTY_PAGES and ODATA_IGNORE_TOP set the paging switches', async () => {
+    const child = start({ PORT: '0', ODATA_PAGE_SIZE: '4', ODATA_SKIP: 'ignore', ODATA_UNEVEN_PAGES: 'false', ODATA_EMPTY_PAGES: '0', ODATA_IGNORE_TOP: 'true' });
+    const root = /^OData service root: (\S+)$/.exec(await firstLine(child))?.[1] ?? '';
+    const first = `${root}/connections/contosohr/operations?$top=2&$count=true`;
+    const withSkip = await walk(`${first}&$skip=3`);
+    const pages = await walk(first);
+    expect(withSkip.flatMap((page) => page.ids)).toEqual(pages.flatMap((page) => page.ids)); // $skip ignored
+    const total = pages[0]?.count ?? 0;
+    expect(total).toBeGreaterThanOrEqual(25);
+    // $top ignored: pages of the server's 4; no variation, no empty page.
+    expect(pages.map((page) => page.ids.length)).toEqual([...Array<number>(Math.ceil(total / 4) - 1).fill(4), total - 4 * (Math.ceil(total / 4) - 1)]);
+  });
+
+  it.each([
+    [{ ODATA_SKIP: 'honour' }, 'Invalid ODATA_SKIP="honour": expected refuse or ignore.'],
+    [{ ODATA_UNEVEN_PAGES: 'yes' }, 'Invalid ODATA_UNEVEN_PAGES="yes": expected true or false.'],
+    [{ ODATA_EMPTY_PAGES: 'never' }, 'Invalid ODATA_EMPTY_PAGES="never": expected true or false.'],
+    [{ ODATA_IGNORE_TOP: '2' }, 'Invalid ODATA_IGNORE_TOP="2": expected true or false.'],
+  ])('rejects invalid paging variables with one clear line: %j', async (env, message) => {
+    const child = start(env);
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(err.trim()).toBe(message);
+  });
+
   it('rejects an invalid PORT with one clear line', async () => {
     const child = start({ PORT: 'eighty' });
     let err = '';

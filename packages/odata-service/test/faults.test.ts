@@ -91,6 +91,57 @@ describe('malformed, drop, drop-after-commit', () => {
   });
 });
 
+describe('faults on GET {root}/$metadata (a client reads it before anything else)', () => {
+  const METADATA = { path: '/$metadata' };
+
+  it('401: a Graph error body, then the document again', async () => {
+    h.service.faults.add({ fault: { type: 'status', status: 401 }, match: METADATA });
+    expect((await client.get(OPS)).status).toBe(200); // the rule matches $metadata only
+    const res = await client.get('/$metadata', { headers: { 'client-request-id': 'md-1' } });
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(graphError(res).code).toBe('InvalidAuthenticationToken');
+    expect(graphError(res).innerError['client-request-id']).toBe('md-1');
+    // An injected 401 carries no WWW-Authenticate challenge (only the tenancy 401 does).
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    const again = await client.get('/$metadata');
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('<edmx:Edmx');
+  });
+
+  it('503 with Retry-After, as many times as asked', async () => {
+    h.service.faults.add({ fault: { type: 'status', status: 503, retryAfter: 3 }, match: { method: 'GET', ...METADATA }, times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const res = await client.get('/$metadata');
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('3');
+      expect(graphError(res).code).toBe('ServiceUnavailable');
+    }
+    expect((await client.get('/$metadata')).status).toBe(200);
+  });
+
+  it('drop: the connection is reset without an answer', async () => {
+    h.service.faults.add({ fault: { type: 'drop' }, match: METADATA });
+    const error = await rejected(client.get('/$metadata'));
+    expect(error.message).toMatch(/closed|socket|reset/i);
+    expect((await h.newClient().get('/$metadata')).status).toBe(200);
+  });
+
+  it('the same rules through the control endpoint, and a metadata URL with a query', async () => {
+    const withControl = await startService({ controlEndpoint: true });
+    try {
+      const c = withControl.client;
+      expect((await c.send('POST', '/$test/faults', { body: { fault: { type: 'status', status: 503, retryAfter: 1 }, match: METADATA } })).status).toBe(204);
+      const res = await c.get('/$metadata?$format=application/xml');
+      expect(res.status).toBe(503); // matched on the path alone, the query does not matter
+      expect(res.headers['retry-after']).toBe('1');
+      expect((await c.get('/$metadata')).status).toBe(200);
+    } finally {
+      await withControl.close();
+    }
+  });
+});
+
 describe('latency', () => {
   it('one-off latency delays one answer', async () => {
     h.service.faults.add({ fault: { type: 'latency', ms: 150 } });
