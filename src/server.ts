@@ -58,6 +58,10 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
       resolve();
     });
   });
+  // Once listening, the server's own errors are failed accept() calls (EMFILE when the process is out of file
+  // descriptors, say): the connection is lost, the server keeps listening. Without a listener, the first one
+  // would end the process and every request in it.
+  server.on('error', (error) => gateway.log.error({ err: error }, 'HTTP server error (it goes on serving)'));
   const webSocket = serveWebSocket(server, gateway);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

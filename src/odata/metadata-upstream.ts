@@ -4,7 +4,7 @@
  * whole body, a cap on the bytes read, and its own short-lived connection pool: a slow, huge or absent
  * upstream costs at most `timeoutMs` and never an exception. Problems name no URL and no credential.
  */
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { errorCode } from './client.js';
 import { DEFAULT_CSDL_MAX_CHARS } from './csdl.js';
 import { checkMetadataText, type MetadataReport } from './metadata-check.js';
@@ -24,9 +24,39 @@ export type UpstreamMetadataCheck =
 
 type FetchResult = { ok: true; xml: string } | { ok: false; problem: string };
 
+/** Bytes of an answer the check has no use for (an error's body) read to its end before the socket is let go. */
+const DISCARDED_BYTES_MAX = 64 * 1024;
+
+/**
+ * Lets go of a body the check will not read, as undici documents (`body.dump()`): read to its end when small,
+ * else destroyed by dump itself, which listens for the 'error' that destroy emits. A body destroyed with no
+ * listener (`body.destroy()` alone) emits RequestAbortedError once its answer has fully arrived, and an
+ * 'error' with no listener ends the process. The check's timer bounds the wait: it aborts the request, which
+ * destroys the body (undici adds its own listener then), and dump resolves on the 'close' that follows.
+ */
+async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+  await body.dump({ limit: DISCARDED_BYTES_MAX });
+}
+
+/**
+ * The whole body as text, or undefined once it passes `maxBytes`. Leaving the loop early destroys the body
+ * through its async iterator, which listens for the resulting 'error' itself.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** GETs `{serviceRoot}/$metadata` as text. Never throws. */
 export async function fetchMetadata(serviceRoot: string, options: MetadataFetchOptions): Promise<FetchResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_CSDL_MAX_CHARS;
+  const tooLarge = `$metadata is larger than ${maxBytes} bytes`;
   const agent = new Agent({ connections: 1, connect: { timeout: options.timeoutMs } });
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs);
@@ -35,25 +65,16 @@ export async function fetchMetadata(serviceRoot: string, options: MetadataFetchO
     if (options.authorization !== undefined) headers['authorization'] = options.authorization;
     const response = await request(`${serviceRoot.replace(/\/+$/, '')}/$metadata`, { dispatcher: agent, signal: abort.signal, headers });
     if (response.statusCode !== 200) {
-      response.body.destroy();
+      await discard(response.body);
       return { ok: false, problem: `$metadata answered HTTP ${response.statusCode}` };
     }
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      response.body.destroy();
-      return { ok: false, problem: `$metadata is larger than ${maxBytes} bytes` };
+      await discard(response.body);
+      return { ok: false, problem: tooLarge };
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        response.body.destroy();
-        return { ok: false, problem: `$metadata is larger than ${maxBytes} bytes` };
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return { ok: true, xml: Buffer.concat(chunks).toString('utf8') };
+    const xml = await readCapped(response.body, maxBytes);
+    return xml === undefined ? { ok: false, problem: tooLarge } : { ok: true, xml };
   } catch (error) {
     if (abort.signal.aborted) return { ok: false, problem: `no complete answer to $metadata within ${options.timeoutMs} ms` };
     return { ok: false, problem: `$metadata could not be read (${errorCode(error) ?? 'network error'})` };

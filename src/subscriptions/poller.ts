@@ -61,7 +61,9 @@ export class OperationPoller {
 
   /** Starts polling; call once, after the first watch joined. */
   start(): void {
-    void this.run();
+    // Nothing awaits the loop. A bug that makes it throw ends this poller's watches with the error (masked for
+    // their clients like any unexpected one); left floating, the rejection would end the process.
+    this.run().catch((error: unknown) => this.finish(error instanceof Error ? error : new Error(String(error))));
   }
 
   get subscribers(): number {

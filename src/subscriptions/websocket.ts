@@ -60,7 +60,14 @@ export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpo
     records.get(ctx)!.delete(id);
     telemetry.end(record);
   };
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  // Upgrades are handed over here rather than with ws's `server` option, which also re-emits every 'error' of
+  // the HTTP server on the WebSocket server, where graphql-ws listens only once: the first failed accept()
+  // would close every WebSocket with 1011, the second would end the process (server.ts logs them instead).
+  const wss = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  server.on('upgrade', (request, socket, head) => {
+    // ws answers another path (400) or a closed server (503) itself.
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
   // Aborted when its socket closes: the context's signal, so upstream reads of its operations stop.
   const closedSignals = new WeakMap<WebSocket, AbortController>();
   wss.on('connection', (socket) => {

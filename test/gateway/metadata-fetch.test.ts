@@ -1,9 +1,11 @@
 /**
  * fetchMetadata over loopback: the body cap holds whether the upstream declares a Content-Length or
- * streams chunks, and the hard timer ends a read that never completes.
+ * streams chunks, the hard timer ends a read that never completes, and a body it does not read (an error
+ * status's) is let go of without an exception, even one that never ends.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fetchMetadata } from '../../src/odata/metadata-upstream.js';
+import { startHostileUpstream } from '../support/hostile-upstream.js';
 import { startMetadataUpstream, type MetadataAnswer, type MetadataUpstream } from '../support/metadata-upstream.js';
 
 let upstream: MetadataUpstream | undefined;
@@ -36,5 +38,37 @@ describe('fetchMetadata', () => {
     const started = Date.now();
     expect(await fetchFrom('hang', 1000, 300)).toEqual({ ok: false, problem: 'no complete answer to $metadata within 300 ms' });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('answers any other status with that status, and leaves no error behind', async () => {
+    // A body destroyed without an 'error' listener once its answer had fully arrived emitted RequestAbortedError
+    // on the next turn of the event loop: an uncaught exception, which ended `npm start`.
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      for (const status of [401, 302, 404, 429, 500, 503]) {
+        expect(await fetchFrom({ status }, 1000)).toEqual({ ok: false, problem: `$metadata answered HTTP ${status}` });
+        await upstream?.close();
+        upstream = undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
+  it('waits for an error body that never ends no longer than timeoutMs', async () => {
+    const trickling = await startHostileUpstream(() => ({ status: 503, headers: { 'retry-after': '5' }, body: 'x'.repeat(1000), trickleMs: 50 }));
+    try {
+      const started = Date.now();
+      expect(await fetchMetadata(trickling.serviceRoot, { timeoutMs: 300 })).toEqual({ ok: false, problem: '$metadata answered HTTP 503' });
+      expect(Date.now() - started).toBeLessThan(2000);
+      // The answer was cut off, not read to its end.
+      await vi.waitFor(() => expect(trickling.abandonedAnswers()).toBe(1));
+    } finally {
+      await trickling.close();
+    }
   });
 });

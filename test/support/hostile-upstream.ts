@@ -1,9 +1,9 @@
 /**
  * A hostile upstream for tests: a real node:http server on loopback whose every answer a test scripts by
  * hand. Besides plain JSON answers (wrong entities, lying `$batch` parts, links elsewhere) it can trickle a
- * body one byte at a time, hold a request without ever answering, or answer late, and it tells how many of
- * its answers are still open, so tests can see the gateway let go of them. The gateway under test is the
- * real one on loopback too, with its log captured.
+ * body one byte at a time, hold a request without ever answering, reset its connection, or answer late, and
+ * it tells how many of its answers are still open, so tests can see the gateway let go of them. The gateway
+ * under test is the real one on loopback too, with its log captured.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +32,8 @@ export interface HostileAnswer {
   trickleMs?: number;
   /** Never answer; keep the socket open. */
   hold?: boolean;
+  /** Never answer; reset the connection (a TCP RST, as a crashing upstream or a proxy dropping it). */
+  reset?: boolean;
 }
 
 export type HostileScript = (request: HostileRequest) => HostileAnswer;
@@ -47,7 +49,8 @@ export interface HostileUpstream {
   close(): Promise<void>;
 }
 
-export async function startHostileUpstream(script: HostileScript): Promise<HostileUpstream> {
+/** `port`: 0 (default) for a free one, or one a test reserved (an upstream that comes up late). */
+export async function startHostileUpstream(script: HostileScript, port = 0): Promise<HostileUpstream> {
   const requests: HostileRequest[] = [];
   let open = 0;
   let abandoned = 0;
@@ -99,11 +102,18 @@ export async function startHostileUpstream(script: HostileScript): Promise<Hosti
       res.on('finish', () => settle(false));
       res.on('close', () => settle(!res.writableFinished));
       if (reply.hold) return;
+      if (reply.reset) {
+        req.socket.resetAndDestroy();
+        return;
+      }
       if (reply.delayMs !== undefined) later(reply.delayMs, () => !res.destroyed && answer(res, reply));
       else answer(res, reply);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     serviceRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}/beta`,
     requests,
