@@ -245,8 +245,12 @@ export { OrderDirection };
 /** Relay connection paging information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge; pass it as `after` for the next page. Null for an empty page. */
+  /**
+   * Where the next page starts; pass it as `after`. The cursor of the last edge, or, for a page the gateway cut
+   * short while the upstream sent only empty pages, a cursor past them. Null for an empty page at the end.
+   */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when the list may go on: nodes are left in the upstream page read last, or the upstream sent a next link. */
   hasNextPage: Scalars['Boolean']['output'];
   /** True when this page starts after the beginning of the list (an `after` was given). */
   hasPreviousPage: Scalars['Boolean']['output'];
@@ -261,7 +265,8 @@ export type Query = {
   /**
    * A page of a connection's operations (Relay cursor connection). `first` is 1..1000 (default: the gateway's
    * DEFAULT_PAGE_SIZE) and is honoured on every page; `after` is a cursor from this list with the same
-   * `connectionId`, `filter` and `orderBy`.
+   * `connectionId`, `filter` and `orderBy`. Pages follow the upstream's own paging (its next links, sent as
+   * received; never `$skip`); a cursor is sealed and reveals nothing of the upstream.
    */
   connectionOperations: ConnectionOperationConnection;
   /** One external connection by its key; null when the upstream answers 404. */

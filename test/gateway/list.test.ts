@@ -306,21 +306,42 @@ describe('cursors', () => {
       variables,
     );
 
-  it('never contain or reveal the upstream URL, nor does any response', async () => {
+  it('never contain or reveal the upstream URL, host, port or $skiptoken in any encoding, nor does any response', async () => {
+    stack.upstream.setPageSize(2);
     const response = await fetch(`${stack.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ connectionOperations(connectionId: "c1", first: 3) { edges { cursor } pageInfo { startCursor endCursor } } }' }),
+      body: JSON.stringify({ query: '{ connectionOperations(connectionId: "c1", first: 5) { edges { cursor } pageInfo { startCursor endCursor } } }' }),
     });
     const text = await response.text();
-    const { host, pathname } = new URL(stack.serviceRoot);
-    expect(text).not.toContain(host);
-    expect(text).not.toContain(pathname);
+    const { host, hostname, pathname } = new URL(stack.serviceRoot);
+    // The upstream sent nextLinks with $skiptoken values; the cursors hold those links, sealed.
+    const tokens = stack.upstream.requests.flatMap((r) => (r.nextLink === undefined ? [] : [new URL(r.nextLink).searchParams.get('$skiptoken')!]));
+    expect(tokens.length).toBeGreaterThan(1);
+    // (host holds the port; the port alone is a few digits that base64 text may hold by chance.)
+    const secrets = [host, hostname, pathname, 'skiptoken', 'operations', ...tokens];
+    for (const secret of secrets) expect(text).not.toContain(secret);
     const body = JSON.parse(text);
-    for (const cursor of [...body.data.connectionOperations.edges.map((e: { cursor: string }) => e.cursor), body.data.connectionOperations.pageInfo.endCursor]) {
-      const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
-      expect(decoded).not.toMatch(/http|127\.0\.0\.1|connections|operations/);
+    const cursors: string[] = [...body.data.connectionOperations.edges.map((e: { cursor: string }) => e.cursor), body.data.connectionOperations.pageInfo.endCursor];
+    for (const cursor of cursors) {
+      const bytes = Buffer.from(cursor, 'base64url');
+      for (const spelling of [bytes.toString('latin1'), bytes.toString('utf8'), bytes.toString('base64'), bytes.toString('hex'), cursor]) {
+        for (const secret of [host, hostname, pathname, 'skiptoken', 'http', ...tokens]) {
+          expect(spelling).not.toContain(secret);
+          expect(spelling).not.toContain(Buffer.from(secret).toString('base64url'));
+          expect(spelling).not.toContain(Buffer.from(secret).toString('hex'));
+        }
+      }
     }
+  });
+
+  it('refuses an over-long cursor, and one of the right shape that does not open, without any upstream request', async () => {
+    stack.upstream.clearRequests();
+    for (const after of ['A'.repeat(30_000), Buffer.concat([Buffer.from([2]), Buffer.alloc(12), Buffer.from(`${stack.serviceRoot}/connections/c1/operations`), Buffer.alloc(16)]).toString('base64url')]) {
+      const result = await ask({ a: after });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
+    expect(stack.upstream.requests).toHaveLength(0);
   });
 
   it('refuses forged, altered, truncated, replayed and foreign cursors without any upstream request', async () => {
