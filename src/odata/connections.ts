@@ -12,7 +12,7 @@ import type { UpstreamObserver } from './observer.js';
 import { UpstreamError } from './errors.js';
 import { laneOf, type CallContext, type PageOptions } from './operations.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
-import { checkedNextLink, checkLink } from './next-link.js';
+import { checkedNextLink, isCollectionLink } from './next-link.js';
 import { connectionPath, formatQuery, operationsPath } from './url.js';
 
 export interface ConnectionRead {
@@ -102,13 +102,17 @@ export class ExternalConnectionsApi {
     return `${this.client.serviceRoot}/${this.options.connectionsPath}${formatQuery(options)}`;
   }
 
+  /** Whether a link (from a cursor) is one of the connections collection ({@link readList} reads only those). */
+  ownsListLink(link: string): boolean {
+    return isCollectionLink(link, this.client.serviceRoot, this.options.connectionsPath);
+  }
+
   /**
-   * The page an upstream link of the connections collection yields (its first request, or a nextLink as
-   * received), sent only when it points at exactly that collection; its nextLink is checked the same way.
+   * The page an upstream link of the connections collection yields: its first request, a nextLink as received
+   * (checked here, as it arrives), or a cursor's link (checked by {@link ownsListLink}).
    */
   async readList(link: string, call: CallContext): Promise<ConnectionPageModel> {
     const collection = this.options.connectionsPath;
-    checkLink(link, this.client.serviceRoot, collection);
     const [answer] = await this.gets.getMany([{ target: link, lane: LIST_LANE, kind: 'list' }], call);
     if (answer instanceof Error) throw answer;
     if (answer!.status !== 200) throw UpstreamError.fromResponse(answer!.status, answer!.body, answer!.headers);

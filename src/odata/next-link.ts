@@ -15,7 +15,10 @@ export function checkedNextLink(nextLink: string | null, link: string, serviceRo
   return next;
 }
 
-/** Throws UPSTREAM_ERROR unless `link` is a link of the collection, spelled as it will be sent. */
-export function checkLink(link: string, serviceRoot: string, collection: string): void {
-  if (collectionLink(link, link, serviceRoot, collection) !== link) throw UpstreamError.unfollowableLink();
+/**
+ * Whether `link` (from a cursor) is a link of the collection, spelled as it will be sent. A cursor opened
+ * under the right key holds one; one made before UPSTREAM_URL or CONNECTIONS_PATH changed does not.
+ */
+export function isCollectionLink(link: string, serviceRoot: string, collection: string): boolean {
+  return collectionLink(link, link, serviceRoot, collection) === link;
 }

@@ -16,7 +16,7 @@ import { UpstreamError } from './errors.js';
 import type { ODataStatus } from './enums.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
-import { checkedNextLink, checkLink } from './next-link.js';
+import { checkedNextLink, isCollectionLink } from './next-link.js';
 import { formatQuery, operationPath, operationsPath, operationsRefPath } from './url.js';
 
 /** What every upstream call of one GraphQL request carries. */
@@ -241,14 +241,18 @@ export class ConnectionOperationsApi {
     return `${this.client.serviceRoot}/${operationsPath(this.options.connectionsPath, connectionId)}${formatQuery(options)}`;
   }
 
+  /** Whether a link (from a cursor) is one of this connection's operations collection ({@link readPage} reads only those). */
+  ownsLink(connectionId: string, link: string): boolean {
+    return isCollectionLink(link, this.client.serviceRoot, operationsPath(this.options.connectionsPath, connectionId));
+  }
+
   /**
-   * The page an upstream link of a connection's operations yields: its first request ({@link firstPageLink})
-   * or an `@odata.nextLink` as received. The link is sent only when it points at exactly this connection's
-   * collection under the service root, and the page's own nextLink is checked the same way ({@link pageAt}):
-   * anything else is the upstream misbehaving (UPSTREAM_ERROR), and is never sent the caller's credentials.
+   * The page an upstream link of a connection's operations yields: its first request ({@link firstPageLink}),
+   * a nextLink the upstream sent (checked by {@link pageAt}), or a cursor's link (checked by {@link ownsLink}):
+   * only links of exactly this connection's collection under the service root ever get here, so the caller's
+   * credentials go nowhere else. The page's own nextLink is checked the same way.
    */
   async readPage(connectionId: string, link: string, call: CallContext): Promise<OperationPageModel> {
-    checkLink(link, this.client.serviceRoot, operationsPath(this.options.connectionsPath, connectionId));
     const response = await this.send(call, 'GET', link, laneOf(connectionId), { kind: 'list' });
     if (response.status !== 200) throw UpstreamError.fromResponse(response.status, response.body, response.headers);
     return this.pageAt(link, response.body, connectionId, response.headers['request-id']);

@@ -46,6 +46,11 @@ export function scopeKey(scope: ListScope): string {
   return JSON.stringify([scope.list, scope.connectionId, scope.filter ?? null, scope.orderBy ?? null]);
 }
 
+/** The refusal of an `after` that is not a cursor of the list. */
+function notACursor(): Error {
+  return badUserInput('`after` is not a cursor of this list: pass an endCursor or edge cursor returned for the same `connectionId`, `filter` and `orderBy`.', 'after');
+}
+
 /** The link cannot be sealed (longer than {@link MAX_LINK_BYTES}). */
 export class UnsealableLinkError extends Error {
   override readonly name = 'UnsealableLinkError';
@@ -84,13 +89,16 @@ export class CursorCodec {
     return sealed.toString('base64url');
   }
 
-  /** The position of a cursor issued for `scope`. Throws BAD_USER_INPUT for anything else. */
-  open(scope: string, cursor: string): ListPosition {
-    const refuse = () =>
-      badUserInput('`after` is not a cursor of this list: pass an endCursor or edge cursor returned for the same `connectionId`, `filter` and `orderBy`.', 'after');
-    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
+  /**
+   * The position of a cursor issued for `scope` whose link `owns` accepts (a link of the list's collection
+   * under today's UPSTREAM_URL). Throws BAD_USER_INPUT for anything else.
+   */
+  open(scope: string, cursor: string, owns: (link: string) => boolean = () => true): ListPosition {
+    const refuse = notACursor;
+    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw refuse();
     const bytes = Buffer.from(cursor, 'base64url');
-    // One spelling per cursor: base64url's unused trailing bits must be what seal() writes.
+    // One spelling per cursor: decoding skips characters outside base64url and ignores spare trailing bits,
+    // so only a cursor that is exactly what seal() writes for its bytes passes.
     if (bytes.length < MIN_CURSOR_BYTES || bytes.toString('base64url') !== cursor || bytes.readUInt8(0) !== VERSION) throw refuse();
     const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
     const tag = bytes.subarray(bytes.length - TAG_BYTES);
@@ -103,6 +111,8 @@ export class CursorCodec {
     } catch {
       throw refuse();
     }
-    return { index: plaintext.readUInt32BE(0), link: plaintext.subarray(INDEX_BYTES).toString('utf8') };
+    const position = { index: plaintext.readUInt32BE(0), link: plaintext.subarray(INDEX_BYTES).toString('utf8') };
+    if (!owns(position.link)) throw refuse();
+    return position;
   }
 }

@@ -65,7 +65,8 @@ export async function collectPage<T>(
   let record: PageRecord = { link: start.link, length: page.nodes.length, nextLink: page.nextLink };
   const records = [record];
   const totalCount = page.totalCount;
-  let index = Math.min(start.index, page.nodes.length);
+  // (An index past the page's end, the page having shrunk since, takes nothing from it and goes on.)
+  let index = start.index;
   // The common case is one upstream page: its nodes slice once, and positions need no per-node record.
   let nodes: T[] = page.nodes.slice(index, index + limit);
   const firstIndex = index;

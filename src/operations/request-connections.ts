@@ -54,9 +54,9 @@ export class RequestConnections {
   async list(args: ConnectionListArguments): Promise<ConnectionPagedModel> {
     const cursors = this.shared.cursors;
     const seal = (position: ListPosition) => cursors.seal(CONNECTIONS_SCOPE, position);
-    const after = args.after == null ? undefined : cursors.open(CONNECTIONS_SCOPE, args.after);
-    const limit = args.first ?? this.shared.defaultPageSize;
     const api = this.shared.api;
+    const after = args.after == null ? undefined : cursors.open(CONNECTIONS_SCOPE, args.after, (link) => api.ownsListLink(link));
+    const limit = args.first ?? this.shared.defaultPageSize;
     const readLink = (link: string) => api.readList(link, this.call);
     if (after !== undefined) {
       // The link repeats the first request's `$count`; when it had none, the count is asked for on its own.

@@ -93,11 +93,11 @@ export class RequestOperations {
     // The scope's key is made only to open or seal a cursor.
     const scope = () => (key ??= scopeKey({ list: 'operations', connectionId, filter: filter === false ? 'false' : filter, orderBy }));
     const seal = (position: ListPosition) => cursors.seal(scope(), position);
-    const after = args.after == null ? undefined : cursors.open(scope(), args.after);
+    const api = this.shared.api;
+    const after = args.after == null ? undefined : cursors.open(scope(), args.after, (link) => api.ownsLink(connectionId, link));
     const limit = args.first ?? this.shared.defaultPageSize;
     // Nothing can match (an empty `in` or `or`): answer without asking the upstream.
     if (filter === false) return new ListPage<OperationModel>(undefined, after !== undefined, seal, 0);
-    const api = this.shared.api;
     const readLink = (link: string) => api.readPage(connectionId, link, this.call);
     if (after !== undefined) {
       // The link repeats the first request's `$count`; when it had none, the count is asked for on its own.

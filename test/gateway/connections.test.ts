@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/global-id.js';
-import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type Stack } from '../support/stack.js';
+import { CursorCodec, scopeKey } from '../../src/operations/cursor.js';
+import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type GraphQLResult, type Stack } from '../support/stack.js';
 
 const connectionGid = (connectionId: string) => encodeGlobalId({ type: 'ExternalConnection', connectionId });
 
@@ -83,14 +84,15 @@ describe('external connections', () => {
     let after: string | null = null;
     for (let i = 0; ; i++) {
       expect(i).toBeLessThan(20);
-      const result = await stack.gql(query, { first: firsts[i % firsts.length], after });
+      const first = firsts[i % firsts.length]!;
+      const result: GraphQLResult = await stack.gql(query, { first, after });
       expect(result.errors).toBeUndefined();
-      const page = result.data!.externalConnections;
+      const page = result.data!.externalConnections as { totalCount: number; edges: Array<{ node: { connectionId: string } }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string } };
       expect(page.totalCount).toBe(45);
       expect(page.pageInfo.hasPreviousPage).toBe(i > 0);
-      seen.push(...page.edges.map((e: { node: { connectionId: string } }) => e.node.connectionId));
+      seen.push(...page.edges.map((e) => e.node.connectionId));
       if (!page.pageInfo.hasNextPage) break;
-      expect(page.edges).toHaveLength(firsts[i % firsts.length]);
+      expect(page.edges).toHaveLength(first);
       after = page.pageInfo.endCursor;
     }
     expect(seen).toEqual(Array.from({ length: 45 }, (_, n) => `c${String(n).padStart(2, '0')}`));
@@ -102,6 +104,36 @@ describe('external connections', () => {
     const page = (await stack.gql(query, { first: 9 })).data!.externalConnections;
     const resumed = await stack.gql(query, { first: 2, after: page.edges[6].cursor });
     expect(resumed.data!.externalConnections.edges.map((e: { node: { connectionId: string } }) => e.node.connectionId)).toEqual(['c07', 'c08']);
+  });
+
+  it('refuses a connections cursor sealed under the key whose link is not the connections collection', async () => {
+    const keyed = await startStack({ upstream: stack.upstream, config: { cursorSecret: 'connections-cursor-secret-0123456789ab' } });
+    try {
+      const codec = new CursorCodec('connections-cursor-secret-0123456789ab');
+      const scope = scopeKey({ list: 'connections', connectionId: '', filter: undefined, orderBy: undefined });
+      const query = 'query($a: String) { externalConnections(first: 2, after: $a) { nodes { connectionId } } }';
+      stack.upstream.clearRequests();
+      for (const link of [`${stack.serviceRoot}/connections/c00/operations`, 'http://169.254.169.254/latest/meta-data']) {
+        const result = await keyed.gql(query, { a: codec.seal(scope, { link, index: 0 }) });
+        expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+      }
+      expect(stack.upstream.requests).toHaveLength(0);
+      // The control case: the collection's own link.
+      const own = await keyed.gql(query, { a: codec.seal(scope, { link: `${stack.serviceRoot}/connections?$top=2`, index: 1 }) });
+      expect(own.data!.externalConnections.nodes).toEqual([{ connectionId: 'c01' }, { connectionId: 'c02' }]);
+    } finally {
+      await keyed.close();
+    }
+  });
+
+  it('counts the connections on their own for a later page whose first request did not ask for $count', async () => {
+    const first = await stack.gql('{ externalConnections(first: 5) { pageInfo { endCursor } } }');
+    stack.upstream.clearRequests();
+    const later = await stack.gql('query($a: String) { externalConnections(first: 5, after: $a) { totalCount nodes { connectionId } } }', { a: first.data!.externalConnections.pageInfo.endCursor });
+    expect(later.errors).toBeUndefined();
+    expect(later.data!.externalConnections.totalCount).toBe(45);
+    expect(later.data!.externalConnections.nodes.map((n: { connectionId: string }) => n.connectionId)).toEqual(['c05', 'c06', 'c07', 'c08', 'c09']);
+    expect(stack.httpRequests().filter((r) => r.query.$count !== undefined).map((r) => r.query)).toEqual([{ $select: 'id', $top: '1', $count: 'true' }]);
   });
 
   it('pages each connection\'s operations on from its batched first page by the nextLinks that page carried', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/global-id.js';
+import { CursorCodec, scopeKey } from '../../src/operations/cursor.js';
 import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 
 const statuses = ['unspecified', 'inprogress', 'completed', 'failed'];
@@ -380,6 +381,39 @@ describe('cursors', () => {
     expect(stack.upstream.requests).toHaveLength(0);
     // The untouched cursor with its own arguments still works.
     expect((await ask({ a: good, f: { status: { ne: 'UNSPECIFIED' } } })).errors).toBeUndefined();
+  });
+
+  it('refuses a cursor sealed under the same key whose link is not this list\'s under today\'s UPSTREAM_URL, and fetches nothing', async () => {
+    // Another deployment with the same CURSOR_SECRET and another upstream (UPSTREAM_URL changed).
+    const moved = await startStack({ config: { cursorSecret: 'test-cursor-secret-0123456789abcdef' } });
+    let old: string;
+    try {
+      seed(moved);
+      old = (await moved.gql('{ connectionOperations(connectionId: "c1", first: 2, orderBy: []) { pageInfo { endCursor } } }')).data!.connectionOperations.pageInfo.endCursor as string;
+    } finally {
+      await moved.close();
+    }
+    // And positions sealed by hand under the key, pointing elsewhere.
+    const codec = new CursorCodec('test-cursor-secret-0123456789abcdef');
+    const scope = scopeKey({ list: 'operations', connectionId: 'c1', filter: undefined, orderBy: undefined });
+    const elsewhere = [
+      'http://169.254.169.254/latest/meta-data',
+      `${stack.serviceRoot}/connections/c2/operations?$top=2`,
+      `${stack.serviceRoot}/connections/c1/operations/../../c2/operations`,
+      `${stack.serviceRoot.replace('http:', 'https:')}/connections/c1/operations`,
+    ].map((link) => codec.seal(scope, { link, index: 0 }));
+    // The control case: the same construction with this list's own link opens.
+    const own = codec.seal(scope, { link: `${stack.serviceRoot}/connections/c1/operations?$select=id,status,error&$top=2`, index: 1 });
+    stack.upstream.clearRequests();
+    for (const cursor of [old, ...elsewhere]) {
+      const result = await stack.gql('query($a: String) { connectionOperations(connectionId: "c1", first: 2, after: $a, orderBy: []) { nodes { operationId } } }', { a: cursor });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
+    expect(stack.upstream.requests).toHaveLength(0);
+    const result = await stack.gql('query($a: String) { connectionOperations(connectionId: "c1", first: 2, after: $a, orderBy: []) { nodes { operationId } } }', { a: own });
+    expect(result.errors).toBeUndefined();
+    // (Insertion order: one node into the page, op-00 left behind.)
+    expect(result.data!.connectionOperations.nodes).toEqual([{ operationId: 'op-01' }, { operationId: 'op-02' }]);
   });
 
   it('verify on another replica with the same CURSOR_SECRET', async () => {

@@ -1,3 +1,4 @@
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { CursorCodec, MAX_CURSOR_LENGTH, MAX_INDEX, scopeKey, UnsealableLinkError, type ListScope } from '../../src/operations/cursor.js';
@@ -85,16 +86,45 @@ describe('CursorCodec', () => {
       expect(refused(() => codec.open(scope(), altered.toString('base64url')))).toBe(true);
     }
     // Another spelling of the same bytes (base64url's spare trailing bits set) is not the cursor either.
-    const last = cursor.at(-1)!;
+    // (A sealed cursor is 33 bytes + the link: a link of 33 + n bytes with n % 3 = 1 leaves 4 spare bits.)
+    const link = LINK + 'x'.repeat((((1 - 33 - LINK.length) % 3) + 3) % 3);
+    expect((33 + link.length) % 3).toBe(1);
+    const odd = codec.seal(scope(), { link, index: 10 });
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    const respelled = cursor.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
-    if (Buffer.from(respelled, 'base64url').equals(bytes)) expect(refused(() => codec.open(scope(), respelled))).toBe(true);
-    for (const bad of ['', 'A', cursor.slice(0, -1), cursor.slice(0, 30), `${cursor}A`, `${cursor}=`, `${cursor.slice(0, -1)}!`, `${cursor} `]) {
+    const respelled = odd.slice(0, -1) + alphabet[alphabet.indexOf(odd.at(-1)!) ^ 1];
+    expect(Buffer.from(respelled, 'base64url').equals(Buffer.from(odd, 'base64url'))).toBe(true);
+    expect(refused(() => codec.open(scope(), respelled))).toBe(true);
+    // Version 2 but shorter than nonce, index and tag together.
+    const short = Buffer.from([2, ...Buffer.alloc(31, 1)]).toString('base64url');
+    for (const bad of ['', 'A', short, `${cursor.slice(0, 10)}+${cursor.slice(11)}`, `${cursor.slice(0, 10)}/${cursor.slice(11)}`, cursor.slice(0, -1), cursor.slice(0, 30), `${cursor}A`, `${cursor}=`, `${cursor.slice(0, -1)}!`, `${cursor} `]) {
       expect(refused(() => codec.open(scope(), bad))).toBe(true);
     }
   });
 
-  it('refuses a cursor over its bounded length, however it is spelled', () => {
+  /**
+   * A cursor made by an independent implementation of the format (version 2 | 12-byte nonce | AES-256-GCM of
+   * uint32 index + link | 16-byte tag; key and nonce key by HKDF-SHA256 of the secret; the version and scope
+   * as associated data), so that a test can hold a genuine cursor the codec itself would never make.
+   */
+  function sealByHand(secret: string, scopeText: string, index: number, link: string): string {
+    const keys = Buffer.from(hkdfSync('sha256', Buffer.from(secret), 'odata-graphql-gateway/cursor', 'aes-256-gcm + siv nonce', 64));
+    const plaintext = Buffer.concat([Buffer.alloc(4), Buffer.from(link)]);
+    plaintext.writeUInt32BE(index, 0);
+    const aad = Buffer.from(`2\u0000${scopeText}`);
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', keys.subarray(0, 32), nonce, { authTagLength: 16 });
+    cipher.setAAD(aad);
+    return Buffer.concat([Buffer.of(2), nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+  }
+
+  it('opens a cursor of the documented format (the control case for the next test)', () => {
+    expect(codec.open(scope(), sealByHand(SECRET, scope(), 4, LINK))).toEqual({ link: LINK, index: 4 });
+  });
+
+  it('refuses a cursor over its bounded length before opening it, even one genuinely sealed under the key', () => {
+    const long = sealByHand(SECRET, scope(), 0, `http://h/${'x'.repeat(MAX_LINK_BYTES)}`);
+    expect(long.length).toBeGreaterThan(MAX_CURSOR_LENGTH);
+    expect(refused(() => codec.open(scope(), long))).toBe(true);
     expect(refused(() => codec.open(scope(), 'A'.repeat(MAX_CURSOR_LENGTH + 1)))).toBe(true);
     expect(refused(() => codec.open(scope(), 'A'.repeat(1_000_000)))).toBe(true);
     // The longest link a cursor holds fits under the bound; a longer link is not sealed at all.

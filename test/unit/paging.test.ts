@@ -76,6 +76,18 @@ describe('collectPage', () => {
     for (let i = 0; i < 4; i++) expect((await collectPage(page.positionAfter(i), up.read, 1)).nodes).toEqual([i + 2]);
   });
 
+  it('places the edges of a page that starts inside an upstream page and goes on into the next one', async () => {
+    const up = upstream([4, 3]);
+    const page = await collectPage({ link: 'link0', index: 2 }, up.read, 4);
+    expect(page.nodes).toEqual([3, 4, 5, 6]);
+    expect([0, 1, 2, 3].map((i) => page.positionAfter(i))).toEqual([
+      { link: 'link0', index: 3 },
+      { link: 'link1', index: 0 },
+      { link: 'link1', index: 1 },
+      { link: 'link1', index: 2 },
+    ]);
+  });
+
   it('ends on the last page: no nextLink and nothing left', async () => {
     const up = upstream([2, 2]);
     const page = await collectPage({ link: 'link0', index: 0 }, up.read, 4);

@@ -84,7 +84,15 @@ describe('collectionLink', () => {
   });
   it('encodes what cannot go on a request line, and refuses what leaves the collection', () => {
     expect(collectionLink(`${root}/connections/c%2F1/operations?$filter=id eq 'é'`, page, root, path)).toBe(`${root}/connections/c%2F1/operations?$filter=id%20eq%20%27%C3%A9%27`);
+    expect(collectionLink(`${root}/connections/c%2F1/operations?$filter=id eq 1`, page, root, path)).toBe(`${root}/connections/c%2F1/operations?$filter=id%20eq%201`);
+    expect(collectionLink(`${root}/connections/c%2F1/operations?$skiptoken=a\u007f`, page, root, path)).toBe(`${root}/connections/c%2F1/operations?$skiptoken=a%7F`);
     expect(collectionLink(`${root}/connections/c/1/operations`, page, root, path)).toBeUndefined();
+    // A shorter path (the collection's parent), and credentials in a protocol-relative link.
+    expect(collectionLink(`${root}/connections`, page, root, path)).toBeUndefined();
+    expect(collectionLink(`${root}/connections/c%2F1`, page, root, path)).toBeUndefined();
+    expect(collectionLink('//user@up:8080/beta/connections/c%2F1/operations', page, root, path)).toBeUndefined();
+    expect(collectionLink('//:pw@up:8080/beta/connections/c%2F1/operations', page, root, path)).toBeUndefined();
+    expect(collectionLink('//up:8080/beta/connections/c%2F1/operations', page, root, path)).toBe(`${root}/connections/c%2F1/operations`);
     expect(collectionLink(`HTTP://UP:8080/beta/connections/c%2F1/operations`, page, root, path)).toBeUndefined();
     expect(collectionLink(`${root}/connections/c%2F1/operations#f`, page, root, path)).toBeUndefined();
     expect(collectionLink(`javascript:alert(1)`, page, root, path)).toBeUndefined();
