@@ -11,10 +11,8 @@
  * All the upstreams and processes start together (beforeAll) and the cases run concurrently, so the file takes
  * about as long as its slowest case.
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { buildGateway, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { startHostileUpstream, type HostileAnswer, type HostileScript, type HostileUpstream } from '../support/hostile-upstream.js';
 
@@ -139,15 +137,6 @@ interface Scenario {
   /** Turns the upstream healthy (starts it, for a refused one). */
   heal(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A loopback port nobody listens on (taken and given back). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function startScenario(startCase: StartCase): Promise<Scenario> {
