@@ -4,9 +4,8 @@
  * Before the fix the provider's rejected shutdown went up through the close to `npm start`'s signal handler as
  * an unhandled rejection: exit 1 with a stack trace, and the embedded service was never closed.
  */
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { startHostileUpstream, type HostileUpstream } from '../support/hostile-upstream.js';
 
@@ -18,15 +17,6 @@ afterEach(async () => {
   await collector?.close();
   collector = undefined;
 });
-
-/** A loopback port nobody listens on (taken and given back). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Starts the gateway (embedded upstream) exporting spans to `endpoint`, makes spans, then SIGTERM. */
 async function spansThenSigterm(endpoint: string) {
