@@ -492,11 +492,16 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
       const created = http.createServer(handler);
       server = created;
       return new Promise<string>((resolve, reject) => {
-        created.once('error', (error) => {
+        const failed = (error: Error) => {
           server = undefined;
           reject(error);
-        });
+        };
+        created.once('error', failed);
         created.listen(port, host, () => {
+          // Errors after listening (a failed accept, EMFILE) are reported and the service goes on serving; with
+          // no listener one would end the process (`npm start` runs this service in the gateway's process).
+          created.off('error', failed);
+          created.on('error', onError);
           const address = created.address() as AddressInfo;
           const hostPart = host.includes(':') ? `[${host}]` : host;
           serviceUrl = `http://${hostPart}:${address.port}${basePath}`;

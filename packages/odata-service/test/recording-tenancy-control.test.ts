@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createODataService } from '../src/service.js';
 import { type Harness, TestClient, arr, graphError, ids, obj, startService } from './helpers.js';
 
@@ -188,6 +188,32 @@ describe('service object', () => {
     await client.destroy();
     await service.close();
     await service.close(); // idempotent
+  });
+
+  it('reports server errors after listening to onError and goes on serving (none ends the process)', async () => {
+    const errors: unknown[] = [];
+    const servers: http.Server[] = [];
+    const create = http.createServer;
+    const spy = vi.spyOn(http, 'createServer').mockImplementation(((...args: Parameters<typeof http.createServer>) => {
+      const server = create(...args);
+      servers.push(server);
+      return server;
+    }) as typeof http.createServer);
+    const service = createODataService({ onError: (error) => errors.push(error) });
+    try {
+      const url = await service.listen();
+      expect(servers).toHaveLength(1);
+      // An 'error' event without a listener would throw here (and end the process).
+      servers[0]!.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+      servers[0]!.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+      expect(errors).toHaveLength(2);
+      const client = new TestClient(url);
+      expect((await client.get('/$metadata')).status).toBe(200);
+      await client.destroy();
+    } finally {
+      spy.mockRestore();
+      await service.close();
+    }
   });
 
   it('unexpected errors answer 500 without details and reach onError; vanished clients are not errors', async () => {
