@@ -270,8 +270,9 @@ describe('metrics: label cardinality', () => {
   });
   afterAll(() => stack.close());
 
-  it('stays bounded under 10,000 distinct operation names: 100 names, then "other"', async () => {
-    const total = 10_000;
+  it('stays bounded under 1,000 distinct operation names: 100 names, then "other"', async () => {
+    // Ten times the bound proves it as well as a hundred times did, in a tenth of the time.
+    const total = 1_000;
     let next = 0;
     const worker = async () => {
       while (next < total) {

@@ -96,6 +96,7 @@ async function run(options: OverloadOptions): Promise<boolean> {
       memory: memoryReport,
       recovery,
       gatewayAlive,
+      clientLoopDelayMaxMs: selfReport.loopDelayMaxMs,
     };
     checkBounds(figures, violations);
     const defaultsShown = `MAX_CONCURRENT_REQUESTS=${defaults.maxConcurrentRequests} UPSTREAM_QUEUE_MAX=${defaults.upstreamQueueMax} UPSTREAM_CONNECTIONS=${defaults.upstreamConnections}`;

@@ -13,8 +13,12 @@ export const REQUEST_DEADLINE_MS = 10_000;
 
 export const BOUNDS = {
   /**
-   * Admitted requests (p50, p99 and max) end within the deadline plus this: the deadline is the gateway's
-   * promise, the slack covers answering after it and the client's own event loop under 2000 clients.
+   * Admitted requests (p50, p99 and max) end within the deadline plus this, plus the longest event-loop delay
+   * this process (the 2000 clients and the upstream) itself had in the run: the deadline is the gateway's
+   * promise, the slack covers answering after it under saturation and the kernel's queue before the gateway
+   * sees a request (measured: the gateway answers within 0.4 s of the deadline counted from its 'request'
+   * event, clients see another 0.6 s), and the loop delay is the part of a client-side latency that is this
+   * process's own (p99 170-230 ms, max up to 300 ms on a 2-core machine).
    */
   latencySlackMs: 1000,
   /**
@@ -50,10 +54,17 @@ export interface RunFigures {
   memory: MemoryReport;
   recovery: RecoveryReport;
   gatewayAlive: boolean;
+  /** The longest event-loop delay of this process during the load. */
+  clientLoopDelayMaxMs: number;
+}
+
+/** The latency bound of admitted requests in a run (see BOUNDS.latencySlackMs). */
+export function admittedLatencyBound(f: Pick<RunFigures, 'clientLoopDelayMaxMs'>): number {
+  return REQUEST_DEADLINE_MS + BOUNDS.latencySlackMs + Math.ceil(f.clientLoopDelayMaxMs);
 }
 
 export function checkBounds(f: RunFigures, violations: Violations): void {
-  const latencyBound = REQUEST_DEADLINE_MS + BOUNDS.latencySlackMs;
+  const latencyBound = admittedLatencyBound(f);
   for (const [name, value] of [['p50', f.admitted.p50], ['p99', f.admitted.p99], ['max', f.admitted.max]] as const) {
     if (value > latencyBound) violations.add('admitted request slower than the deadline + slack', `${name} ${value} ms > ${latencyBound} ms`);
   }
