@@ -21,6 +21,9 @@ export interface GatewayContext {
   onUnknownStatus(member: string): void;
   /** Likewise for connectionState members. */
   onUnknownState(member: string): void;
+  /** Likewise for a schema property's propertyType and label members. */
+  onUnknownPropertyType(member: string): void;
+  onUnknownLabel(member: string): void;
   /** The request's logger (with its clientRequestId), made on first use. */
   logger(): Logger;
   /** The id sent upstream as client-request-id. */
@@ -50,6 +53,8 @@ export interface SharedState {
   requestDeadlineMs: number;
   budget: BudgetLimits;
   onUnknownStatus(member: string): void;
+  onUnknownPropertyType(member: string): void;
+  onUnknownLabel(member: string): void;
   log: Logger;
   subscriptions: SubscriptionHub;
 }
@@ -97,6 +102,8 @@ export function createContext(shared: SharedState, request: CallerRequest, conne
     connections: new RequestConnections(shared.connections, operations, call),
     onUnknownStatus: shared.onUnknownStatus,
     onUnknownState: shared.onUnknownState,
+    onUnknownPropertyType: shared.onUnknownPropertyType,
+    onUnknownLabel: shared.onUnknownLabel,
     clientRequestId,
     upstream: call.budget,
     upstreamHeaders: headers,

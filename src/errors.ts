@@ -31,6 +31,8 @@ export interface GatewayErrorExtensions {
   requestId?: string;
   retryAfter?: number;
   outcomeUnknown?: boolean;
+  /** The upstream accepted a write (it went through) but the gateway refused what its answer pointed at. */
+  accepted?: boolean;
 }
 
 /** An expected failure: its message and `extensions` are what the client sees, unmasked. */

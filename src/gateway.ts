@@ -39,6 +39,7 @@ import { combineObservers } from './odata/observer.js';
 import type { TracerProvider } from '@opentelemetry/api';
 import { UpstreamClient } from './odata/client.js';
 import { BatchedGets } from './odata/batched-gets.js';
+import { ConnectionLifecycleApi } from './odata/connection-lifecycle.js';
 import { ExternalConnectionsApi } from './odata/connections.js';
 import type { ErrorShape } from './odata/error-shape.js';
 import { ConnectionOperationsApi } from './odata/operations.js';
@@ -195,13 +196,15 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
   const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log, tracePoll: tracer && pollTracer(tracer) });
   const shared: SharedState = {
     operations: { api, cursors, defaultPageSize: config.defaultPageSize },
-    connections: { api: connectionsApi, cursors, defaultPageSize: config.defaultPageSize },
+    connections: { api: connectionsApi, lifecycle: new ConnectionLifecycleApi(client, { connectionsPath: config.connectionsPath }), cursors, defaultPageSize: config.defaultPageSize },
     onUnknownState: unknownMemberLogger(log, 'connectionState'),
     requestDeadlineMs: config.requestDeadlineMs,
     budget: config,
     log,
     subscriptions,
     onUnknownStatus: unknownMemberLogger(log, 'connectionOperationStatus'),
+    onUnknownPropertyType: unknownMemberLogger(log, 'propertyType'),
+    onUnknownLabel: unknownMemberLogger(log, 'label'),
   };
 
   const yoga = createYoga<ServerContext, GatewayContext>({

@@ -102,6 +102,15 @@ export const keyedReadsPer = (argument: string, max = Infinity): FieldRule => ({
 /** A write: the request itself and, when an update is answered 204, the read-back of the entity. */
 export const write: FieldRule = { arguments: [], cost: () => ({ requests: 2, keyedReads: 0, nodes: 1, instances: 1 }) };
 
+/**
+ * A read through a request's loader whose reads of every instance of the parent go out together (a schema per
+ * connection of a page: `$batch` parts), like a batched list page.
+ */
+export const batchedRead: FieldRule = { arguments: [], cost: () => ({ requests: 0, keyedReads: 0, nodes: 1, instances: 1, batchedReads: 1 }) };
+
+/** A write that may start an operation upstream: the write, then reads of what its payload shows (`reads`). */
+export const acceptedWrite = (reads: number): FieldRule => ({ arguments: [], cost: () => ({ requests: 1 + reads, keyedReads: 0, nodes: reads, instances: 1 }) });
+
 /** The gateway's fields that reach the upstream. */
 export const fieldCosts: FieldCostTable = {
   'Query.connectionOperations': listPage('first'),
@@ -109,6 +118,7 @@ export const fieldCosts: FieldCostTable = {
   'Query.externalConnections': listPage('first'),
   'Query.externalConnection': keyedRead,
   'ExternalConnection.operations': batchedListPage('first'),
+  'ExternalConnection.schema': batchedRead,
   'Query.node': keyedRead,
   'Query.nodes': keyedReadsPer('ids', argumentLimits.maxNodeIds),
   'Query._entities': keyedReadsPer('representations'),
@@ -116,4 +126,8 @@ export const fieldCosts: FieldCostTable = {
   'Mutation.updateConnectionOperation': write,
   'Mutation.deleteConnectionOperation': write,
   'Mutation.addConnectionOperationReference': write,
+  'Mutation.createExternalConnection': write,
+  // The payload's connection and the operation its Location names.
+  'Mutation.registerConnectionSchema': acceptedWrite(2),
+  'Mutation.deleteExternalConnection': acceptedWrite(1),
 };

@@ -4,10 +4,14 @@ import type { ODataStatus as ConnectionOperationStatus } from '../odata/enums.js
 import type { ODataOrderProperty as ConnectionOperationOrderField } from '../odata/enums.js';
 import type { ODataOrderDirection as OrderDirection } from '../odata/enums.js';
 import type { ODataConnectionState as ConnectionState } from '../odata/enums.js';
+import type { ODataPropertyType as PropertyType } from '../odata/enums.js';
+import type { ODataPropertyLabel as PropertyLabel } from '../odata/enums.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { OperationModel } from '../odata/entity.js';
 import type { PagedModel, EdgeModel, PageInfoModel, ConnectionPagedModel, ConnectionEdgeModel } from '../operations/paging.js';
 import type { ConnectionModel } from '../odata/connection-entity.js';
+import type { SchemaModel, SchemaPropertyModel } from '../odata/schema-entity.js';
+import type { AcceptedWrite } from '../odata/connection-lifecycle.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -75,6 +79,19 @@ export { ConnectionOperationOrderField };
 
 export { ConnectionOperationStatus };
 
+/** A connection's schema (Microsoft Graph's externalConnectors.schema): the properties its items carry. */
+export type ConnectionSchema = {
+  __typename?: 'ConnectionSchema';
+  /** The type the items derive from: microsoft.graph.externalItem. */
+  baseType: Scalars['String']['output'];
+  properties: Array<SchemaProperty>;
+};
+
+export type ConnectionSchemaInput = {
+  baseType?: InputMaybe<Scalars['String']['input']>;
+  properties: Array<SchemaPropertyInput>;
+};
+
 export { ConnectionState };
 
 export type CreateConnectionOperationInput = {
@@ -84,12 +101,31 @@ export type CreateConnectionOperationInput = {
   status?: InputMaybe<ConnectionOperationStatus>;
 };
 
+export type CreateExternalConnectionInput = {
+  /** The connection's OData key: 3 to 32 alphanumeric characters on Microsoft Graph. */
+  connectionId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
 export type DeleteConnectionOperationPayload = {
   __typename?: 'DeleteConnectionOperationPayload';
   connectionId: Scalars['ID']['output'];
   /** The global id of the deleted operation: evict it from a normalized cache. */
   deletedId: Scalars['ID']['output'];
   operationId: Scalars['ID']['output'];
+};
+
+export type DeleteExternalConnectionPayload = {
+  __typename?: 'DeleteExternalConnectionPayload';
+  connectionId: Scalars['ID']['output'];
+  /** The global id of the deleted connection: evict it from a normalized cache. */
+  deletedId: Scalars['ID']['output'];
+  /**
+   * The operation the upstream started for the deletion, when it answered 202 with a Location; the connection
+   * is gone when it completes (a watch of it may then end with NOT_FOUND). Null when the upstream deleted it at once.
+   */
+  operation?: Maybe<ConnectionOperation>;
 };
 
 /**
@@ -134,6 +170,11 @@ export type ExternalConnection = Node & {
    * `Query.connectionOperations`. The pages of many connections in one request are read together (`$batch`).
    */
   operations: ConnectionOperationConnection;
+  /**
+   * The connection's registered schema (`GET …/connections/{id}/schema`); null when none is registered yet (the
+   * upstream answers 404). The schemas of many connections in one request are read together (`$batch`).
+   */
+  schema?: Maybe<ConnectionSchema>;
   state?: Maybe<ConnectionState>;
 };
 
@@ -198,8 +239,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   addConnectionOperationReference: ConnectionOperation;
   createConnectionOperation: ConnectionOperation;
+  /** POST {connections}: a new connection (Microsoft Graph: state DRAFT until a schema is registered). */
+  createExternalConnection: ExternalConnection;
   /** ifMatch is sent as If-Match; a stale value fails with PRECONDITION_FAILED. */
   deleteConnectionOperation: DeleteConnectionOperationPayload;
+  /** DELETE {connections}/{id}; ifMatch is sent as If-Match. */
+  deleteExternalConnection: DeleteExternalConnectionPayload;
+  /**
+   * PATCH {connections}/{id}/schema, sent once (never retried). Microsoft Graph answers 202 and runs the
+   * registration for minutes: watch `operation`. A Location the gateway refuses (another origin, connection or
+   * path) is UPSTREAM_ERROR with `extensions.accepted: true`: the upstream took the schema.
+   */
+  registerConnectionSchema: RegisterConnectionSchemaPayload;
   /** ifMatch is sent as If-Match; a stale value fails with PRECONDITION_FAILED. */
   updateConnectionOperation: ConnectionOperation;
 };
@@ -217,10 +268,27 @@ export type MutationCreateConnectionOperationArgs = {
 };
 
 
+export type MutationCreateExternalConnectionArgs = {
+  input: CreateExternalConnectionInput;
+};
+
+
 export type MutationDeleteConnectionOperationArgs = {
   connectionId: Scalars['ID']['input'];
   ifMatch?: InputMaybe<Scalars['String']['input']>;
   operationId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteExternalConnectionArgs = {
+  connectionId: Scalars['ID']['input'];
+  ifMatch?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRegisterConnectionSchemaArgs = {
+  connectionId: Scalars['ID']['input'];
+  input: ConnectionSchemaInput;
 };
 
 
@@ -257,6 +325,10 @@ export type PageInfo = {
   /** The cursor of the first edge; null for an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+export { PropertyLabel };
+
+export { PropertyType };
 
 export type Query = {
   __typename?: 'Query';
@@ -313,6 +385,43 @@ export type QueryNodeArgs = {
 
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+export type RegisterConnectionSchemaPayload = {
+  __typename?: 'RegisterConnectionSchemaPayload';
+  connection: ExternalConnection;
+  /**
+   * The operation the upstream started for the registration (read once from its Location, IN_PROGRESS at first):
+   * watch it with Subscription.connectionOperationUpdates. Null when the upstream registered the schema at once.
+   */
+  operation?: Maybe<ConnectionOperation>;
+};
+
+/** One property of a connection's schema (Microsoft Graph's externalConnectors.property). */
+export type SchemaProperty = {
+  __typename?: 'SchemaProperty';
+  aliases?: Maybe<Array<Scalars['String']['output']>>;
+  isExactMatchRequired?: Maybe<Scalars['Boolean']['output']>;
+  isQueryable?: Maybe<Scalars['Boolean']['output']>;
+  isRefinable?: Maybe<Scalars['Boolean']['output']>;
+  isRetrievable?: Maybe<Scalars['Boolean']['output']>;
+  isSearchable?: Maybe<Scalars['Boolean']['output']>;
+  labels?: Maybe<Array<PropertyLabel>>;
+  name: Scalars['String']['output'];
+  type: PropertyType;
+};
+
+export type SchemaPropertyInput = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  isExactMatchRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  isQueryable?: InputMaybe<Scalars['Boolean']['input']>;
+  isRefinable?: InputMaybe<Scalars['Boolean']['input']>;
+  isRetrievable?: InputMaybe<Scalars['Boolean']['input']>;
+  isSearchable?: InputMaybe<Scalars['Boolean']['input']>;
+  labels?: InputMaybe<Array<PropertyLabel>>;
+  /** Alphanumeric, at most 32 characters, unique in the schema (the upstream checks it). */
+  name: Scalars['String']['input'];
+  type: PropertyType;
 };
 
 export type StatusFilter = {
@@ -471,9 +580,13 @@ export type ResolversTypes = {
   ConnectionOperationOrder: ConnectionOperationOrder;
   ConnectionOperationOrderField: ConnectionOperationOrderField;
   ConnectionOperationStatus: ConnectionOperationStatus;
+  ConnectionSchema: ResolverTypeWrapper<SchemaModel>;
+  ConnectionSchemaInput: ConnectionSchemaInput;
   ConnectionState: ConnectionState;
   CreateConnectionOperationInput: CreateConnectionOperationInput;
+  CreateExternalConnectionInput: CreateExternalConnectionInput;
   DeleteConnectionOperationPayload: ResolverTypeWrapper<DeleteConnectionOperationPayload>;
+  DeleteExternalConnectionPayload: ResolverTypeWrapper<AcceptedWrite>;
   ErrorDetail: ResolverTypeWrapper<ErrorDetail>;
   ErrorDetailInput: ErrorDetailInput;
   ExternalConnection: ResolverTypeWrapper<ConnectionModel>;
@@ -487,7 +600,12 @@ export type ResolversTypes = {
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfoModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PropertyLabel: PropertyLabel;
+  PropertyType: PropertyType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterConnectionSchemaPayload: ResolverTypeWrapper<AcceptedWrite>;
+  SchemaProperty: ResolverTypeWrapper<SchemaPropertyModel>;
+  SchemaPropertyInput: SchemaPropertyInput;
   StatusFilter: StatusFilter;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateConnectionOperationInput: UpdateConnectionOperationInput;
@@ -503,8 +621,12 @@ export type ResolversParentTypes = {
   ConnectionOperationEdge: EdgeModel;
   ConnectionOperationFilter: ConnectionOperationFilter;
   ConnectionOperationOrder: ConnectionOperationOrder;
+  ConnectionSchema: SchemaModel;
+  ConnectionSchemaInput: ConnectionSchemaInput;
   CreateConnectionOperationInput: CreateConnectionOperationInput;
+  CreateExternalConnectionInput: CreateExternalConnectionInput;
   DeleteConnectionOperationPayload: DeleteConnectionOperationPayload;
+  DeleteExternalConnectionPayload: AcceptedWrite;
   ErrorDetail: ErrorDetail;
   ErrorDetailInput: ErrorDetailInput;
   ExternalConnection: ConnectionModel;
@@ -518,6 +640,9 @@ export type ResolversParentTypes = {
   PageInfo: PageInfoModel;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
+  RegisterConnectionSchemaPayload: AcceptedWrite;
+  SchemaProperty: SchemaPropertyModel;
+  SchemaPropertyInput: SchemaPropertyInput;
   StatusFilter: StatusFilter;
   Subscription: Record<PropertyKey, never>;
   UpdateConnectionOperationInput: UpdateConnectionOperationInput;
@@ -550,12 +675,23 @@ export type ConnectionOperationOrderFieldResolvers = EnumResolverSignature<{ OPE
 
 export type ConnectionOperationStatusResolvers = EnumResolverSignature<{ COMPLETED?: any, FAILED?: any, IN_PROGRESS?: any, UNKNOWN_FUTURE_VALUE?: any, UNSPECIFIED?: any }, ResolversTypes['ConnectionOperationStatus']>;
 
+export type ConnectionSchemaResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectionSchema'] = ResolversParentTypes['ConnectionSchema']> = {
+  baseType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  properties?: Resolver<Array<ResolversTypes['SchemaProperty']>, ParentType, ContextType>;
+};
+
 export type ConnectionStateResolvers = EnumResolverSignature<{ DRAFT?: any, LIMIT_EXCEEDED?: any, OBSOLETE?: any, READY?: any, UNKNOWN_FUTURE_VALUE?: any }, ResolversTypes['ConnectionState']>;
 
 export type DeleteConnectionOperationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteConnectionOperationPayload'] = ResolversParentTypes['DeleteConnectionOperationPayload']> = {
   connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DeleteExternalConnectionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteExternalConnectionPayload'] = ResolversParentTypes['DeleteExternalConnectionPayload']> = {
+  connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['ConnectionOperation']>, ParentType, ContextType>;
 };
 
 export type ErrorDetailResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ErrorDetail'] = ResolversParentTypes['ErrorDetail']> = {
@@ -572,6 +708,7 @@ export type ExternalConnectionResolvers<ContextType = GatewayContext, ParentType
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   operations?: Resolver<ResolversTypes['ConnectionOperationConnection'], ParentType, ContextType, Partial<ExternalConnectionOperationsArgs>>;
+  schema?: Resolver<Maybe<ResolversTypes['ConnectionSchema']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['ConnectionState']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -597,7 +734,10 @@ export type InnerErrorDetailResolvers<ContextType = GatewayContext, ParentType e
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addConnectionOperationReference?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationAddConnectionOperationReferenceArgs, 'connectionId' | 'input'>>;
   createConnectionOperation?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationCreateConnectionOperationArgs, 'connectionId' | 'input'>>;
+  createExternalConnection?: Resolver<ResolversTypes['ExternalConnection'], ParentType, ContextType, RequireFields<MutationCreateExternalConnectionArgs, 'input'>>;
   deleteConnectionOperation?: Resolver<ResolversTypes['DeleteConnectionOperationPayload'], ParentType, ContextType, RequireFields<MutationDeleteConnectionOperationArgs, 'connectionId' | 'operationId'>>;
+  deleteExternalConnection?: Resolver<ResolversTypes['DeleteExternalConnectionPayload'], ParentType, ContextType, RequireFields<MutationDeleteExternalConnectionArgs, 'connectionId'>>;
+  registerConnectionSchema?: Resolver<ResolversTypes['RegisterConnectionSchemaPayload'], ParentType, ContextType, RequireFields<MutationRegisterConnectionSchemaArgs, 'connectionId' | 'input'>>;
   updateConnectionOperation?: Resolver<ResolversTypes['ConnectionOperation'], ParentType, ContextType, RequireFields<MutationUpdateConnectionOperationArgs, 'connectionId' | 'input' | 'operationId'>>;
 };
 
@@ -614,6 +754,10 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PropertyLabelResolvers = EnumResolverSignature<{ AUTHORS?: any, CONTAINER_NAME?: any, CONTAINER_URL?: any, CREATED_BY?: any, CREATED_DATE_TIME?: any, FILE_EXTENSION?: any, FILE_NAME?: any, ICON_URL?: any, LAST_MODIFIED_BY?: any, LAST_MODIFIED_DATE_TIME?: any, TITLE?: any, UNKNOWN_FUTURE_VALUE?: any, URL?: any }, ResolversTypes['PropertyLabel']>;
+
+export type PropertyTypeResolvers = EnumResolverSignature<{ BOOLEAN?: any, DATE_TIME?: any, DATE_TIME_COLLECTION?: any, DOUBLE?: any, DOUBLE_COLLECTION?: any, INT64?: any, INT64_COLLECTION?: any, STRING?: any, STRING_COLLECTION?: any, UNKNOWN_FUTURE_VALUE?: any }, ResolversTypes['PropertyType']>;
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   connectionOperation?: Resolver<Maybe<ResolversTypes['ConnectionOperation']>, ParentType, ContextType, RequireFields<QueryConnectionOperationArgs, 'connectionId' | 'operationId'>>;
   connectionOperations?: Resolver<ResolversTypes['ConnectionOperationConnection'], ParentType, ContextType, RequireFields<QueryConnectionOperationsArgs, 'connectionId'>>;
@@ -621,6 +765,23 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   externalConnections?: Resolver<ResolversTypes['ExternalConnectionConnection'], ParentType, ContextType, Partial<QueryExternalConnectionsArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+};
+
+export type RegisterConnectionSchemaPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RegisterConnectionSchemaPayload'] = ResolversParentTypes['RegisterConnectionSchemaPayload']> = {
+  connection?: Resolver<ResolversTypes['ExternalConnection'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['ConnectionOperation']>, ParentType, ContextType>;
+};
+
+export type SchemaPropertyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SchemaProperty'] = ResolversParentTypes['SchemaProperty']> = {
+  aliases?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  isExactMatchRequired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  isQueryable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  isRefinable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  isRetrievable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  isSearchable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['PropertyLabel']>>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PropertyType'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -633,8 +794,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   ConnectionOperationEdge?: ConnectionOperationEdgeResolvers<ContextType>;
   ConnectionOperationOrderField?: ConnectionOperationOrderFieldResolvers;
   ConnectionOperationStatus?: ConnectionOperationStatusResolvers;
+  ConnectionSchema?: ConnectionSchemaResolvers<ContextType>;
   ConnectionState?: ConnectionStateResolvers;
   DeleteConnectionOperationPayload?: DeleteConnectionOperationPayloadResolvers<ContextType>;
+  DeleteExternalConnectionPayload?: DeleteExternalConnectionPayloadResolvers<ContextType>;
   ErrorDetail?: ErrorDetailResolvers<ContextType>;
   ExternalConnection?: ExternalConnectionResolvers<ContextType>;
   ExternalConnectionConnection?: ExternalConnectionConnectionResolvers<ContextType>;
@@ -644,7 +807,11 @@ export type Resolvers<ContextType = GatewayContext> = {
   Node?: NodeResolvers<ContextType>;
   OrderDirection?: OrderDirectionResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PropertyLabel?: PropertyLabelResolvers;
+  PropertyType?: PropertyTypeResolvers;
   Query?: QueryResolvers<ContextType>;
+  RegisterConnectionSchemaPayload?: RegisterConnectionSchemaPayloadResolvers<ContextType>;
+  SchemaProperty?: SchemaPropertyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
 };
 

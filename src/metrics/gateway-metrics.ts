@@ -40,6 +40,7 @@ const LOADER_KEYS: Record<LoaderName, { asked: string; fetched: string }> = {
   operation: { asked: 'operation asked', fetched: 'operation fetched' },
   connection: { asked: 'connection asked', fetched: 'connection fetched' },
   operationPage: { asked: 'operationPage asked', fetched: 'operationPage fetched' },
+  schema: { asked: 'schema asked', fetched: 'schema fetched' },
 };
 
 function statusClass(status: number | undefined): string {

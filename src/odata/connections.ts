@@ -13,7 +13,8 @@ import { UpstreamError } from './errors.js';
 import { laneOf, type CallContext, type PageOptions } from './operations.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
 import { checkedNextLink, isCollectionLink } from './next-link.js';
-import { connectionPath, formatQuery, operationsPath } from './url.js';
+import { parseSchema, type SchemaModel } from './schema-entity.js';
+import { connectionPath, formatQuery, operationsPath, schemaPath } from './url.js';
 
 export interface ConnectionRead {
   connectionId: string;
@@ -119,6 +120,30 @@ export class ExternalConnectionsApi {
     const page = parseConnectionPage(answer!.body);
     page.nextLink = checkedNextLink(page.nextLink, link, this.client.serviceRoot, collection, answer!.headers['request-id']);
     return page;
+  }
+
+  /**
+   * The schemas of many connections (`GET {cs}/{cid}/schema`), in the order of `connectionIds`, read together
+   * (`$batch`): each a schema, null when the upstream has none (404), or its own error.
+   */
+  async readSchemas(connectionIds: readonly string[], call: CallContext): Promise<Array<SchemaModel | null | Error>> {
+    this.client.observer.loaderFetched('schema', connectionIds.length);
+    const answers = await this.gets.getMany(
+      connectionIds.map((id) => ({ target: schemaPath(this.options.connectionsPath, id), lane: laneOf(id) })),
+      call,
+    );
+    return connectionIds.map((connectionId, i) => {
+      const answer = answers[i]!;
+      if (answer instanceof Error) return answer;
+      if (answer.status === 404) return null;
+      if (answer.status < 200 || answer.status >= 300) return UpstreamError.fromResponse(answer.status, answer.body, answer.headers);
+      try {
+        return parseSchema(answer.body, connectionId);
+      } catch (error) {
+        this.report(error, connectionId, false);
+        return error as Error;
+      }
+    });
   }
 
   /**

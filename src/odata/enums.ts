@@ -57,6 +57,54 @@ export function toKnownState(member: string | null, onUnknown: (member: string) 
   return ODataConnectionState.UNKNOWN_FUTURE_VALUE;
 }
 
+/** propertyType of a schema property (evolvable: see `toKnownMember`). */
+export enum ODataPropertyType {
+  STRING = 'string',
+  INT64 = 'int64',
+  DOUBLE = 'double',
+  DATE_TIME = 'dateTime',
+  BOOLEAN = 'boolean',
+  STRING_COLLECTION = 'stringCollection',
+  INT64_COLLECTION = 'int64Collection',
+  DOUBLE_COLLECTION = 'doubleCollection',
+  DATE_TIME_COLLECTION = 'dateTimeCollection',
+  UNKNOWN_FUTURE_VALUE = 'unknownFutureValue',
+}
+
+/** label of a schema property (evolvable: Graph has added members after unknownFutureValue, e.g. iconUrl). */
+export enum ODataPropertyLabel {
+  TITLE = 'title',
+  URL = 'url',
+  CREATED_BY = 'createdBy',
+  LAST_MODIFIED_BY = 'lastModifiedBy',
+  AUTHORS = 'authors',
+  CREATED_DATE_TIME = 'createdDateTime',
+  LAST_MODIFIED_DATE_TIME = 'lastModifiedDateTime',
+  FILE_NAME = 'fileName',
+  FILE_EXTENSION = 'fileExtension',
+  ICON_URL = 'iconUrl',
+  CONTAINER_NAME = 'containerName',
+  CONTAINER_URL = 'containerUrl',
+  UNKNOWN_FUTURE_VALUE = 'unknownFutureValue',
+}
+
+const knownPropertyTypes: ReadonlySet<string> = new Set(Object.values(ODataPropertyType));
+const knownLabels: ReadonlySet<string> = new Set(Object.values(ODataPropertyLabel));
+
+/** Like `toKnownStatus`, for a schema property's type (never null: the type is required). */
+export function toKnownPropertyType(member: string, onUnknown: (member: string) => void): ODataPropertyType {
+  if (knownPropertyTypes.has(member)) return member as ODataPropertyType;
+  onUnknown(member);
+  return ODataPropertyType.UNKNOWN_FUTURE_VALUE;
+}
+
+/** Like `toKnownStatus`, for a schema property's labels. */
+export function toKnownLabel(member: string, onUnknown: (member: string) => void): ODataPropertyLabel {
+  if (knownLabels.has(member)) return member as ODataPropertyLabel;
+  onUnknown(member);
+  return ODataPropertyLabel.UNKNOWN_FUTURE_VALUE;
+}
+
 /**
  * The `Prefer` value every upstream request carries. Microsoft Graph hides evolvable-enum members added
  * after `unknownFutureValue` (it sends `unknownFutureValue` instead) unless asked for them. The gateway asks:

@@ -131,6 +131,17 @@ export class UpstreamError extends GatewayError {
   }
 
   /**
+   * A write the upstream accepted (2xx) whose `Location` the gateway will not follow (another origin,
+   * connection or path): the write went through, so the error says so, and nothing is contacted there.
+   */
+  static refusedLocation(upstreamStatus: number, requestId?: string): UpstreamError {
+    return new UpstreamError(
+      { code: 'UPSTREAM_ERROR', upstreamStatus, accepted: true, ...(requestId !== undefined && requestId.length <= 200 ? { requestId } : {}) },
+      'The upstream accepted the write, but its Location does not name an operation of this connection; it was not followed.',
+    );
+  }
+
+  /**
    * No answer: `timeout` or `unavailable`. For a write whose request left the gateway, the outcome is
    * unknown: the upstream may have applied it.
    */

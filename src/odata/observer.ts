@@ -15,7 +15,7 @@ import type { HttpMethod, UpstreamRequest } from './client.js';
 export type UpstreamKind = 'get' | 'list' | 'batch' | 'write';
 
 /** Which per-request loader a key was asked of. */
-export type LoaderName = 'operation' | 'connection' | 'operationPage';
+export type LoaderName = 'operation' | 'connection' | 'operationPage' | 'schema';
 
 export interface UpstreamObserver<Token = unknown> {
   /**

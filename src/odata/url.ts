@@ -110,3 +110,8 @@ export function isLinkToCollection(link: string, serviceRoot: string, path: stri
 export function connectionPath(connectionsPath: ConnectionsPath, connectionId: string): string {
   return `${connectionsPath}/${encodeKeySegment(connectionId)}`;
 }
+
+/** `{connections}/{cid}/schema`, relative to the service root. */
+export function schemaPath(connectionsPath: ConnectionsPath, connectionId: string): string {
+  return `${connectionPath(connectionsPath, connectionId)}/schema`;
+}

@@ -10,6 +10,7 @@ import { buildConnectionSelect, type ConnectionModel } from '../odata/connection
 import type { ConnectionRead, ExternalConnectionsApi, OperationPageRequest } from '../odata/connections.js';
 import type { OperationPageModel } from '../odata/entity.js';
 import type { CallContext } from '../odata/operations.js';
+import type { SchemaModel } from '../odata/schema-entity.js';
 
 export function createConnectionLoader(api: ExternalConnectionsApi, call: CallContext): DataLoader<ConnectionRead, ConnectionModel | null, string> {
   return new DataLoader((reads) => api.readMany(reads, call), {
@@ -26,4 +27,9 @@ function pageKey(request: OperationPageRequest): string {
 
 export function createOperationPageLoader(api: ExternalConnectionsApi, call: CallContext): DataLoader<OperationPageRequest, OperationPageModel, string> {
   return new DataLoader((requests) => api.readOperationPages(requests, call), { cacheKeyFn: pageKey, maxBatchSize: Infinity });
+}
+
+/** The schemas of the connections resolved in one tick: one `$batch` per BATCH_MAX. */
+export function createSchemaLoader(api: ExternalConnectionsApi, call: CallContext): DataLoader<string, SchemaModel | null, string> {
+  return new DataLoader((connectionIds) => api.readSchemas(connectionIds, call), { maxBatchSize: Infinity });
 }

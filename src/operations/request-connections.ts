@@ -9,13 +9,17 @@ import { buildConnectionSelect, connectionProperties } from '../odata/connection
 import type { ConnectionRead, ExternalConnectionsApi, OperationPageRequest } from '../odata/connections.js';
 import type { OperationPageModel } from '../odata/entity.js';
 import type { CallContext } from '../odata/operations.js';
-import { createConnectionLoader, createOperationPageLoader } from './connection-loaders.js';
+import type { AcceptedWrite, ConnectionLifecycleApi, ConnectionWrite } from '../odata/connection-lifecycle.js';
+import type { SchemaModel, SchemaWrite } from '../odata/schema-entity.js';
+import { createConnectionLoader, createOperationPageLoader, createSchemaLoader } from './connection-loaders.js';
 import { scopeKey, type CursorCodec, type ListPosition } from './cursor.js';
 import { collectPage, ListPage, type ConnectionPagedModel, type PagedModel } from './paging.js';
 import { asksCount, type ListArguments, type RequestOperations } from './request-operations.js';
 
 export interface ConnectionsShared {
   api: ExternalConnectionsApi;
+  /** The writes of a connection's life (create, register a schema, delete). */
+  lifecycle: ConnectionLifecycleApi;
   cursors: CursorCodec;
   defaultPageSize: number;
 }
@@ -43,11 +47,45 @@ export class RequestConnections {
     private readonly call: CallContext,
   ) {}
 
+  private schemaLoader: DataLoader<string, SchemaModel | null, string> | undefined;
+
   /** One connection (null when the upstream has none), read together with the other reads of this tick. */
   get(connectionId: string, properties: ReadonlySet<ConnectionProperty>): Promise<ConnectionModel | null> {
     this.connectionLoader ??= createConnectionLoader(this.shared.api, this.call);
     this.shared.api.observer.loaderAsked('connection', 1);
     return this.connectionLoader.load({ connectionId, properties });
+  }
+
+  /** A connection's schema (null when none is registered), read together with the other schemas of this tick. */
+  schema(connectionId: string): Promise<SchemaModel | null> {
+    this.schemaLoader ??= createSchemaLoader(this.shared.api, this.call);
+    this.shared.api.observer.loaderAsked('schema', 1);
+    return this.schemaLoader.load(connectionId);
+  }
+
+  // A write may change what this request's loaders already read (a mutation document can write and then read
+  // the same connection in a later field): each write forgets them.
+  private forget(): void {
+    this.connectionLoader?.clearAll();
+    this.schemaLoader?.clearAll();
+  }
+
+  /** `POST {cs}`: sent once, never retried. */
+  async create(write: ConnectionWrite): Promise<ConnectionModel> {
+    this.forget();
+    return this.shared.lifecycle.create(write, this.call);
+  }
+
+  /** `PATCH {cs}/{cid}/schema`: sent once, never retried; the operation it started, if any. */
+  async registerSchema(connectionId: string, schema: SchemaWrite): Promise<AcceptedWrite> {
+    this.forget();
+    return this.shared.lifecycle.registerSchema(connectionId, schema, this.call);
+  }
+
+  /** `DELETE {cs}/{cid}`, with If-Match when given; the operation it started, if any. */
+  async remove(connectionId: string, ifMatch: string | undefined): Promise<AcceptedWrite> {
+    this.forget();
+    return this.shared.lifecycle.remove(connectionId, ifMatch, this.call);
   }
 
   /** A page of the connections after the `after` cursor (paging.ts). */

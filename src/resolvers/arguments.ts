@@ -28,6 +28,12 @@ export const argumentLimits = {
   maxOrderBy: 4,
   maxStringLength: 4096,
   maxDetails: 100,
+  /** Properties of one schema (Microsoft Graph allows 128; the upstream judges the rest). */
+  maxSchemaProperties: 256,
+  /** Labels, and aliases, of one schema property. */
+  maxPropertyList: 32,
+  /** A schema property's name, an alias, a connection's name. */
+  maxNameLength: 256,
 } as const;
 
 /** An OData key argument (connectionId, operationId): returned when acceptable. */
@@ -94,9 +100,9 @@ export function checkOrderBy(orderBy: ReadonlyArray<ConnectionOperationOrder> | 
   return orderBy;
 }
 
-function checkString(value: string | null | undefined, argument: string): void {
-  if (value != null && value.length > argumentLimits.maxStringLength) {
-    throw badUserInput(`\`${argument}\` is longer than ${argumentLimits.maxStringLength} characters.`, argument);
+export function checkString(value: string | null | undefined, argument: string, max: number = argumentLimits.maxStringLength): void {
+  if (value != null && value.length > max) {
+    throw badUserInput(`\`${argument}\` is longer than ${max} characters.`, argument);
   }
 }
 

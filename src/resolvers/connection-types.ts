@@ -38,6 +38,8 @@ export const ExternalConnection: ExternalConnectionResolvers = {
   state: (connection, _args, context) => toKnownState(connection.state, context.onUnknownState),
 
   operations: (connection, args, context, info) => context.connections.operationsOf(operationListArguments(connection.connectionId, args, info)),
+
+  schema: (connection, _args, context) => context.connections.schema(connection.connectionId),
 };
 
 export const ExternalConnectionEdge: ExternalConnectionEdgeResolvers = {

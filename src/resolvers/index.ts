@@ -1,9 +1,10 @@
 /** The resolver map: fields, object and interface types, and the enums bound to their OData names. */
 import type { Resolvers } from '../generated/graphql.js';
-import { ODataConnectionState, ODataOrderDirection, ODataOrderProperty, ODataStatus } from '../odata/enums.js';
+import { ODataConnectionState, ODataOrderDirection, ODataOrderProperty, ODataPropertyLabel, ODataPropertyType, ODataStatus } from '../odata/enums.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { ExternalConnection, ExternalConnectionConnection, ExternalConnectionEdge } from './connection-types.js';
+import { DeleteExternalConnectionPayload, RegisterConnectionSchemaPayload, SchemaProperty } from './schema-types.js';
 import { Subscription } from './subscription.js';
 import { ConnectionOperation, ConnectionOperationConnection, ConnectionOperationEdge, Node, PageInfo } from './types.js';
 
@@ -19,6 +20,9 @@ export const objectResolvers: Resolvers = {
   ExternalConnection,
   ExternalConnectionConnection,
   ExternalConnectionEdge,
+  SchemaProperty,
+  RegisterConnectionSchemaPayload,
+  DeleteExternalConnectionPayload,
 };
 
 /** GraphQL enum names → OData names: the internal values resolvers and query builders see. */
@@ -27,4 +31,6 @@ export const enumValues: Record<string, Record<string, string>> = {
   ConnectionOperationOrderField: { ...ODataOrderProperty },
   OrderDirection: { ...ODataOrderDirection },
   ConnectionState: { ...ODataConnectionState },
+  PropertyType: { ...ODataPropertyType },
+  PropertyLabel: { ...ODataPropertyLabel },
 };
