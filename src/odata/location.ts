@@ -38,9 +38,8 @@ export function operationOfLocation(location: string | undefined, requestUrl: st
   const root = new URL(serviceRoot);
   if (url.origin !== root.origin || url.username !== '' || url.password !== '' || url.hash !== '') return undefined;
   const want = [...root.pathname.split('/').filter(Boolean), ...connectionsPath.split('/')];
-  // (No empty segments: `//` is not the same path either.)
   const got = url.pathname.split('/').slice(1);
-  if (got.length !== want.length + 3 || got.includes('')) return undefined;
+  if (got.length !== want.length + 3) return undefined;
   for (let i = 0; i < want.length; i++) if (decode(got[i]!) !== want[i]) return undefined;
   const [connection, operations, operation] = got.slice(want.length) as [string, string, string];
   if (decode(connection) !== connectionId || operations !== 'operations') return undefined;
