@@ -51,6 +51,15 @@ describe('budget estimate on the gateway schema', () => {
     expect(noBatch(schema, parse(nested(45)), undefined, {})).toEqual({ upstreamRequests: 46, nodes: 270 });
   });
 
+  it('counts the schemas of many connections as $batch posts of 20, and the writes of a connection\'s life with the reads of their payloads', () => {
+    expect(run('{ externalConnections(first: 45) { nodes { schema { baseType } } } }')).toEqual({ upstreamRequests: 1 + 3, nodes: 45 + 45 });
+    expect(run('{ externalConnection(connectionId: "c") { schema { baseType } } }')).toEqual({ upstreamRequests: 2, nodes: 2 });
+    const schema = '{ properties: [{ name: "t", type: STRING }] }';
+    expect(run(`mutation { registerConnectionSchema(connectionId: "c", input: ${schema}) { operation { id } } }`)).toEqual({ upstreamRequests: 3, nodes: 2 });
+    expect(run('mutation { deleteExternalConnection(connectionId: "c") { deletedId } }')).toEqual({ upstreamRequests: 2, nodes: 1 });
+    expect(run('mutation { createExternalConnection(input: { connectionId: "c", name: "n" }) { id } }')).toEqual({ upstreamRequests: 2, nodes: 1 });
+  });
+
   it('counts every alias', () => {
     const aliases = Array.from({ length: 200 }, (_, i) => list(`l${i}`, '$n')).join('\n');
     expect(run(`query($n: Int) { ${aliases} }`, { n: 1000 })).toEqual({ upstreamRequests: 200, nodes: 200_000 });
