@@ -20,6 +20,7 @@ export type {
   ConnectionInput,
   ErrorDetail,
   InnerErrorDetail,
+  InsertConnectionResult,
   InsertResult,
   ODataStore,
   OperationInput,
@@ -29,6 +30,8 @@ export type {
   StoredConnection,
   StoredError,
   StoredOperation,
+  StoredSchema,
+  StoredSchemaProperty,
 } from './store.js';
 export { metadataXml } from './metadata.js';
 export { metadataV1Xml } from './metadata-v1.js';
