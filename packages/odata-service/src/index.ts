@@ -4,15 +4,20 @@
  * by relative path.
  */
 export {
+  DEFAULT_OPERATION_DELAY_MS,
   MAX_BATCH_REQUESTS,
   createODataService,
   type ApiVersion,
+  type ConnectionDeletion,
   type FaultKind,
   type FaultRule,
+  type LifecycleOptions,
   type ODataService,
   type ODataServiceOptions,
+  type OperationsApi,
   type PagingOptions,
   type RecordedRequest,
+  type SchemaRegistration,
   type ServiceQuirks,
   type SkipHandling,
 } from './service.js';

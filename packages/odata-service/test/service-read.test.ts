@@ -87,9 +87,12 @@ describe('connections and path families', () => {
     for (const family of ['/connections', '/external/connections']) {
       const list = await h.client.get(family);
       expect(list.status).toBe(200);
-      expect(values(list)).toEqual([{ id: 'c1', name: 'Connection one', description: null, state: 'ready' }]);
+      const etag = h.service.store.getConnection('c1')!.etag;
+      expect(etag).toMatch(/^W\/"\d+"$/);
+      expect(values(list)).toEqual([{ '@odata.etag': etag, id: 'c1', name: 'Connection one', description: null, state: 'ready' }]);
       const one = await h.client.get(`${family}/c1`);
-      expect(obj(one.json)).toMatchObject({ id: 'c1', name: 'Connection one' });
+      expect(obj(one.json)).toMatchObject({ '@odata.etag': etag, id: 'c1', name: 'Connection one' });
+      expect(one.headers['etag']).toBe(etag);
       expect((await h.client.get(`${family}('c1')`)).status).toBe(200);
     }
     expect((await h.client.get('/external')).status).toBe(200);

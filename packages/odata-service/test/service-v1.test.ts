@@ -1,6 +1,8 @@
 /**
  * The v1.0 mode of the embedded service: publicError stored, rendered and validated, the v1.0 `$metadata`,
- * only the `external/connections` path family, and sample data in the publicError shape.
+ * only the `external/connections` path family, and sample data in the publicError shape. These tests write and
+ * list operations, so they use the seed operations API (`operationsApi: 'seed'`); Graph's own (`'graph'`, the
+ * v1.0 default): service-lifecycle.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createODataService } from '../src/service.js';
@@ -8,7 +10,7 @@ import { type Harness, graphError, obj, startService, values } from './helpers.j
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startService({ apiVersion: 'v1.0' });
+  h = await startService({ apiVersion: 'v1.0', operationsApi: 'seed' });
 });
 afterAll(async () => {
   await h.close();
