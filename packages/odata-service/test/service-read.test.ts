@@ -45,6 +45,16 @@ describe('service document and $metadata', () => {
     expect(xml).toMatch(/<EnumType Name="connectionState">\s*<Member Name="draft" Value="1"\/>\s*<Member Name="ready" Value="2"\/>\s*<Member Name="obsolete" Value="3"\/>\s*<Member Name="limitExceeded" Value="4"\/>\s*<Member Name="unknownFutureValue" Value="5"\/>/);
     expect(xml).toContain('<Property Name="description" Type="Edm.String"/>');
     expect(xml).toContain('<Property Name="state" Type="microsoft.graph.connectionState"/>');
+    // The schema of a connection, in the same namespace.
+    expect(xml).toContain('<NavigationProperty Name="schema" Type="microsoft.graph.schema" ContainsTarget="true"/>');
+    expect(xml).toMatch(
+      /<EntityType Name="schema">\s*<Key>\s*<PropertyRef Name="id"\/>\s*<\/Key>\s*<Property Name="id" Type="Edm.String" Nullable="false"\/>\s*<Property Name="baseType" Type="Edm.String" Nullable="false"\/>\s*<Property Name="properties" Type="Collection\(microsoft.graph.property\)"\/>\s*<\/EntityType>/,
+    );
+    expect(xml).toMatch(
+      /<ComplexType Name="property">\s*<Property Name="aliases" Type="Collection\(Edm.String\)"\/>\s*<Property Name="isExactMatchRequired" Type="Edm.Boolean"\/>\s*<Property Name="isQueryable" Type="Edm.Boolean"\/>\s*<Property Name="isRefinable" Type="Edm.Boolean"\/>\s*<Property Name="isRetrievable" Type="Edm.Boolean"\/>\s*<Property Name="isSearchable" Type="Edm.Boolean"\/>\s*<Property Name="labels" Type="Collection\(microsoft.graph.label\)"\/>\s*<Property Name="name" Type="Edm.String" Nullable="false"\/>\s*<Property Name="type" Type="microsoft.graph.propertyType" Nullable="false"\/>\s*<\/ComplexType>/,
+    );
+    expect(xml).toMatch(/<EnumType Name="propertyType">\s*<Member Name="string" Value="0"\/>[\s\S]*<Member Name="dateTimeCollection" Value="8"\/>\s*<Member Name="unknownFutureValue" Value="9"\/>\s*<\/EnumType>/);
+    expect(xml).toMatch(/<EnumType Name="label">\s*<Member Name="title" Value="0"\/>[\s\S]*<Member Name="fileExtension" Value="8"\/>\s*<Member Name="unknownFutureValue" Value="12"\/>\s*<Member Name="containerName" Value="13"\/>\s*<Member Name="containerUrl" Value="14"\/>\s*<Member Name="iconUrl" Value="15"\/>\s*<\/EnumType>/);
     // Well-formed: every element opened is closed, in order.
     const stack: string[] = [];
     for (const [, close, name, selfClosing] of xml.matchAll(/<(\/?)([A-Za-z:]+)[^>]*?(\/?)>/g)) {
