@@ -50,7 +50,7 @@ const MODES: Mode[] = [
 describe.each(MODES)('against a $apiVersion upstream ($errorShape)', (mode) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ service: { apiVersion: mode.apiVersion }, config: { connectionsPath: mode.connectionsPath }, errorShape: mode.errorShape, operationType: mode.operationType });
+    stack = await startStack({ service: { apiVersion: mode.apiVersion, operationsApi: 'seed' }, config: { connectionsPath: mode.connectionsPath }, errorShape: mode.errorShape, operationType: mode.operationType });
   });
   afterAll(() => stack.close());
   beforeEach(() => {
@@ -179,7 +179,7 @@ describe('shapes the gateway does not expect', () => {
   });
 
   it('a gateway left at the default shape writes errorDetail, which a v1.0 upstream refuses (400)', async () => {
-    const v1 = await startStack({ service: { apiVersion: 'v1.0' }, config: { connectionsPath: 'external/connections' } });
+    const v1 = await startStack({ service: { apiVersion: 'v1.0', operationsApi: 'seed' }, config: { connectionsPath: 'external/connections' } });
     try {
       v1.upstream.store.addConnection('c1');
       const result = await v1.gql('mutation { createConnectionOperation(connectionId: "c1", input: { error: { errorCode: "E" } }) { id } }');

@@ -1,6 +1,7 @@
 /**
  * The externalConnection resources of the service: `GET {cs}` (with `$select $top $count`, server-driven
- * paging by `$skiptoken`, `$skip` refused or ignored) and `GET {cs}/{cid}` (with `$select`). Pure: the router
+ * paging by `$skiptoken`, `$skip` refused or ignored) and `GET {cs}/{cid}` (with `$select`); every entity
+ * carries its `@odata.etag` (creation and deletion: router.ts and lifecycle.ts). Pure: the router
  * hands in the store's connections, the request's query entries and how the service pages, and gets the
  * JSON body back, so top-level requests and `$batch` parts share it.
  *
@@ -49,13 +50,14 @@ function takeSelect(entries: readonly QueryEntry[]): { select: ConnectionPropert
   return { select, rest: entries.filter((entry) => entry.name !== '$select') };
 }
 
+/** The entity's JSON: its `@odata.etag`, then the selected properties (the key always). */
 export function connectionJson(connection: StoredConnection, select: readonly ConnectionProperty[]): Record<string, unknown> {
-  const json: Record<string, unknown> = {};
+  const json: Record<string, unknown> = { '@odata.etag': connection.etag };
   for (const property of select) json[property] = connection[property];
   return json;
 }
 
-function connectionsContext(root: string, family: PathFamily, select: readonly ConnectionProperty[]): string {
+export function connectionsContext(root: string, family: PathFamily, select: readonly ConnectionProperty[]): string {
   const all = select.length === CONNECTION_PROPERTIES.length;
   return `${root}/$metadata#${family}${all ? '' : `(${select.join(',')})`}`;
 }

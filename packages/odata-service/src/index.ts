@@ -4,15 +4,20 @@
  * by relative path.
  */
 export {
+  DEFAULT_OPERATION_DELAY_MS,
   MAX_BATCH_REQUESTS,
   createODataService,
   type ApiVersion,
+  type ConnectionDeletion,
   type FaultKind,
   type FaultRule,
+  type LifecycleOptions,
   type ODataService,
   type ODataServiceOptions,
+  type OperationsApi,
   type PagingOptions,
   type RecordedRequest,
+  type SchemaRegistration,
   type ServiceQuirks,
   type SkipHandling,
 } from './service.js';
@@ -20,6 +25,7 @@ export type {
   ConnectionInput,
   ErrorDetail,
   InnerErrorDetail,
+  InsertConnectionResult,
   InsertResult,
   ODataStore,
   OperationInput,
@@ -29,6 +35,8 @@ export type {
   StoredConnection,
   StoredError,
   StoredOperation,
+  StoredSchema,
+  StoredSchemaProperty,
 } from './store.js';
 export { metadataXml } from './metadata.js';
 export { metadataV1Xml } from './metadata-v1.js';

@@ -11,10 +11,17 @@
  *   ODATA_IGNORE_TOP        'true' ignores $top (pages of the server's size); 'false' (default) honours it
  *   ODATA_CONTROL_ENDPOINT  'true' exposes {root}/$test/... for fault injection (default off)
  *   ODATA_API_VERSION       'beta' (default) or 'v1.0': publicError, the v1.0 $metadata, external/connections only
+ *   ODATA_OPERATIONS_API    'graph': operations read by id only (Graph today; the v1.0 default), 'seed': the 2019-2020
+ *                           beta API with list, create, update, delete and $ref (the beta default)
+ *   ODATA_OPERATION_DELAY_MS  how long schema registrations and connection deletions stay inprogress: an integer
+ *                           number of milliseconds (default 3000), or 'Infinity' (only POST {root}/$test/settleOperations ends them)
+ *   ODATA_SCHEMA_REGISTRATION 'operation' (default: 202 + Location), 'ok' (200 at once) or 'created' (201 at once)
+ *   ODATA_CONNECTION_DELETION 'operation' (default: 202 + Location), 'accepted' (202, no Location) or 'noContent' (204)
  *
  * Prints one line `OData service root: http://HOST:PORT/beta` (`/v1.0` in the v1.0 mode); exits 0 on SIGINT/SIGTERM after
  * closing every connection. Invalid configuration stops the start with one line naming the variable.
  */
+import { type LifecycleOptions, OPERATIONS_APIS, type OperationsApi } from './lifecycle.js';
 import { API_VERSIONS, type ApiVersion } from './model.js';
 import type { PagingOptions, SkipHandling } from './paging.js';
 import { createODataService } from './service.js';
@@ -80,12 +87,39 @@ function parseApiVersion(value: string | undefined): ApiVersion {
   return version ?? fail(`Invalid ODATA_API_VERSION=${JSON.stringify(value)}: expected ${API_VERSIONS.join(' or ')}.`);
 }
 
+/** One of `choices`, or undefined when unset or empty (the service's default). */
+function parseChoice<T extends string>(name: string, value: string | undefined, choices: readonly T[]): T | undefined {
+  if (value === undefined || value === '') return undefined;
+  const choice = choices.find((c) => c === value);
+  return choice ?? fail(`Invalid ${name}=${JSON.stringify(value)}: expected ${choices.join(', ')}.`);
+}
+
+function parseOperationDelay(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  const ms = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(ms)) fail(`Invalid ODATA_OPERATION_DELAY_MS=${JSON.stringify(value)}: expected a non-negative integer (milliseconds) or Infinity.`);
+  return ms;
+}
+
+function parseLifecycle(env: NodeJS.ProcessEnv): LifecycleOptions {
+  const lifecycle: LifecycleOptions = {};
+  const schemaRegistration = parseChoice('ODATA_SCHEMA_REGISTRATION', env['ODATA_SCHEMA_REGISTRATION'], ['operation', 'ok', 'created'] as const);
+  if (schemaRegistration !== undefined) lifecycle.schemaRegistration = schemaRegistration;
+  const connectionDeletion = parseChoice('ODATA_CONNECTION_DELETION', env['ODATA_CONNECTION_DELETION'], ['operation', 'accepted', 'noContent'] as const);
+  if (connectionDeletion !== undefined) lifecycle.connectionDeletion = connectionDeletion;
+  return lifecycle;
+}
+
 const port = parsePort(process.env['PORT']);
 const host = process.env['HOST'] || '127.0.0.1';
 const pageSize = parsePageSize(process.env['ODATA_PAGE_SIZE']);
 const controlEndpoint = parseFlag('ODATA_CONTROL_ENDPOINT', process.env['ODATA_CONTROL_ENDPOINT']);
 const apiVersion = parseApiVersion(process.env['ODATA_API_VERSION']);
 const paging = parsePaging(process.env);
+const operationsApi: OperationsApi | undefined = parseChoice('ODATA_OPERATIONS_API', process.env['ODATA_OPERATIONS_API'], OPERATIONS_APIS);
+const operationDelayMs = parseOperationDelay(process.env['ODATA_OPERATION_DELAY_MS']);
+const lifecycle = parseLifecycle(process.env);
 
 // Without the control endpoint nothing can read the request log, and a long-running service must not grow it.
 const service = createODataService({
@@ -93,7 +127,10 @@ const service = createODataService({
   controlEndpoint,
   apiVersion,
   paging,
+  lifecycle,
   ...(pageSize !== undefined ? { pageSize } : {}),
+  ...(operationsApi !== undefined ? { operationsApi } : {}),
+  ...(operationDelayMs !== undefined ? { operationDelayMs } : {}),
   ...(controlEndpoint ? {} : { requestLogMax: 0 }),
 });
 

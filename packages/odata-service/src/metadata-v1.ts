@@ -9,12 +9,16 @@
  * - the key `id` comes from the base type `graph.entity`;
  * - the operations are reachable as `external/connections/{id}/operations` (contained navigation properties
  *   under the `external` singleton). Graph's container also has a `connections` entity set, which this
- *   service does not declare: it serves only the `external/...` paths.
+ *   service does not declare: it serves only the `external/...` paths;
+ * - a connection's `schema` (contained, single-valued) is the entity type `schema` {baseType, properties:
+ *   [property]}, with the enums `propertyType` and `label`. Two differences from Graph's v1.0 file: `property`
+ *   also has `isExactMatchRequired` (beta's, which the contract serves in both modes), and `label` also has
+ *   beta's `containerName` = 13 and `containerUrl` = 14 (v1.0's has only `iconUrl` = 15 after the sentinel).
  *
  * As in metadata.ts, `external` gets a key (`id`) so that the document stays valid CSDL 4.0; Graph's has none.
  */
 import { enumMembers } from './metadata.js';
-import { CONNECTION_STATE_MEMBERS, NAMESPACE, EXTERNAL_NAMESPACE, STATUS_MEMBERS } from './model.js';
+import { CONNECTION_STATE_MEMBERS, EXTERNAL_NAMESPACE, LABEL_MEMBERS, NAMESPACE, PROPERTY_TYPE_MEMBERS, STATUS_MEMBERS } from './model.js';
 
 export function metadataV1Xml(): string {
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -56,6 +60,23 @@ ${enumMembers(STATUS_MEMBERS)}
       <EnumType Name="connectionState">
 ${enumMembers(CONNECTION_STATE_MEMBERS)}
       </EnumType>
+      <EnumType Name="label">
+${enumMembers(LABEL_MEMBERS)}
+      </EnumType>
+      <EnumType Name="propertyType">
+${enumMembers(PROPERTY_TYPE_MEMBERS)}
+      </EnumType>
+      <ComplexType Name="property">
+        <Property Name="aliases" Type="Collection(Edm.String)"/>
+        <Property Name="isExactMatchRequired" Type="Edm.Boolean"/>
+        <Property Name="isQueryable" Type="Edm.Boolean"/>
+        <Property Name="isRefinable" Type="Edm.Boolean"/>
+        <Property Name="isRetrievable" Type="Edm.Boolean"/>
+        <Property Name="isSearchable" Type="Edm.Boolean"/>
+        <Property Name="labels" Type="Collection(${EXTERNAL_NAMESPACE}.label)"/>
+        <Property Name="name" Type="Edm.String" Nullable="false"/>
+        <Property Name="type" Type="${EXTERNAL_NAMESPACE}.propertyType" Nullable="false"/>
+      </ComplexType>
       <EntityType Name="connectionOperation" BaseType="graph.entity">
         <Property Name="error" Type="graph.publicError"/>
         <Property Name="status" Type="${EXTERNAL_NAMESPACE}.connectionOperationStatus"/>
@@ -72,6 +93,11 @@ ${enumMembers(CONNECTION_STATE_MEMBERS)}
         <Property Name="name" Type="Edm.String"/>
         <Property Name="state" Type="${EXTERNAL_NAMESPACE}.connectionState"/>
         <NavigationProperty Name="operations" Type="Collection(${EXTERNAL_NAMESPACE}.connectionOperation)" ContainsTarget="true"/>
+        <NavigationProperty Name="schema" Type="${EXTERNAL_NAMESPACE}.schema" ContainsTarget="true"/>
+      </EntityType>
+      <EntityType Name="schema" BaseType="graph.entity">
+        <Property Name="baseType" Type="Edm.String" Nullable="false"/>
+        <Property Name="properties" Type="Collection(${EXTERNAL_NAMESPACE}.property)"/>
       </EntityType>
     </Schema>
   </edmx:DataServices>

@@ -6,8 +6,13 @@
  * `connections` navigation property is bound to the `connections` entity set: that is exactly how
  * this service behaves (both path families address the same data). Graph's real `external` type has no
  * key; here it gets one (`id`) so the document stays valid CSDL 4.0, where entity types need a key.
+ *
+ * A connection's `schema` (contained, single-valued) is the entity type `schema` {baseType, properties:
+ * [property]} with the enums `propertyType` and `label`, in this mode's namespace `microsoft.graph` (where the
+ * 2019-2020 beta had the connector types; today's beta keeps old copies there), with the members and values of
+ * Graph's CSDL (metadata-v1.ts names the differences from v1.0's file).
  */
-import { CONNECTION_STATE_MEMBERS, NAMESPACE, STATUS_MEMBERS } from './model.js';
+import { CONNECTION_STATE_MEMBERS, LABEL_MEMBERS, NAMESPACE, PROPERTY_TYPE_MEMBERS, STATUS_MEMBERS } from './model.js';
 
 const EXTERNAL_NAMESPACE = `${NAMESPACE}.externalConnectors`;
 
@@ -29,6 +34,12 @@ ${enumMembers(STATUS_MEMBERS)}
       <EnumType Name="connectionState">
 ${enumMembers(CONNECTION_STATE_MEMBERS)}
       </EnumType>
+      <EnumType Name="label">
+${enumMembers(LABEL_MEMBERS)}
+      </EnumType>
+      <EnumType Name="propertyType">
+${enumMembers(PROPERTY_TYPE_MEMBERS)}
+      </EnumType>
       <ComplexType Name="errorDetail">
         <Property Name="errorCode" Type="Edm.String"/>
         <Property Name="message" Type="Edm.String"/>
@@ -37,6 +48,17 @@ ${enumMembers(CONNECTION_STATE_MEMBERS)}
       <ComplexType Name="innerErrorDetail">
         <Property Name="source" Type="Edm.String"/>
         <Property Name="message" Type="Edm.String"/>
+      </ComplexType>
+      <ComplexType Name="property">
+        <Property Name="aliases" Type="Collection(Edm.String)"/>
+        <Property Name="isExactMatchRequired" Type="Edm.Boolean"/>
+        <Property Name="isQueryable" Type="Edm.Boolean"/>
+        <Property Name="isRefinable" Type="Edm.Boolean"/>
+        <Property Name="isRetrievable" Type="Edm.Boolean"/>
+        <Property Name="isSearchable" Type="Edm.Boolean"/>
+        <Property Name="labels" Type="Collection(${NAMESPACE}.label)"/>
+        <Property Name="name" Type="Edm.String" Nullable="false"/>
+        <Property Name="type" Type="${NAMESPACE}.propertyType" Nullable="false"/>
       </ComplexType>
       <EntityType Name="connectionOperation">
         <Key>
@@ -55,6 +77,15 @@ ${enumMembers(CONNECTION_STATE_MEMBERS)}
         <Property Name="description" Type="Edm.String"/>
         <Property Name="state" Type="${NAMESPACE}.connectionState"/>
         <NavigationProperty Name="operations" Type="Collection(${NAMESPACE}.connectionOperation)" ContainsTarget="true"/>
+        <NavigationProperty Name="schema" Type="${NAMESPACE}.schema" ContainsTarget="true"/>
+      </EntityType>
+      <EntityType Name="schema">
+        <Key>
+          <PropertyRef Name="id"/>
+        </Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="baseType" Type="Edm.String" Nullable="false"/>
+        <Property Name="properties" Type="Collection(${NAMESPACE}.property)"/>
       </EntityType>
       <EntityContainer Name="GraphService">
         <EntitySet Name="connections" EntityType="${NAMESPACE}.externalConnection"/>

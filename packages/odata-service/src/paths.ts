@@ -22,6 +22,7 @@ export type Resource =
   | { kind: 'external' }
   | { kind: 'connections'; family: PathFamily }
   | { kind: 'connection'; family: PathFamily; connectionId: string }
+  | { kind: 'schema'; family: PathFamily; connectionId: string }
   | { kind: 'operations'; family: PathFamily; connectionId: string }
   | { kind: 'operationsCount'; family: PathFamily; connectionId: string }
   | { kind: 'operationsRef'; family: PathFamily; connectionId: string }
@@ -123,6 +124,11 @@ function resolveConnections(family: PathFamily, segments: readonly string[]): Re
   if (index === segments.length) return { kind: 'connection', family, connectionId };
 
   const navRaw = segments[index] ?? '';
+  // `schema` is single-valued: no key, nothing below it.
+  if (decodeSegment(navRaw) === 'schema') {
+    if (index + 1 < segments.length) throw segmentNotFound(decodeSegment(segments[index + 1] ?? ''));
+    return { kind: 'schema', family, connectionId };
+  }
   const nav = keyedSegment(decodeSegment(navRaw), 'operations');
   if (!nav.matches) throw segmentNotFound(decodeSegment(navRaw));
   if (nav.key !== undefined) {

@@ -1,6 +1,6 @@
 /**
- * Validation of request bodies for POST/PATCH of `connectionOperation`, with Graph's wording for the
- * common mistakes. Instance annotations (`@odata.type`, `status@odata.type`, …) are allowed and ignored,
+ * Validation of request bodies for POST/PATCH of `connectionOperation` and POST of `externalConnection`
+ * (a schema's body: schema-payload.ts), with Graph's wording for the common mistakes. Instance annotations (`@odata.type`, `status@odata.type`, …) are allowed and ignored,
  * except that an `@odata.type` naming a different type is rejected: a client sending the wrong type
  * has a bug worth surfacing. The `error` must be of the API version's shape: beta's errorDetail, or v1.0's
  * publicError (whose properties an errorDetail does not have, and the other way round).
@@ -17,6 +17,7 @@ import {
   STATUS_MEMBER_NAMES,
   V1_OPERATION_TYPE,
   isStatusMember,
+  connectorTypeNames,
   type ApiVersion,
 } from './model.js';
 import type { ErrorDetail, InnerErrorDetail, PublicError, PublicErrorDetail, PublicInnerError, StoredError } from './store.js';
@@ -27,9 +28,9 @@ export interface OperationPayload {
   error?: StoredError | null;
 }
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -37,7 +38,7 @@ function isObject(value: unknown): value is JsonObject {
  * Checks `@odata.type` (if present: `typeName`, or one of `aliases`) and that only `allowed` properties
  * (plus annotations) occur.
  */
-function checkShape(value: JsonObject, typeName: string, allowed: readonly string[], aliases: readonly string[] = []): void {
+export function checkShape(value: JsonObject, typeName: string, allowed: readonly string[], aliases: readonly string[] = []): void {
   for (const [key, item] of Object.entries(value)) {
     if (key === '@odata.type') {
       if (typeof item !== 'string' || ![typeName, ...aliases].includes(item.replace(/^#/, ''))) {
@@ -151,4 +152,38 @@ export function parseOperationPayload(body: unknown, apiVersion: ApiVersion = 'b
   if (body['status'] !== undefined) payload.status = parseStatus(body['status']);
   if (body['error'] !== undefined) payload.error = apiVersion === 'beta' ? parseErrorDetail(body['error']) : parsePublicError(body['error']);
   return payload;
+}
+
+/** The body of `POST {cs}`: a new externalConnection. */
+export interface ConnectionPayload {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+/** Graph's rule for a connection id: 3 to 32 characters, letters and digits only. */
+export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9]{3,32}$/;
+/** The longest `name` Graph accepts. */
+export const MAX_CONNECTION_NAME_LENGTH = 128;
+
+/**
+ * Validates the body of `POST {cs}`: `id` (3 to 32 letters and digits) and `name` (1 to 128 characters) are
+ * required, `description` is a string or null; `@odata.type` may name externalConnection in either namespace;
+ * any other property is a 400 (this service keeps no `configuration`, `searchSettings`, ...).
+ */
+export function parseConnectionPayload(body: unknown, apiVersion: ApiVersion = 'beta'): ConnectionPayload {
+  const [typeName, alias] = connectorTypeNames(apiVersion, 'externalConnection');
+  if (!isObject(body)) throw badRequest(`The request body must be a JSON object of type '${typeName}'.`);
+  checkShape(body, typeName, ['id', 'name', 'description'], [alias]);
+  const { id, name } = body;
+  if (id === undefined || id === null) throw badRequest("The property 'id' is required: the connection id, 3 to 32 letters and digits.");
+  if (typeof id !== 'string' || !CONNECTION_ID_PATTERN.test(id)) {
+    throw badRequest(`The connection id ${JSON.stringify(id)} is not valid: it must be 3 to 32 characters, letters (A-Z, a-z) and digits only.`);
+  }
+  if (name === undefined || name === null) throw badRequest("The property 'name' is required: the connection's display name, 1 to 128 characters.");
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_CONNECTION_NAME_LENGTH) {
+    throw badRequest(`The connection name ${JSON.stringify(name)} is not valid: it must be a string of 1 to ${MAX_CONNECTION_NAME_LENGTH} characters.`);
+  }
+  const description = optionalString(body, 'description', typeName);
+  return { id, name, description: description ?? null };
 }

@@ -3,34 +3,40 @@
  * {@link ServiceRequest} to a {@link ServiceResponse}. It knows nothing about sockets, faults, latency or
  * `$batch` framing, so top-level requests and batch parts share it unchanged.
  *
- * | resource                                   | methods            |
- * |--------------------------------------------|--------------------|
- * | `/`  (service document)                    | GET                |
- * | `/$metadata`                               | GET                |
- * | `/external`                                | GET                |
- * | `/{cs}`  (`$select $top $count`)           | GET                |
- * | `/{cs}/{cid}`  (`$select`)                 | GET                |
- * | `/{cs}/{cid}/operations`                   | GET, POST          |
- * | `/{cs}/{cid}/operations/$count`            | GET                |
- * | `/{cs}/{cid}/operations/$ref`              | POST               |
- * | `/{cs}/{cid}/operations/{id}` or `('id')`  | GET, PATCH, DELETE |
+ * | resource                                   | methods (`seed` operations API) | `graph` operations API |
+ * |--------------------------------------------|---------------------------------|------------------------|
+ * | `/`  (service document)                    | GET                             |                        |
+ * | `/$metadata`                               | GET                             |                        |
+ * | `/external`                                | GET                             |                        |
+ * | `/{cs}`  (`$select $top $count`)           | GET, POST (create)              |                        |
+ * | `/{cs}/{cid}`  (`$select`)                 | GET, DELETE (202 + operation)   |                        |
+ * | `/{cs}/{cid}/schema`                       | GET, PATCH, POST (202 + op.)    |                        |
+ * | `/{cs}/{cid}/operations`                   | GET, POST                       | GET 400, others 405    |
+ * | `/{cs}/{cid}/operations/$count`            | GET                             | GET 400, others 405    |
+ * | `/{cs}/{cid}/operations/$ref`              | POST                            | 405                    |
+ * | `/{cs}/{cid}/operations/{id}` or `('id')`  | GET, PATCH, DELETE              | GET; others 405        |
  *
  * `{cs}` is `connections` or `external/connections` (same data); in the v1.0 mode only `external/connections`,
  * as in Graph v1.0, whose CSDL has no `connections` entity set. Both collections page the same way
  * (paging.ts): `$skip` refused or ignored, next links with an opaque `$skiptoken`, uneven and empty pages.
+ * The operations Graph starts itself (schema registration, connection deletion) run in lifecycle.ts; every
+ * request first settles the ones that are due, so it sees their outcome.
  */
 import { matchingOperations } from './collection.js';
-import { connectionBody, connectionsPage } from './connections.js';
+import { CONNECTION_PROPERTIES, connectionBody, connectionJson, connectionsContext, connectionsPage } from './connections.js';
 import { badRequest, itemNotFound, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, odataErrorResponse } from './exchange.js';
+import type { LifecycleSwitches, OperationRunner, OperationsApi } from './lifecycle.js';
 import { metadataV1Xml } from './metadata-v1.js';
 import { metadataXml } from './metadata.js';
 import type { ApiVersion } from './model.js';
 import { type PagingContext, type PagingSwitches, pageOf } from './paging.js';
-import { parseOperationPayload } from './payload.js';
+import { parseConnectionPayload, parseOperationPayload } from './payload.js';
 import { type PathFamily, type Resource, resolveResource, segmentsUnderBase } from './paths.js';
 import { type QueryEntry, type SystemQueryOption, nextLinkQuery, parseQueryOptions, parseQueryString } from './query-options.js';
-import { operationContext, operationJson, operationUrl, operationsContext } from './representation.js';
+import { connectionUrl, operationContext, operationJson, operationUrl, operationsContext, schemaBody, schemaContext } from './representation.js';
+import { parseSchemaPayload } from './schema-payload.js';
+import { schemaProblems } from './schema-rules.js';
 import { type SkipTokenCodec, createSkipTokenCodec } from './skiptoken.js';
 import type { ODataStore, StoredOperation } from './store.js';
 
@@ -47,6 +53,12 @@ export interface RouterOptions {
   quirks?: ServiceQuirks;
   /** Error shape, `$metadata` and path families (see ODataServiceOptions.apiVersion). Default `beta`. */
   apiVersion?: ApiVersion;
+  /** Which operations API is served (see ODataServiceOptions.operationsApi). */
+  operationsApi: OperationsApi;
+  /** The operations Graph starts itself (schema registration, connection deletion). */
+  operations: OperationRunner;
+  /** How schema registration and connection deletion answer (they can change at run time). */
+  lifecycle: () => Readonly<LifecycleSwitches>;
 }
 
 /** Ways real OData services differ from Graph that a client must tolerate; tests switch them on. */
@@ -69,12 +81,24 @@ const ALLOWED_METHODS: Record<Resource['kind'], readonly string[]> = {
   metadata: ['GET'],
   batch: ['POST'],
   external: ['GET'],
-  connections: ['GET'],
-  connection: ['GET'],
+  connections: ['GET', 'POST'],
+  connection: ['GET', 'DELETE'],
+  schema: ['GET', 'PATCH', 'POST'],
   operations: ['GET', 'POST'],
   operationsCount: ['GET'],
   operationsRef: ['POST'],
   operation: ['GET', 'PATCH', 'DELETE'],
+};
+
+/**
+ * The `graph` operations API (Graph today): an operation is read by id, nothing else. Listing (the collection
+ * and its `$count`) is a 400 (Graph refuses the query); any other method on these resources is a 405.
+ */
+const GRAPH_OPERATION_METHODS: Partial<Record<Resource['kind'], readonly string[]>> = {
+  operations: [],
+  operationsCount: [],
+  operationsRef: [],
+  operation: ['GET'],
 };
 
 /** Query options each (resource, method) accepts; everything else starting with `$` is a 400. */
@@ -91,7 +115,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** `If-Match`: absent → ok; `*` → ok; else one of the listed ETags must equal the current one exactly. */
-function checkIfMatch(headers: Readonly<Record<string, string>>, current: StoredOperation): void {
+function checkIfMatch(headers: Readonly<Record<string, string>>, current: { etag: string }, what: 'operation' | 'connection' = 'operation'): void {
   const ifMatch = headers['if-match'];
   if (ifMatch === undefined) return;
   const tags = ifMatch.split(',').map((tag) => tag.trim());
@@ -99,7 +123,7 @@ function checkIfMatch(headers: Readonly<Record<string, string>>, current: Stored
   throw new ODataError(
     412,
     'PreconditionFailed',
-    `The If-Match value '${ifMatch}' does not match the current ETag of the operation; read it again and retry.`,
+    `The If-Match value '${ifMatch}' does not match the current ETag of the ${what}; read it again and retry.`,
   );
 }
 
@@ -124,6 +148,7 @@ function requireJsonBody(req: ServiceRequest): unknown {
 export function createRouter(options: RouterOptions): Router {
   const { store } = options;
   const apiVersion = options.apiVersion ?? 'beta';
+  const { operationsApi, lifecycle, operations: runner } = options;
   const skipTokens = options.skipTokens ?? createSkipTokenCodec();
 
   function paging(): PagingContext {
@@ -182,14 +207,95 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
+  /** `POST {cs}`: 201 with the new connection (`draft`), its Location and ETag; 409 when the id exists. */
+  function createConnection(req: ServiceRequest, family: PathFamily, entries: readonly QueryEntry[]): ServiceResponse {
+    parseQueryOptions(entries, [], 'POST of an externalConnection');
+    const payload = parseConnectionPayload(requireJsonBody(req), apiVersion);
+    const result = store.insertConnection({ id: payload.id, name: payload.name, description: payload.description, state: 'draft' }, req.tenant);
+    if (!result.ok) throw new ODataError(409, 'Conflict', `A connection with id '${payload.id}' already exists.`);
+    const { connection } = result;
+    const body = { '@odata.context': `${connectionsContext(root(req), family, CONNECTION_PROPERTIES)}/$entity`, ...connectionJson(connection, CONNECTION_PROPERTIES) };
+    return json(201, body, { location: connectionUrl(root(req), family, connection.id), etag: connection.etag });
+  }
+
+  /**
+   * `DELETE {cs}/{cid}`: by default 202 + the Location of a new `inprogress` operation, the connection gone
+   * when it settles; a second DELETE meanwhile answers the same. `accepted`: 202 without a Location;
+   * `noContent`: 204, gone at once.
+   */
+  function deleteConnection(req: ServiceRequest, family: PathFamily, connectionId: string, entries: readonly QueryEntry[]): ServiceResponse {
+    parseQueryOptions(entries, [], 'DELETE of an externalConnection');
+    const connection = store.getConnection(connectionId, req.tenant);
+    if (!connection) throw itemNotFound(`The connection '${connectionId}' was not found.`);
+    checkIfMatch(req.headers, connection, 'connection');
+    const accepted = (operationId: string | undefined): ServiceResponse => ({
+      status: 202,
+      headers: operationId === undefined ? {} : { location: operationUrl(root(req), family, connectionId, operationId) },
+    });
+    const running = runner.deletion(req.tenant, connectionId);
+    if (running) return accepted(running.operationId);
+    const mode = lifecycle().connectionDeletion;
+    if (mode === 'noContent') {
+      runner.dropJobs(req.tenant, connectionId);
+      store.deleteConnection(connectionId, req.tenant);
+      return { status: 204, headers: {} };
+    }
+    return accepted(runner.startDeletion(req.tenant, connectionId, mode === 'operation'));
+  }
+
+  /** `GET {cs}/{cid}/schema`: 200 with the registered schema; 404 when none is registered. */
+  function readSchema(req: ServiceRequest, family: PathFamily, connectionId: string): ServiceResponse {
+    requireConnection(connectionId, req.tenant);
+    const schema = store.getSchema(connectionId, req.tenant);
+    if (!schema) throw itemNotFound(`The connection '${connectionId}' has no schema registered.`);
+    return json(200, schemaBody(schemaContext(root(req), family, connectionId), schema));
+  }
+
+  /**
+   * `PATCH`/`POST {cs}/{cid}/schema`: the body is checked first (400 at once, nothing started), then the
+   * connection (404), then running operations (409); by default 202 + the Location of a new `inprogress`
+   * operation, which lifecycle.ts settles; `ok`/`created`: registered at once (the rules a 400), 200/201 with it.
+   */
+  function registerSchema(req: ServiceRequest, family: PathFamily, connectionId: string): ServiceResponse {
+    const schema = parseSchemaPayload(requireJsonBody(req), apiVersion);
+    requireConnection(connectionId, req.tenant);
+    if (runner.deletion(req.tenant, connectionId)) throw new ODataError(409, 'Conflict', `The connection '${connectionId}' is being deleted.`);
+    const running = runner.registration(req.tenant, connectionId);
+    if (running) {
+      throw new ODataError(409, 'Conflict', `A schema registration is already running for connection '${connectionId}' (operation '${running.operationId}'); wait until it ends.`);
+    }
+    const mode = lifecycle().schemaRegistration;
+    if (mode === 'operation') {
+      const operationId = runner.startRegistration(req.tenant, connectionId, schema);
+      return { status: 202, headers: { location: operationUrl(root(req), family, connectionId, operationId) } };
+    }
+    const problems = schemaProblems(schema);
+    if (problems.length > 0) {
+      throw badRequest(`The schema is not valid: ${problems.map((problem) => `${problem.target}: ${problem.message}`).join(' ')}`);
+    }
+    store.putSchema(connectionId, schema, req.tenant);
+    store.putConnection({ id: connectionId, state: 'ready' }, req.tenant);
+    const body = schemaBody(schemaContext(root(req), family, connectionId), schema);
+    if (mode === 'ok') return json(200, body);
+    return json(201, body, { location: `${connectionUrl(root(req), family, connectionId)}/schema` });
+  }
+
   function handle(req: ServiceRequest): ServiceResponse {
+    runner.settleDue();
     const segments = segmentsUnderBase(req.rawPath, options.base);
     if (segments === undefined) throw segmentNotFound(req.rawPath);
     const resource = resolveResource(segments);
     if (apiVersion === 'v1.0' && 'family' in resource && resource.family === 'connections') throw segmentNotFound('connections');
-    const allowed = ALLOWED_METHODS[resource.kind];
+    const graphMethods = operationsApi === 'graph' ? GRAPH_OPERATION_METHODS[resource.kind] : undefined;
+    if (graphMethods !== undefined && req.method === 'GET' && (resource.kind === 'operations' || resource.kind === 'operationsCount')) {
+      throw badRequest(
+        "Listing the operations of a connection is not supported: Microsoft Graph reads one connectionOperation by its id (GET …/operations/{id}), the one a schema registration's or a connection deletion's Location names.",
+      );
+    }
+    const allowed = graphMethods ?? ALLOWED_METHODS[resource.kind];
     if (!allowed.includes(req.method)) {
-      throw new ODataError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on this resource; allowed: ${allowed.join(', ')}.`, {
+      const list = allowed.length > 0 ? allowed.join(', ') : 'none (Microsoft Graph creates and ends operations itself)';
+      throw new ODataError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on this resource; allowed: ${list}.`, {
         allow: allowed.join(', '),
       });
     }
@@ -214,6 +320,7 @@ export function createRouter(options: RouterOptions): Router {
       case 'external':
         return json(200, { '@odata.context': `${root(req)}/$metadata#external`, id: 'external' });
       case 'connections':
+        if (req.method === 'POST') return createConnection(req, resource.family, entries);
         return json(
           200,
           connectionsPage(store.listConnections(req.tenant), {
@@ -225,10 +332,14 @@ export function createRouter(options: RouterOptions): Router {
           }),
         );
       case 'connection': {
+        if (req.method === 'DELETE') return deleteConnection(req, resource.family, resource.connectionId, entries);
         const connection = store.getConnection(resource.connectionId, req.tenant);
         if (!connection) throw itemNotFound(`The connection '${resource.connectionId}' was not found.`);
-        return json(200, connectionBody(root(req), resource.family, connection, entries));
+        return json(200, connectionBody(root(req), resource.family, connection, entries), { etag: connection.etag });
       }
+      case 'schema':
+        if (req.method === 'GET') return readSchema(req, resource.family, resource.connectionId);
+        return registerSchema(req, resource.family, resource.connectionId);
       case 'operationsCount': {
         requireConnection(resource.connectionId, req.tenant);
         const count = matchingOperations(store.listOperations(resource.connectionId, req.tenant), { orderby: [], filter: query?.filter }).length;

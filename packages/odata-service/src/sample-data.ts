@@ -4,12 +4,12 @@
  * Ids are fixed (not random) so that docs, demos and tests can name them. The set covers every status
  * member, failed operations whose `error` carries two inner details, one id that needs escaping
  * everywhere (slash, quote, hash, space, non-ASCII), and one connection large enough (30 operations)
- * that server-driven paging shows up with a small page size. Errors are written once and stored in the shape
- * of the service's API version: beta's errorDetail (v1.0's `target` and detail codes have no place there)
- * or v1.0's publicError.
+ * that server-driven paging shows up with a small page size; `contosohr` has a registered schema (one
+ * property of each kind of use). Errors are written once and stored in the shape of the service's API
+ * version: beta's errorDetail (v1.0's `target` and detail codes have no place there) or v1.0's publicError.
  */
-import type { ApiVersion } from './model.js';
-import type { StoredError } from './store.js';
+import { EXTERNAL_ITEM_BASE_TYPE, type ApiVersion } from './model.js';
+import type { StoredError, StoredSchema } from './store.js';
 
 export interface SampleOperation {
   id: string;
@@ -24,6 +24,8 @@ export interface SampleConnection {
   /** connectionState member: the samples cover several, so a client sees the enum vary. */
   state: string;
   operations: SampleOperation[];
+  /** Its registered schema, when it has one. */
+  schema?: StoredSchema;
 }
 
 /** A sample error in neither shape yet: [code, target, message] per detail. */
@@ -81,8 +83,29 @@ function hrOperations(): SampleDraft[] {
   return operations;
 }
 
+/** The schema `contosohr` registered: one property of each kind of use, labels and aliases included. */
+const HR_SCHEMA: StoredSchema = {
+  baseType: EXTERNAL_ITEM_BASE_TYPE,
+  properties: [
+    { name: 'employeeName', type: 'string', isSearchable: true, isQueryable: true, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: ['title'], aliases: ['fullName'] },
+    { name: 'profileUrl', type: 'string', isSearchable: false, isQueryable: false, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: ['url'], aliases: [] },
+    { name: 'department', type: 'string', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: true, isExactMatchRequired: true, labels: [], aliases: ['team'] },
+    { name: 'skills', type: 'stringCollection', isSearchable: true, isQueryable: true, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: [], aliases: [] },
+    { name: 'employeeId', type: 'int64', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: [], aliases: [] },
+    { name: 'hireDate', type: 'dateTime', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: true, isExactMatchRequired: false, labels: ['createdDateTime'], aliases: [] },
+    { name: 'isManager', type: 'boolean', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: true, isExactMatchRequired: false, labels: [], aliases: [] },
+  ],
+};
+
 const SAMPLES: ReadonlyArray<Omit<SampleConnection, 'operations'> & { operations: SampleDraft[] }> = [
-  { id: 'contosohr', name: 'Contoso HR', description: 'Employee directory from the Contoso HR system.', state: 'ready', operations: hrOperations() },
+  {
+    id: 'contosohr',
+    name: 'Contoso HR',
+    description: 'Employee directory from the Contoso HR system.',
+    state: 'ready',
+    operations: hrOperations(),
+    schema: HR_SCHEMA,
+  },
   {
     id: 'contosotickets',
     name: 'Contoso Tickets',
@@ -145,8 +168,9 @@ const SAMPLES: ReadonlyArray<Omit<SampleConnection, 'operations'> & { operations
 
 /** The sample connections, errors in the shape of `apiVersion`. */
 export function sampleConnections(apiVersion: ApiVersion): SampleConnection[] {
-  return SAMPLES.map(({ operations, ...connection }) => ({
+  return SAMPLES.map(({ operations, schema, ...connection }) => ({
     ...connection,
+    ...(schema ? { schema: structuredClone(schema) } : {}),
     operations: operations.map((op) => ({ ...op, error: op.error === null ? null : inShape(op.error, apiVersion) })),
   }));
 }

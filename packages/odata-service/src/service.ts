@@ -14,6 +14,17 @@ import { executeBatch } from './batch.js';
 import { codeForStatus, ODataError, segmentNotFound } from './errors.js';
 import { type RequestBody, type ServiceRequest, type ServiceResponse, JSON_CONTENT_TYPE, errorResponse, normalizeHeaders, noteAnswer, odataErrorResponse } from './exchange.js';
 import { FaultInjector, type FaultRule, faultRuleFromJson } from './faults.js';
+import {
+  DEFAULT_LIFECYCLE,
+  DEFAULT_OPERATION_DELAY_MS,
+  OPERATIONS_APIS,
+  type LifecycleOptions,
+  type LifecycleSwitches,
+  type OperationsApi,
+  createOperationRunner,
+  validateOperationDelay,
+  withLifecycle,
+} from './lifecycle.js';
 import { API_VERSIONS, type ApiVersion } from './model.js';
 import { DEFAULT_PAGING, type PagingOptions, type PagingSwitches, withPaging } from './paging.js';
 import { baseSegments, segmentsUnderBase } from './paths.js';
@@ -25,6 +36,8 @@ export type { FaultKind, FaultRule } from './faults.js';
 export type { ServiceQuirks } from './router.js';
 export type { ApiVersion } from './model.js';
 export type { PagingOptions, SkipHandling } from './paging.js';
+export type { ConnectionDeletion, LifecycleOptions, OperationsApi, SchemaRegistration } from './lifecycle.js';
+export { DEFAULT_OPERATION_DELAY_MS } from './lifecycle.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
 
 export interface ODataServiceOptions {
@@ -65,6 +78,28 @@ export interface ODataServiceOptions {
    * log would grow with every request it ever served.
    */
   requestLogMax?: number;
+  /**
+   * Which operations API to serve. `'graph'`: Microsoft Graph today, where an operation is only read by id
+   * (`GET {cs}/{cid}/operations/{id}`); listing it (the collection, `$count`) is a 400 and creating, updating,
+   * deleting operations and `$ref` are 405s, since Graph creates operations itself (schema registration,
+   * connection deletion). `'seed'`: the 2019-2020 beta pages' API (list, create, update, delete, `$ref`).
+   * Default `'graph'` in the v1.0 mode and `'seed'` in the beta mode.
+   */
+  operationsApi?: OperationsApi;
+  /**
+   * How long the operations Graph starts itself (schema registration, connection deletion) stay `inprogress`
+   * before they settle, in milliseconds: 0 settles them before the next request is handled; `Infinity` only
+   * when `settleOperations()` is called. Default {@link DEFAULT_OPERATION_DELAY_MS} (3000). Changeable at run
+   * time with `setOperationDelay` (for operations started afterwards).
+   */
+  operationDelayMs?: number;
+  /**
+   * How schema registration and connection deletion answer (lifecycle.ts): by default both with 202 + the
+   * `Location` of an operation; `schemaRegistration: 'ok' | 'created'` registers at once (200/201 with the
+   * schema), `connectionDeletion: 'accepted' | 'noContent'` answers 202 without a Location or 204 (gone at
+   * once). Changeable at run time with `setLifecycle`.
+   */
+  lifecycle?: LifecycleOptions;
 }
 
 export interface RecordedRequest {
@@ -96,7 +131,10 @@ export interface ODataService {
   readonly url: string;
   /** Default port 0 (a free one) and host '127.0.0.1'; resolves to `url`. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Closes the server and all sockets; pending latency timers are cleared. */
+  /**
+   * Closes the server and all sockets; pending latency timers and the operations' timers are cleared (pending
+   * operations then settle only when a request comes or `settleOperations()` is called).
+   */
   close(): Promise<void>;
   /** The request handler, so the service can be mounted on another server. */
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -110,11 +148,20 @@ export interface ODataService {
   /** Every HTTP request received AND every `$batch` part (with batchPart set), in arrival order. */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
-  /** Back to the state right after creation: data (re-seeded when `seed`), faults, requests, page size, paging switches. */
+  /**
+   * Back to the state right after creation: data (re-seeded when `seed`), faults, requests, page size, paging
+   * switches, operation delay and lifecycle switches; pending operations are forgotten and their timers cleared.
+   */
   reset(): void;
   setPageSize(n: number): void;
   /** Changes the named paging switches (the others keep their current value); a TypeError for unknown names or values. */
   setPaging(partial: PagingOptions): void;
+  /** The delay of operations started from now on (ms, `Infinity` allowed); a TypeError when negative or not a number. */
+  setOperationDelay(ms: number): void;
+  /** Changes the named lifecycle switches (the others keep their value); a TypeError for unknown names or values. */
+  setLifecycle(partial: LifecycleOptions): void;
+  /** Settles every pending operation now (registrations complete or fail, deletions delete); how many there were. */
+  settleOperations(): number;
 }
 
 const DEFAULT_BASE_PATH = '/beta';
@@ -134,6 +181,11 @@ function normalizeBasePath(basePath: string): string {
 
 function validateApiVersion(value: ApiVersion): ApiVersion {
   if (!API_VERSIONS.includes(value)) throw new TypeError(`apiVersion must be one of ${API_VERSIONS.join(', ')}, received ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function validateOperationsApi(value: OperationsApi): OperationsApi {
+  if (!OPERATIONS_APIS.includes(value)) throw new TypeError(`operationsApi must be one of ${OPERATIONS_APIS.join(', ')}, received ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -206,6 +258,9 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   const controlEndpoint = options.controlEndpoint ?? false;
   const supportsBatch = options.supportsBatch ?? true;
   const onError = options.onError ?? ((error: unknown) => console.error('[odata-upstream] unexpected error', error));
+  const operationsApi = validateOperationsApi(options.operationsApi ?? (apiVersion === 'v1.0' ? 'graph' : 'seed'));
+  const initialOperationDelay = validateOperationDelay(options.operationDelayMs ?? DEFAULT_OPERATION_DELAY_MS);
+  const initialLifecycle = withLifecycle(DEFAULT_LIFECYCLE, options.lifecycle ?? {});
 
   const store = createStore(apiVersion);
   const faults = new FaultInjector();
@@ -220,11 +275,24 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   const timers = new Set<NodeJS.Timeout>();
   let pageSize = initialPageSize;
   let paging: Readonly<PagingSwitches> = initialPaging;
+  let lifecycle: Readonly<LifecycleSwitches> = initialLifecycle;
   let batchCounter = 0;
   let server: http.Server | undefined;
   let serviceUrl: string | undefined;
 
-  const route = createRouter({ store, base, basePath, pageSize: () => pageSize, paging: () => paging, quirks: options.quirks, apiVersion });
+  const operations = createOperationRunner({ store, apiVersion, delayMs: initialOperationDelay, onError });
+  const route = createRouter({
+    store,
+    base,
+    basePath,
+    pageSize: () => pageSize,
+    paging: () => paging,
+    quirks: options.quirks,
+    apiVersion,
+    operationsApi,
+    operations,
+    lifecycle: () => lifecycle,
+  });
 
   function seedInitial(): void {
     if (!seed) return;
@@ -291,6 +359,9 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
   }
 
   function reset(): void {
+    operations.clear();
+    operations.delayMs = initialOperationDelay;
+    lifecycle = initialLifecycle;
     store.clear();
     seenTenants.clear();
     faults.reset();
@@ -343,6 +414,30 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
           const n = numberField('pageSize');
           if (n === undefined || !Number.isSafeInteger(n) || n < 1) throw new ODataError(400, 'BadRequest', 'Send {"pageSize": <positive integer>}.');
           pageSize = n;
+          return { status: 204, headers: {} };
+        },
+      },
+      operationDelay: {
+        GET: () => ({ status: 200, headers: {}, json: { ms: Number.isFinite(operations.delayMs) ? operations.delayMs : 'Infinity' } }),
+        POST: () => {
+          const value = typeof jsonBody === 'object' && jsonBody !== null ? (jsonBody as Record<string, unknown>)['ms'] : undefined;
+          const ms = value === 'Infinity' ? Number.POSITIVE_INFINITY : value;
+          if (typeof ms !== 'number' || !(ms >= 0)) throw new ODataError(400, 'BadRequest', 'Send {"ms": <non-negative number>} or {"ms": "Infinity"}.');
+          operations.delayMs = ms;
+          return { status: 204, headers: {} };
+        },
+      },
+      settleOperations: {
+        POST: () => ({ status: 200, headers: {}, json: { settled: operations.settleAll() } }),
+      },
+      lifecycle: {
+        GET: () => ({ status: 200, headers: {}, json: lifecycle }),
+        POST: () => {
+          try {
+            lifecycle = withLifecycle(lifecycle, jsonBody);
+          } catch (error) {
+            throw new ODataError(400, 'BadRequest', `${error instanceof Error ? error.message : String(error)}`);
+          }
           return { status: 204, headers: {} };
         },
       },
@@ -512,6 +607,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      operations.clearTimers();
       const closing = server;
       server = undefined;
       serviceUrl = undefined;
@@ -536,6 +632,15 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
     },
     setPaging(partial) {
       paging = withPaging(paging, partial);
+    },
+    setOperationDelay(ms) {
+      operations.delayMs = ms;
+    },
+    setLifecycle(partial) {
+      lifecycle = withLifecycle(lifecycle, partial);
+    },
+    settleOperations() {
+      return operations.settleAll();
     },
   };
   return service;

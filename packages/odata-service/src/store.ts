@@ -1,9 +1,11 @@
 /**
- * In-memory data of the embedded OData service: tenants → connections → operations.
+ * In-memory data of the embedded OData service: tenants → connections → operations and each connection's
+ * schema.
  *
  * Operations live in an insertion-ordered `Map`, which gives collections a stable default order (needed
- * for offset-based server-driven paging). Every write stamps a fresh weak ETag from a counter that never
- * goes backwards, not even on `clear()`, so an ETag a client saw can never match a later version.
+ * for offset-based server-driven paging). Every write of an operation or a connection (its own properties,
+ * its state, its schema) stamps a fresh weak ETag from one counter that never goes backwards, not even on
+ * `clear()`, so an ETag a client saw can never match a later version.
  *
  * The store hands out copies: callers (router, tests) can never mutate stored state by accident.
  */
@@ -60,6 +62,32 @@ export interface StoredConnection {
   description: string | null;
   /** connectionState member (`draft`, `ready`, `obsolete`, `limitExceeded`, `unknownFutureValue`, …). */
   state: string | null;
+  /** Weak ETag, e.g. `W/"17"`; changes on every write of the connection (properties, state, schema). */
+  etag: string;
+}
+
+/**
+ * One property of a connection's schema (externalConnectors `property`). `type` and `labels` are any strings,
+ * so tests can store members of an evolved Graph; registration through the API stores every field.
+ */
+export interface StoredSchemaProperty {
+  name: string;
+  /** A propertyType member (`string`, `int64`, …). */
+  type: string;
+  isSearchable?: boolean | null;
+  isQueryable?: boolean | null;
+  isRetrievable?: boolean | null;
+  isRefinable?: boolean | null;
+  isExactMatchRequired?: boolean | null;
+  /** label members (`title`, `url`, …). */
+  labels?: string[] | null;
+  aliases?: string[] | null;
+}
+
+/** A registered schema (externalConnectors `schema`). */
+export interface StoredSchema {
+  baseType: string;
+  properties: StoredSchemaProperty[];
 }
 
 /** Input of {@link ODataStore.putConnection}: what is left undefined keeps its value (or a default when new). */
@@ -80,6 +108,8 @@ export interface OperationInput {
 export type InsertResult =
   | { ok: true; operation: StoredOperation }
   | { ok: false; reason: 'connection-not-found' | 'conflict' };
+
+export type InsertConnectionResult = { ok: true; connection: StoredConnection } | { ok: false; reason: 'conflict' };
 
 export interface ODataStore {
   // tenant is the bearer token value, or '' when tenancy is off / no token
@@ -112,6 +142,18 @@ export interface ODataStore {
   ): StoredOperation | undefined;
   /** True when something was deleted. */
   deleteOperation(connectionId: string, id: string, tenant?: string): boolean;
+
+  /** Create-only insert of a connection (POST semantics): fails when the id exists; `state` defaults to `draft`. */
+  insertConnection(connection: ConnectionInput, tenant?: string): InsertConnectionResult;
+  /** Removes a connection with its operations and schema; true when it existed. */
+  deleteConnection(connectionId: string, tenant?: string): boolean;
+  /** The registered schema, or undefined when none is (or the connection does not exist). */
+  getSchema(connectionId: string, tenant?: string): StoredSchema | undefined;
+  /**
+   * Stores (or with null removes) a connection's schema as given, without any check (tests store members of an
+   * evolved Graph this way); creates the connection if missing. A new connection ETag either way.
+   */
+  putSchema(connectionId: string, schema: StoredSchema | null, tenant?: string): void;
 }
 
 interface ConnectionRecord {
@@ -119,6 +161,8 @@ interface ConnectionRecord {
   name: string;
   description: string | null;
   state: string | null;
+  etag: string;
+  schema: StoredSchema | null;
   operations: Map<string, StoredOperation>;
 }
 
@@ -127,7 +171,7 @@ function copyError(error: StoredError | null | undefined): StoredError | null {
 }
 
 function copyConnection(connection: ConnectionRecord): StoredConnection {
-  return { id: connection.id, name: connection.name, description: connection.description, state: connection.state };
+  return { id: connection.id, name: connection.name, description: connection.description, state: connection.state, etag: connection.etag };
 }
 
 function copyOperation(op: StoredOperation): StoredOperation {
@@ -157,10 +201,11 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
     const connections = connectionsOf(tenant);
     let connection = connections.get(connectionId);
     if (!connection) {
-      connection = { id: connectionId, name: name ?? connectionId, description: null, state: 'ready', operations: new Map() };
+      connection = { id: connectionId, name: name ?? connectionId, description: null, state: 'ready', etag: nextEtag(), schema: null, operations: new Map() };
       connections.set(connectionId, connection);
     } else if (name !== undefined) {
       connection.name = name;
+      connection.etag = nextEtag();
     }
     return connection;
   }
@@ -174,6 +219,7 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
       const connection = ensureConnection(input.id, tenant, input.name);
       if (input.description !== undefined) connection.description = input.description;
       if (input.state !== undefined) connection.state = input.state;
+      connection.etag = nextEtag();
       return copyConnection(connection);
     },
 
@@ -212,6 +258,7 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
       for (const sample of sampleConnections(apiVersion)) {
         store.putConnection({ id: sample.id, name: sample.name, description: sample.description, state: sample.state }, tenant);
         for (const op of sample.operations) store.putOperation(sample.id, op, tenant);
+        if (sample.schema) store.putSchema(sample.id, sample.schema, tenant);
       }
     },
 
@@ -254,6 +301,37 @@ export function createStore(apiVersion: ApiVersion = 'beta'): ODataStore {
 
     deleteOperation(connectionId, id, tenant = '') {
       return findConnection(connectionId, tenant)?.operations.delete(id) ?? false;
+    },
+
+    insertConnection(input, tenant = '') {
+      const connections = connectionsOf(tenant);
+      if (connections.has(input.id)) return { ok: false, reason: 'conflict' };
+      const connection: ConnectionRecord = {
+        id: input.id,
+        name: input.name ?? input.id,
+        description: input.description ?? null,
+        state: input.state !== undefined ? input.state : 'draft',
+        etag: nextEtag(),
+        schema: null,
+        operations: new Map(),
+      };
+      connections.set(input.id, connection);
+      return { ok: true, connection: copyConnection(connection) };
+    },
+
+    deleteConnection(connectionId, tenant = '') {
+      return tenants.get(tenant)?.delete(connectionId) ?? false;
+    },
+
+    getSchema(connectionId, tenant = '') {
+      const schema = findConnection(connectionId, tenant)?.schema;
+      return schema ? structuredClone(schema) : undefined;
+    },
+
+    putSchema(connectionId, schema, tenant = '') {
+      const connection = ensureConnection(connectionId, tenant);
+      connection.schema = schema === null ? null : structuredClone(schema);
+      connection.etag = nextEtag();
     },
   };
   return store;

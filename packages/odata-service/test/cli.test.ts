@@ -139,6 +139,49 @@ describe('npm run upstream (src/main.ts)', () => {
     expect(err.trim()).toBe(message);
   });
 
+  it('ODATA_OPERATION_DELAY_MS, ODATA_OPERATIONS_API, ODATA_SCHEMA_REGISTRATION and ODATA_CONNECTION_DELETION set the lifecycle', async () => {
+    const child = start({ PORT: '0', ODATA_API_VERSION: 'v1.0', ODATA_OPERATIONS_API: 'seed', ODATA_OPERATION_DELAY_MS: '0', ODATA_CONNECTION_DELETION: 'accepted' });
+    const root = /^OData service root: (\S+)$/.exec(await firstLine(child))?.[1] ?? '';
+    const json = { 'content-type': 'application/json' };
+    expect((await fetch(`${root}/external/connections/contosohr/operations?$top=1`)).status).toBe(200); // the seed API in v1.0
+    expect((await fetch(`${root}/external/connections`, { method: 'POST', headers: json, body: JSON.stringify({ id: 'cli1', name: 'CLI' }) })).status).toBe(201);
+    const schema = { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'title', type: 'string', isSearchable: true }] };
+    const registered = await fetch(`${root}/external/connections/cli1/schema`, { method: 'PATCH', headers: json, body: JSON.stringify(schema) });
+    expect(registered.status).toBe(202);
+    const op = (await (await fetch(registered.headers.get('location')!)).json()) as { status: string };
+    expect(op.status).toBe('completed'); // a delay of 0
+    const deleted = await fetch(`${root}/external/connections/cli1`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    expect(deleted.headers.get('location')).toBeNull();
+    expect((await fetch(`${root}/external/connections/cli1`)).status).toBe(404);
+
+    const graph = start({ PORT: '0', ODATA_API_VERSION: 'v1.0', ODATA_OPERATION_DELAY_MS: 'Infinity', ODATA_SCHEMA_REGISTRATION: 'created' });
+    const v1 = /^OData service root: (\S+)$/.exec(await firstLine(graph))?.[1] ?? '';
+    expect((await fetch(`${v1}/external/connections/contosohr/operations`)).status).toBe(400); // the v1.0 default: Graph's API
+    expect((await fetch(`${v1}/external/connections/fabrikamwiki/schema`, { method: 'PATCH', headers: json, body: JSON.stringify(schema) })).status).toBe(201);
+    const deleting = await fetch(`${v1}/external/connections/fabrikamwiki`, { method: 'DELETE' });
+    expect(deleting.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(((await (await fetch(deleting.headers.get('location')!)).json()) as { status: string }).status).toBe('inprogress'); // Infinity
+  });
+
+  it.each([
+    [{ ODATA_OPERATION_DELAY_MS: '-1' }, 'Invalid ODATA_OPERATION_DELAY_MS="-1": expected a non-negative integer (milliseconds) or Infinity.'],
+    [{ ODATA_OPERATION_DELAY_MS: '1.5' }, 'Invalid ODATA_OPERATION_DELAY_MS="1.5": expected a non-negative integer (milliseconds) or Infinity.'],
+    [{ ODATA_OPERATIONS_API: 'rest' }, 'Invalid ODATA_OPERATIONS_API="rest": expected graph, seed.'],
+    [{ ODATA_SCHEMA_REGISTRATION: 'sync' }, 'Invalid ODATA_SCHEMA_REGISTRATION="sync": expected operation, ok, created.'],
+    [{ ODATA_CONNECTION_DELETION: '204' }, 'Invalid ODATA_CONNECTION_DELETION="204": expected operation, accepted, noContent.'],
+  ])('rejects invalid lifecycle variables with one clear line: %j', async (env, message) => {
+    const child = start(env);
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(err.trim()).toBe(message);
+  });
+
   it('rejects an invalid PORT with one clear line', async () => {
     const child = start({ PORT: 'eighty' });
     let err = '';

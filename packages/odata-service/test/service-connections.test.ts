@@ -32,12 +32,13 @@ describe('externalConnection resources', () => {
   it('pages the collection with $top and $count, next links keeping the options', async () => {
     const first = await h.client.get('/connections?$select=name&$top=2&$count=true');
     expect(first.status).toBe(200);
-    expect(values(first)).toEqual([{ id: 'c1', name: 'Connection 1' }, { id: 'c2', name: 'Connection 2' }]);
+    const etag = (id: string) => h.service.store.getConnection(id)!.etag;
+    expect(values(first)).toEqual([{ '@odata.etag': etag('c1'), id: 'c1', name: 'Connection 1' }, { '@odata.etag': etag('c2'), id: 'c2', name: 'Connection 2' }]);
     expect(obj(first.json)['@odata.count']).toBe(5);
     const next = obj(first.json)['@odata.nextLink'] as string;
     expect(next).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/beta\/connections\?\$select=name&\$top=2&\$count=true&\$skiptoken=[A-Za-z0-9_-]+$/);
     const second = await h.client.send('GET', next);
-    expect(values(second)).toEqual([{ id: 'c3', name: 'Connection 3' }]); // uneven: the second page holds one less
+    expect(values(second)).toEqual([{ '@odata.etag': etag('c3'), id: 'c3', name: 'Connection 3' }]); // uneven: the second page holds one less
     expect(obj(second.json)['@odata.count']).toBe(5);
     expect((await h.client.get('/connections?$filter=id%20eq%20%27c1%27')).status).toBe(400);
     expect((await h.client.get('/connections?$orderby=id')).status).toBe(400);

@@ -45,6 +45,16 @@ describe('service document and $metadata', () => {
     expect(xml).toMatch(/<EnumType Name="connectionState">\s*<Member Name="draft" Value="1"\/>\s*<Member Name="ready" Value="2"\/>\s*<Member Name="obsolete" Value="3"\/>\s*<Member Name="limitExceeded" Value="4"\/>\s*<Member Name="unknownFutureValue" Value="5"\/>/);
     expect(xml).toContain('<Property Name="description" Type="Edm.String"/>');
     expect(xml).toContain('<Property Name="state" Type="microsoft.graph.connectionState"/>');
+    // The schema of a connection, in the same namespace.
+    expect(xml).toContain('<NavigationProperty Name="schema" Type="microsoft.graph.schema" ContainsTarget="true"/>');
+    expect(xml).toMatch(
+      /<EntityType Name="schema">\s*<Key>\s*<PropertyRef Name="id"\/>\s*<\/Key>\s*<Property Name="id" Type="Edm.String" Nullable="false"\/>\s*<Property Name="baseType" Type="Edm.String" Nullable="false"\/>\s*<Property Name="properties" Type="Collection\(microsoft.graph.property\)"\/>\s*<\/EntityType>/,
+    );
+    expect(xml).toMatch(
+      /<ComplexType Name="property">\s*<Property Name="aliases" Type="Collection\(Edm.String\)"\/>\s*<Property Name="isExactMatchRequired" Type="Edm.Boolean"\/>\s*<Property Name="isQueryable" Type="Edm.Boolean"\/>\s*<Property Name="isRefinable" Type="Edm.Boolean"\/>\s*<Property Name="isRetrievable" Type="Edm.Boolean"\/>\s*<Property Name="isSearchable" Type="Edm.Boolean"\/>\s*<Property Name="labels" Type="Collection\(microsoft.graph.label\)"\/>\s*<Property Name="name" Type="Edm.String" Nullable="false"\/>\s*<Property Name="type" Type="microsoft.graph.propertyType" Nullable="false"\/>\s*<\/ComplexType>/,
+    );
+    expect(xml).toMatch(/<EnumType Name="propertyType">\s*<Member Name="string" Value="0"\/>[\s\S]*<Member Name="dateTimeCollection" Value="8"\/>\s*<Member Name="unknownFutureValue" Value="9"\/>\s*<\/EnumType>/);
+    expect(xml).toMatch(/<EnumType Name="label">\s*<Member Name="title" Value="0"\/>[\s\S]*<Member Name="fileExtension" Value="8"\/>\s*<Member Name="unknownFutureValue" Value="12"\/>\s*<Member Name="containerName" Value="13"\/>\s*<Member Name="containerUrl" Value="14"\/>\s*<Member Name="iconUrl" Value="15"\/>\s*<\/EnumType>/);
     // Well-formed: every element opened is closed, in order.
     const stack: string[] = [];
     for (const [, close, name, selfClosing] of xml.matchAll(/<(\/?)([A-Za-z:]+)[^>]*?(\/?)>/g)) {
@@ -87,9 +97,12 @@ describe('connections and path families', () => {
     for (const family of ['/connections', '/external/connections']) {
       const list = await h.client.get(family);
       expect(list.status).toBe(200);
-      expect(values(list)).toEqual([{ id: 'c1', name: 'Connection one', description: null, state: 'ready' }]);
+      const etag = h.service.store.getConnection('c1')!.etag;
+      expect(etag).toMatch(/^W\/"\d+"$/);
+      expect(values(list)).toEqual([{ '@odata.etag': etag, id: 'c1', name: 'Connection one', description: null, state: 'ready' }]);
       const one = await h.client.get(`${family}/c1`);
-      expect(obj(one.json)).toMatchObject({ id: 'c1', name: 'Connection one' });
+      expect(obj(one.json)).toMatchObject({ '@odata.etag': etag, id: 'c1', name: 'Connection one' });
+      expect(one.headers['etag']).toBe(etag);
       expect((await h.client.get(`${family}('c1')`)).status).toBe(200);
     }
     expect((await h.client.get('/external')).status).toBe(200);

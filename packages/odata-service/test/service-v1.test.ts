@@ -1,6 +1,8 @@
 /**
  * The v1.0 mode of the embedded service: publicError stored, rendered and validated, the v1.0 `$metadata`,
- * only the `external/connections` path family, and sample data in the publicError shape.
+ * only the `external/connections` path family, and sample data in the publicError shape. These tests write and
+ * list operations, so they use the seed operations API (`operationsApi: 'seed'`); Graph's own (`'graph'`, the
+ * v1.0 default): service-lifecycle.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createODataService } from '../src/service.js';
@@ -8,7 +10,7 @@ import { type Harness, graphError, obj, startService, values } from './helpers.j
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startService({ apiVersion: 'v1.0' });
+  h = await startService({ apiVersion: 'v1.0', operationsApi: 'seed' });
 });
 afterAll(async () => {
   await h.close();
@@ -158,6 +160,22 @@ describe('v1.0 mode: $metadata', () => {
     expect(xml).toMatch(/<EnumType Name="connectionState">\s*<Member Name="draft" Value="1"\/>\s*<Member Name="ready" Value="2"\/>\s*<Member Name="obsolete" Value="3"\/>\s*<Member Name="limitExceeded" Value="4"\/>\s*<Member Name="unknownFutureValue" Value="5"\/>/);
     expect(xml).toContain('<Property Name="description" Type="Edm.String"/>');
     expect(xml).toContain('<Property Name="state" Type="microsoft.graph.externalConnectors.connectionState"/>');
+    // A connection's schema, as Graph's v1.0 CSDL has it (plus beta's isExactMatchRequired, containerName, containerUrl).
+    expect(xml).toMatch(
+      /<NavigationProperty Name="operations" Type="Collection\(microsoft.graph.externalConnectors.connectionOperation\)" ContainsTarget="true"\/>\s*<NavigationProperty Name="schema" Type="microsoft.graph.externalConnectors.schema" ContainsTarget="true"\/>\s*<\/EntityType>/,
+    );
+    expect(xml).toMatch(
+      /<EntityType Name="schema" BaseType="graph.entity">\s*<Property Name="baseType" Type="Edm.String" Nullable="false"\/>\s*<Property Name="properties" Type="Collection\(microsoft.graph.externalConnectors.property\)"\/>\s*<\/EntityType>/,
+    );
+    expect(xml).toMatch(
+      /<ComplexType Name="property">\s*<Property Name="aliases" Type="Collection\(Edm.String\)"\/>\s*<Property Name="isExactMatchRequired" Type="Edm.Boolean"\/>\s*<Property Name="isQueryable" Type="Edm.Boolean"\/>\s*<Property Name="isRefinable" Type="Edm.Boolean"\/>\s*<Property Name="isRetrievable" Type="Edm.Boolean"\/>\s*<Property Name="isSearchable" Type="Edm.Boolean"\/>\s*<Property Name="labels" Type="Collection\(microsoft.graph.externalConnectors.label\)"\/>\s*<Property Name="name" Type="Edm.String" Nullable="false"\/>\s*<Property Name="type" Type="microsoft.graph.externalConnectors.propertyType" Nullable="false"\/>\s*<\/ComplexType>/,
+    );
+    expect(xml).toMatch(
+      /<EnumType Name="propertyType">\s*<Member Name="string" Value="0"\/>\s*<Member Name="int64" Value="1"\/>\s*<Member Name="double" Value="2"\/>\s*<Member Name="dateTime" Value="3"\/>\s*<Member Name="boolean" Value="4"\/>\s*<Member Name="stringCollection" Value="5"\/>\s*<Member Name="int64Collection" Value="6"\/>\s*<Member Name="doubleCollection" Value="7"\/>\s*<Member Name="dateTimeCollection" Value="8"\/>\s*<Member Name="unknownFutureValue" Value="9"\/>\s*<\/EnumType>/,
+    );
+    expect(xml).toMatch(
+      /<EnumType Name="label">\s*<Member Name="title" Value="0"\/>\s*<Member Name="url" Value="1"\/>\s*<Member Name="createdBy" Value="2"\/>\s*<Member Name="lastModifiedBy" Value="3"\/>\s*<Member Name="authors" Value="4"\/>\s*<Member Name="createdDateTime" Value="5"\/>\s*<Member Name="lastModifiedDateTime" Value="6"\/>\s*<Member Name="fileName" Value="7"\/>\s*<Member Name="fileExtension" Value="8"\/>\s*<Member Name="unknownFutureValue" Value="12"\/>\s*<Member Name="containerName" Value="13"\/>\s*<Member Name="containerUrl" Value="14"\/>\s*<Member Name="iconUrl" Value="15"\/>\s*<\/EnumType>/,
+    );
     const stack: string[] = [];
     for (const [, close, name, selfClosing] of xml.matchAll(/<(\/?)([A-Za-z:]+)[^>]*?(\/?)>/g)) {
       if (close) expect(stack.pop()).toBe(name);
