@@ -345,6 +345,9 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
     } else if (response.text !== undefined) {
       payload = response.text;
     }
+    // An empty answer (202 Accepted of a registration or deletion) says so, as Graph does, instead of going out
+    // chunked; a 204 has no body by definition and takes no Content-Length.
+    if (payload === undefined && response.status !== 204 && response.status !== 304) headers['content-length'] = '0';
     res.writeHead(response.status, headers);
     res.end(payload);
   }
