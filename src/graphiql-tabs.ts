@@ -17,10 +17,14 @@ const globalId = (operationId: string) => encodeGlobalId({ type: 'ConnectionOper
 export const graphiqlTabs = [
   tab(
     `
-# A page of a connection's operations: typed filter and order, Relay paging.
-# \`id\` is the global, opaque id (read the object back with node(id:)); \`operationId\` is the OData key.
-# Paging: run it, copy pageInfo.endCursor into the variables as "after" and run it again for the next page.
-# A cursor is opaque and fits only this connection, filter and order.
+# A page of a connection's operations: typed filter
+# and order, Relay paging.
+# \`id\` is the global, opaque id (read the object back
+# with node(id:)); \`operationId\` is the OData key.
+# Paging: run it, copy pageInfo.endCursor into the
+# variables as "after" and run it again for the next
+# page. A cursor is opaque and fits only this
+# connection, filter and order.
 query ListOperations($after: String) {
   connectionOperations(
     connectionId: "contosohr"
@@ -41,8 +45,10 @@ query ListOperations($after: String) {
   ),
   tab(
     `
-# One operation by its keys, connectionId and operationId (the OData key); null when the upstream has none.
-# Aliases are read together, in one $batch request upstream.
+# One operation by its keys, connectionId and
+# operationId (the OData key); null when the upstream
+# has none. Aliases are read together, in one $batch
+# request upstream.
 query ReadOperations {
   failed: connectionOperation(connectionId: "contosohr", operationId: "hr-op-004") {
     id operationId connectionId status etag
@@ -54,9 +60,13 @@ query ReadOperations {
   ),
   tab(
     `
-# External connections with their operations. The operations pages of all the connections on this page go
-# upstream together: one $batch request per 20 connections, not one request each.
-# \`state\` is the evolvable connectionState enum: a member the gateway does not know reads UNKNOWN_FUTURE_VALUE.
+# External connections with their operations. The
+# operations pages of all the connections on this page
+# go upstream together: one $batch request per 20
+# connections, not one request each.
+# \`state\` is the evolvable connectionState enum: a
+# member the gateway does not know reads
+# UNKNOWN_FUTURE_VALUE.
 query Connections($after: String) {
   externalConnections(first: 10, after: $after) {
     totalCount
@@ -75,11 +85,16 @@ query Connections($after: String) {
   ),
   tab(
     `
-# Global object identification: every object's \`id\` is global and opaque. Clients never build or parse one:
-# they read it from a result, then read the object back by that id alone, as normalized caches do.
-# 1. \`read\` reads the global id of operation hr-op-004 (any query that selects \`id\` returns it).
-# 2. node(id:) reads the object back by that id: $id in the variables holds what \`read.id\` returns.
-#    nodes(ids:) reads several at once, in order; an unknown or malformed id reads as null.
+# Global object identification: every object's \`id\`
+# is global and opaque. Clients never build or parse
+# one: they read it from a result, then read the object
+# back by that id alone, as normalized caches do.
+# 1. \`read\` reads the global id of operation hr-op-004
+#    (any query that selects \`id\` returns it).
+# 2. node(id:) reads the object back by that id: $id in
+#    the variables holds what \`read.id\` returns.
+#    nodes(ids:) reads several at once, in order; an
+#    unknown or malformed id reads as null.
 query NodeById($id: ID!, $ids: [ID!]!) {
   read: connectionOperation(connectionId: "contosohr", operationId: "hr-op-004") { id }
   node(id: $id) {
@@ -96,8 +111,10 @@ query NodeById($id: ID!, $ids: [ID!]!) {
   ),
   tab(
     `
-# Create an operation. Choosing its operationId makes a retry safe: a second create with it answers CONFLICT.
-# The etag it returns is what Update takes as ifMatch.
+# Create an operation. Choosing its operationId makes
+# a retry safe: a second create with it answers
+# CONFLICT. The etag it returns is what Update takes
+# as ifMatch.
 mutation Create($operationId: ID) {
   createConnectionOperation(connectionId: "contosohr", input: { operationId: $operationId, status: IN_PROGRESS }) {
     id operationId connectionId status etag
@@ -107,11 +124,16 @@ mutation Create($operationId: ID) {
   ),
   tab(
     `
-# Watch a long-running operation (a schema registration takes 5 to 15 minutes): the current state first,
-# then each change of status, error or etag, and completion after COMPLETED or FAILED. GraphiQL receives it
-# over SSE; frontends may also use graphql-ws over WebSocket. The gateway polls the upstream for you, once
-# for all watchers with the same credentials, with a growing interval.
-# Run it, then run the Update tab (which sets FAILED): this tab shows the change and completes.
+# Watch a long-running operation (a schema
+# registration takes 5 to 15 minutes): the current
+# state first, then each change of status, error or
+# etag, and completion after COMPLETED or FAILED.
+# GraphiQL receives it over SSE; frontends may also use
+# graphql-ws over WebSocket. The gateway polls the
+# upstream for you, once for all watchers with the same
+# credentials, with a growing interval.
+# Run it, then run the Update tab (which sets FAILED):
+# this tab shows the change and completes.
 subscription WatchOperation {
   connectionOperationUpdates(connectionId: "contosohr", operationId: "example-operation") {
     id operationId status etag
@@ -121,8 +143,11 @@ subscription WatchOperation {
   ),
   tab(
     `
-# Update with optimistic concurrency: pass the etag you read (from Create or a query) as $etag, sent as
-# If-Match; PRECONDITION_FAILED if the operation changed since. With $etag null the update is unconditional.
+# Update with optimistic concurrency: pass the etag
+# you read (from Create or a query) as $etag, sent as
+# If-Match; PRECONDITION_FAILED if the operation
+# changed since. With $etag null the update is
+# unconditional.
 mutation Update($etag: String) {
   updateConnectionOperation(
     connectionId: "contosohr"
@@ -138,7 +163,8 @@ mutation Update($etag: String) {
   ),
   tab(
     `
-# Add an operation by reference (POST .../operations/$ref).
+# Add an operation by reference
+# (POST .../operations/$ref).
 mutation AddReference {
   addConnectionOperationReference(connectionId: "contosohr", input: { operationId: "example-reference", status: UNSPECIFIED }) {
     id operationId status
@@ -147,8 +173,9 @@ mutation AddReference {
   ),
   tab(
     `
-# Delete an operation (NOT_FOUND when it does not exist). deletedId is the global id of the deleted operation:
-# evict it from a normalized client cache.
+# Delete an operation (NOT_FOUND when it does not
+# exist). deletedId is the global id of the deleted
+# operation: evict it from a normalized client cache.
 mutation Delete {
   deleteConnectionOperation(connectionId: "contosohr", operationId: "example-operation") {
     deletedId connectionId operationId
