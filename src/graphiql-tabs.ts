@@ -2,7 +2,9 @@
  * The tabs GraphiQL opens with (contract v2, ../shared/DESIGN.md section 2): one example for every query,
  * mutation and subscription, against the embedded service's sample data (connection `contosohr`). Served with the bundled,
  * offline GraphiQL. Every tab runs without errors when the tabs are run once, in order, on fresh sample data
- * (test/browser/graphiql.test.ts clicks and runs each one).
+ * (test/browser/graphiql.test.ts clicks and runs each one). The last five are Microsoft Graph's flow for a new
+ * connector (section 2.1), on a connection of their own: WatchRegistration runs with the operationId that
+ * RegisterSchema returned pasted into its variables (the browser test runs them so, in one window).
  */
 import { encodeGlobalId } from './global-id.js';
 
@@ -179,6 +181,124 @@ mutation AddReference {
 mutation Delete {
   deleteConnectionOperation(connectionId: "contosohr", operationId: "example-operation") {
     deletedId connectionId operationId
+  }
+}`,
+  ),
+  // Microsoft Graph's flow for a new connector, one tab per step, all on the connection examplecontoso.
+  tab(
+    `
+# Microsoft Graph's flow for a new connector, in five
+# tabs, one per step: create a connection, register
+# its schema, watch the operation Graph starts for it,
+# read the schema back, delete the connection.
+# Step 1: create the connection examplecontoso (an id
+# is 3 to 32 letters and digits). Its state is DRAFT
+# until a schema is registered; while it exists, a
+# second create answers CONFLICT. Then RegisterSchema.
+mutation CreateConnection {
+  createExternalConnection(
+    input: {
+      connectionId: "examplecontoso"
+      name: "Contoso examples"
+      description: "Created from GraphiQL"
+    }
+  ) {
+    id connectionId name state
+  }
+}`,
+  ),
+  tab(
+    `
+# Step 2: register the connection's schema. Graph
+# answers at once with the operation it started for
+# it, IN_PROGRESS: copy operation.operationId from the
+# result, WatchRegistration needs it.
+# A schema Graph rejects (a property both searchable
+# and refinable, say) is accepted too: its operation
+# then ends FAILED, with Graph's reasons.
+mutation RegisterSchema {
+  registerConnectionSchema(
+    connectionId: "examplecontoso"
+    input: {
+      properties: [
+        { name: "title", type: STRING, labels: [TITLE],
+          isSearchable: true, isRetrievable: true }
+        { name: "priority", type: INT64,
+          isQueryable: true, isRefinable: true }
+        { name: "tags", type: STRING_COLLECTION,
+          isSearchable: true, isRetrievable: true }
+      ]
+    }
+  ) {
+    connection { connectionId state }
+    operation { id operationId status }
+  }
+}`,
+  ),
+  tab(
+    `
+# Step 3: watch the registration. Paste the operationId
+# RegisterSchema returned into the variables below, in
+# place of <paste …>, and run it. It shows IN_PROGRESS,
+# then COMPLETED (or FAILED, with the reasons), and
+# ends: here about 3 seconds after the registration,
+# on Graph 5 to 15 minutes. It runs in this window:
+# nothing else needs to run while it watches. Then
+# ConnectionSchema.
+subscription WatchRegistration(
+  $connectionId: ID!
+  $operationId: ID!
+) {
+  connectionOperationUpdates(
+    connectionId: $connectionId
+    operationId: $operationId
+  ) {
+    id operationId status
+    error {
+      errorCode message
+      details { source message }
+    }
+  }
+}`,
+    { connectionId: 'examplecontoso', operationId: '<paste the operationId RegisterSchema returned>' },
+  ),
+  tab(
+    `
+# Step 4: read the connection back. Once its
+# registration is COMPLETED, its state is READY and
+# schema is the one registered (null until then).
+query ConnectionSchema {
+  externalConnection(connectionId: "examplecontoso") {
+    id connectionId name state
+    schema {
+      baseType
+      properties {
+        name type labels aliases
+        isSearchable isQueryable
+        isRetrievable isRefinable
+      }
+    }
+  }
+}`,
+  ),
+  tab(
+    `
+# Step 5: delete the connection. Graph answers with the
+# operation it started for it, IN_PROGRESS; when that
+# ends, the connection is gone with its schema and its
+# operations, that operation included. deletedId is
+# the connection's global id: evict it from a
+# normalized client cache.
+# To watch the deletion, paste operation.operationId
+# into WatchRegistration's variables and run it: the
+# watch ends with NOT_FOUND once the connection is
+# gone.
+mutation DeleteConnection {
+  deleteExternalConnection(
+    connectionId: "examplecontoso"
+  ) {
+    deletedId connectionId
+    operation { id operationId status }
   }
 }`,
   ),
