@@ -5,6 +5,8 @@
  * (test/browser/graphiql.test.ts clicks and runs each one). The last five are Microsoft Graph's flow for a new
  * connector (section 2.1), on a connection of their own: WatchRegistration runs with the operationId that
  * RegisterSchema returned pasted into its variables (the browser test runs them so, in one window).
+ * Comment lines must fit the query editor at 1400×1100 and at 1440×900, where it shows 56 characters (the
+ * browser test measures every line): keep them within 55.
  */
 import { encodeGlobalId } from './global-id.js';
 

@@ -4,7 +4,8 @@
  * empty cache and localStorage). Types and runs a query; clicks every example tab with the mouse, checks
  * that it became the active tab and shows its query, runs it and checks the result; runs Microsoft Graph's
  * connector flow from its five tabs in one window, as a user would (create, register, paste the operationId
- * and watch it to COMPLETED, read the schema back, delete).
+ * and watch it to COMPLETED, read the schema back, delete); checks that no comment line of any tab is wider
+ * than the query editor, at the test's viewport and at a laptop's.
  * Needs /usr/bin/chromium (`apt-get install -y chromium`); run with `npm run test:browser`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,9 +61,13 @@ interface GraphQLResponse {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
+/** The test's viewport, and a laptop's (at which an issue found tab comments cut off). */
+const VIEWPORT = { width: 1400, height: 1100 };
+const LAPTOP = { width: 1440, height: 900 };
+
 /** A fresh browser context, so every test is a first visit. */
-async function firstVisit(): Promise<{ page: Page; failedRequests: string[]; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+async function firstVisit(viewport = VIEWPORT): Promise<{ page: Page; failedRequests: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const failedRequests: string[] = [];
   const pageErrors: string[] = [];
@@ -225,6 +230,44 @@ async function watch(page: Page, operationId: string, last: string): Promise<str
     .poll(() => page.getAttribute('.graphiql-execute-button', 'aria-label'), { message: 'the watch ended' })
     .toMatch(/^Execute query/);
   return page.evaluate(() => (window as unknown as { watchRecord: WatchRecord }).watchRecord.shown);
+}
+
+/**
+ * Every line of the query editor as rendered (text and width in px), scrolling through the document when the
+ * editor shows only part of it, and the width the editor shows a line in: from the first column to the
+ * vertical scrollbar. A line wider than that is cut off.
+ */
+async function queryEditorLines(page: Page, lineCount: number): Promise<{ visibleWidth: number; lines: Array<{ text: string; width: number }> }> {
+  const collected = new Map<number, { text: string; width: number }>();
+  let visibleWidth = 0;
+  let scrolled = false;
+  for (let attempt = 0; collected.size < lineCount; attempt++) {
+    if (attempt > 0) {
+      scrolled = true;
+      if (attempt > 20) throw new Error(`the query editor rendered only ${collected.size} of ${lineCount} lines`);
+      const box = (await page.locator(`${QUERY_EDITOR} .editor-scrollable`).boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, box.height / 2);
+      await page.waitForTimeout(50);
+    }
+    const view = await page.evaluate((selector) => {
+      const scrollable = document.querySelector<HTMLElement>(`${selector} .editor-scrollable`)!;
+      const area = scrollable.getBoundingClientRect();
+      const scrollbar = scrollable.querySelector(':scope > .scrollbar.vertical')?.getBoundingClientRect();
+      return {
+        visibleWidth: (scrollbar ? scrollbar.left : area.right) - area.left,
+        lines: [...scrollable.querySelectorAll<HTMLElement>('.view-line')].map((line) => ({
+          index: Math.round(parseFloat(line.style.top) / line.getBoundingClientRect().height),
+          text: (line.textContent ?? '').replace(/\u00a0/g, ' '),
+          width: (line.firstElementChild ?? line).getBoundingClientRect().width,
+        })),
+      };
+    }, QUERY_EDITOR);
+    visibleWidth = view.visibleWidth;
+    for (const { index, text, width } of view.lines) collected.set(index, { text, width });
+  }
+  if (scrolled) await page.mouse.wheel(0, -100_000); // back to the top, where the next tab starts
+  return { visibleWidth, lines: [...collected.entries()].sort(([a], [b]) => a - b).map(([, line]) => line) };
 }
 
 describe('GraphiQL, offline, from npm start', () => {
@@ -411,6 +454,31 @@ describe('GraphiQL, offline, from npm start', () => {
 
     expect(failedRequests.filter((url) => !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it.each([
+    ['the test viewport', VIEWPORT],
+    ['a laptop', LAPTOP],
+  ])('no comment line of any tab is wider than the query editor, at %s (%o)', async (_, viewport) => {
+    const { page } = await firstVisit(viewport);
+    const tabs = page.locator('.graphiql-tab');
+    const tooWide: string[] = [];
+    for (const [index, { query }] of graphiqlTabs.entries()) {
+      const name = names[index]!;
+      await tabs.nth(index).locator('.graphiql-tab-button').click();
+      const firstLine = query.split('\n')[0]!;
+      await expect.poll(() => editorText(page, QUERY_EDITOR).then((text) => text.split('\n')[0]), { message: `the editor shows ${name}` }).toBe(firstLine);
+      const { visibleWidth, lines } = await queryEditorLines(page, query.split('\n').length);
+      expect(lines.map((line) => line.text).join('\n'), `the editor shows all of ${name}`).toBe(query);
+      expect(visibleWidth).toBeGreaterThan(300);
+      // Comments must fit; the flow's tabs fit entirely (the older tabs have longer lines of code).
+      for (const [number, { text, width }] of lines.entries()) {
+        const checked = text.trimStart().startsWith('#') || FLOW_TABS.includes(name);
+        if (checked && width > visibleWidth) tooWide.push(`${name}, line ${number + 1}: ${Math.round(width)} px > ${Math.round(visibleWidth)} px: ${text}`);
+      }
+    }
+    expect(tooWide, 'lines cut off at the right of the query editor').toEqual([]);
     await page.context().close();
   });
 });
