@@ -16,6 +16,11 @@ export interface GatewayConfig {
   host: string;
   /** OData service root (no trailing slash), e.g. https://graph.microsoft.com/beta. Unset: embedded service. */
   upstreamUrl: string | undefined;
+  /**
+   * Without UPSTREAM_URL: how long the embedded service's schema registrations and connection deletions run
+   * before they settle (Graph takes minutes). Default 20000: long enough to watch one change in GraphiQL.
+   */
+  embeddedOperationDelayMs: number;
   /** Path family of the connections collection. Default `connections`. */
   connectionsPath: ConnectionsPath;
   /** Timeout of one upstream request (headers and body), in ms. Default 10000. */
@@ -139,6 +144,7 @@ const schema = z.object({
   PORT: integer(0, 65535).default(4000),
   HOST: z.string().trim().min(1, { message: 'a host name or IP address' }).default('127.0.0.1'),
   UPSTREAM_URL: upstreamUrl.optional(),
+  EMBEDDED_OPERATION_DELAY_MS: integer(0, 3_600_000).default(20_000),
   CONNECTIONS_PATH: z
     .enum(['connections', 'external/connections'], { message: '`connections` or `external/connections`' })
     .default('connections'),
@@ -226,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     host: c.HOST,
     upstreamUrl: c.UPSTREAM_URL,
+    embeddedOperationDelayMs: c.EMBEDDED_OPERATION_DELAY_MS,
     connectionsPath: c.CONNECTIONS_PATH,
     upstreamTimeoutMs: c.UPSTREAM_TIMEOUT_MS,
     requestDeadlineMs: c.REQUEST_DEADLINE_MS,

@@ -136,8 +136,10 @@ mutation Create($operationId: ID) {
 # graphql-ws over WebSocket. The gateway polls the
 # upstream for you, once for all watchers with the same
 # credentials, with a growing interval.
-# Run it, then run the Update tab (which sets FAILED):
-# this tab shows the change and completes.
+# GraphiQL stops a running watch when another tab runs:
+# run this tab in a second browser window, then run the
+# Update tab (which sets FAILED) in the first one; this
+# window shows the change and completes.
 subscription WatchOperation {
   connectionOperationUpdates(connectionId: "contosohr", operationId: "example-operation") {
     id operationId status etag
@@ -243,8 +245,8 @@ mutation RegisterSchema {
 # RegisterSchema returned into the variables below, in
 # place of <paste …>, and run it. It shows IN_PROGRESS,
 # then COMPLETED (or FAILED, with the reasons), and
-# ends: here about 3 seconds after the registration,
-# on Graph 5 to 15 minutes. It runs in this window:
+# ends: here 20 seconds after the registration, on
+# Graph 5 to 15 minutes. It runs in this window:
 # nothing else needs to run while it watches. Then
 # ConnectionSchema.
 subscription WatchRegistration(
@@ -262,7 +264,7 @@ subscription WatchRegistration(
     }
   }
 }`,
-    { connectionId: 'examplecontoso', operationId: '<paste the operationId RegisterSchema returned>' },
+    { connectionId: 'examplecontoso', operationId: '<paste RegisterSchema operationId>' },
   ),
   tab(
     `

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   if (serviceRoot === undefined) {
     const { createODataService } = await import('@odata-gateway/odata-service');
     // Nothing reads its request log here: keeping it would grow the process with every request served.
-    embedded = createODataService({ seed: true, requestLogMax: 0 });
+    embedded = createODataService({ seed: true, requestLogMax: 0, operationDelayMs: config.embeddedOperationDelayMs });
     serviceRoot = await embedded.listen(0, '127.0.0.1');
   }
 

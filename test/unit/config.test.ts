@@ -55,6 +55,12 @@ describe('loadConfig', () => {
     expect(problems({ UPSTREAM_URL: 'https://user:secret@host/beta' })).toHaveLength(1);
   });
 
+  it('reads EMBEDDED_OPERATION_DELAY_MS (20 s by default: long enough to watch a registration change in GraphiQL)', () => {
+    expect(loadConfig({})).toMatchObject({ embeddedOperationDelayMs: 20_000 });
+    expect(loadConfig({ EMBEDDED_OPERATION_DELAY_MS: '0' })).toMatchObject({ embeddedOperationDelayMs: 0 });
+    expect(problems({ EMBEDDED_OPERATION_DELAY_MS: 'soon' })).toEqual(['Invalid EMBEDDED_OPERATION_DELAY_MS="soon": expected a whole number from 0 to 3600000.']);
+  });
+
   it('reads METRICS (on by default) and METRICS_PATH (default /metrics), refusing paths that are taken or malformed', () => {
     expect(loadConfig({})).toMatchObject({ metrics: 'on', metricsPath: '/metrics' });
     expect(loadConfig({ METRICS: 'off', METRICS_PATH: '/internal/prometheus' })).toMatchObject({ metrics: 'off', metricsPath: '/internal/prometheus' });
