@@ -25,17 +25,27 @@ export enum ODataOrderDirection {
   DESC = 'desc',
 }
 
-const knownStatuses: ReadonlySet<string> = new Set(Object.values(ODataStatus));
+/**
+ * The reader of an evolvable enum (Microsoft Graph's kind, with `unknownFutureValue`): an upstream member the
+ * enum has maps to itself; one added later reads as UNKNOWN_FUTURE_VALUE, and `onUnknown` hears of it.
+ */
+function evolvable<T extends string>(members: Record<string, T>, unknown: T): (member: string, onUnknown: (member: string) => void) => T {
+  const known: ReadonlySet<string> = new Set(Object.values(members));
+  return (member, onUnknown) => {
+    if (known.has(member)) return member as T;
+    onUnknown(member);
+    return unknown;
+  };
+}
+
+const readStatus = evolvable(ODataStatus, ODataStatus.UNKNOWN_FUTURE_VALUE);
 
 /**
  * Maps an upstream member to one the GraphQL enum can serialise. Newer services may add members after
  * `unknownFutureValue`; those read as UNKNOWN_FUTURE_VALUE, and `onUnknown` hears of each.
  */
 export function toKnownStatus(member: string | null, onUnknown: (member: string) => void): ODataStatus | null {
-  if (member === null) return null;
-  if (knownStatuses.has(member)) return member as ODataStatus;
-  onUnknown(member);
-  return ODataStatus.UNKNOWN_FUTURE_VALUE;
+  return member === null ? null : readStatus(member, onUnknown);
 }
 
 /** connectionState of externalConnection (an evolvable enum: see `toKnownState`). */
@@ -47,17 +57,14 @@ export enum ODataConnectionState {
   UNKNOWN_FUTURE_VALUE = 'unknownFutureValue',
 }
 
-const knownStates: ReadonlySet<string> = new Set(Object.values(ODataConnectionState));
+const readState = evolvable(ODataConnectionState, ODataConnectionState.UNKNOWN_FUTURE_VALUE);
 
 /** Like `toKnownStatus`, for connectionState: a member added after `unknownFutureValue` reads as it. */
 export function toKnownState(member: string | null, onUnknown: (member: string) => void): ODataConnectionState | null {
-  if (member === null) return null;
-  if (knownStates.has(member)) return member as ODataConnectionState;
-  onUnknown(member);
-  return ODataConnectionState.UNKNOWN_FUTURE_VALUE;
+  return member === null ? null : readState(member, onUnknown);
 }
 
-/** propertyType of a schema property (evolvable: see `toKnownMember`). */
+/** propertyType of a schema property (evolvable: see `evolvable`). */
 export enum ODataPropertyType {
   STRING = 'string',
   INT64 = 'int64',
@@ -88,22 +95,11 @@ export enum ODataPropertyLabel {
   UNKNOWN_FUTURE_VALUE = 'unknownFutureValue',
 }
 
-const knownPropertyTypes: ReadonlySet<string> = new Set(Object.values(ODataPropertyType));
-const knownLabels: ReadonlySet<string> = new Set(Object.values(ODataPropertyLabel));
-
 /** Like `toKnownStatus`, for a schema property's type (never null: the type is required). */
-export function toKnownPropertyType(member: string, onUnknown: (member: string) => void): ODataPropertyType {
-  if (knownPropertyTypes.has(member)) return member as ODataPropertyType;
-  onUnknown(member);
-  return ODataPropertyType.UNKNOWN_FUTURE_VALUE;
-}
+export const toKnownPropertyType = evolvable(ODataPropertyType, ODataPropertyType.UNKNOWN_FUTURE_VALUE);
 
 /** Like `toKnownStatus`, for a schema property's labels. */
-export function toKnownLabel(member: string, onUnknown: (member: string) => void): ODataPropertyLabel {
-  if (knownLabels.has(member)) return member as ODataPropertyLabel;
-  onUnknown(member);
-  return ODataPropertyLabel.UNKNOWN_FUTURE_VALUE;
-}
+export const toKnownLabel = evolvable(ODataPropertyLabel, ODataPropertyLabel.UNKNOWN_FUTURE_VALUE);
 
 /**
  * The `Prefer` value every upstream request carries. Microsoft Graph hides evolvable-enum members added
