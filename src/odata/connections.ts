@@ -14,7 +14,7 @@ import { laneOf, type CallContext, type PageOptions } from './operations.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
 import { checkedNextLink, isCollectionLink } from './next-link.js';
 import { parseSchema, type SchemaModel } from './schema-entity.js';
-import { connectionPath, formatQuery, operationsPath, schemaPath } from './url.js';
+import { collectionUrl, connectionPath, formatQuery, operationsPath, schemaPath } from './url.js';
 
 export interface ConnectionRead {
   connectionId: string;
@@ -82,25 +82,30 @@ export class ExternalConnectionsApi {
       })),
       call,
     );
-    const results = new Map(ids.map((id, i) => [id, this.connectionResult(id, answers[i]!)]));
+    const results = new Map(ids.map((id, i) => [id, this.keyedResult(id, answers[i]!, parseConnection, true)]));
     return reads.map((read) => results.get(read.connectionId)!);
   }
 
-  private connectionResult(connectionId: string, answer: GetResult): ConnectionReadResult {
+  /**
+   * What one GET by key of something of a connection (the connection, its schema) gives: its entity (`parse`),
+   * null for 404, or its own error; an answer about another connection is reported (`asked`: the connection
+   * itself was asked for by its key).
+   */
+  private keyedResult<T>(connectionId: string, answer: GetResult, parse: (body: unknown, connectionId: string) => T, asked: boolean): T | null | Error {
     if (answer instanceof Error) return answer;
     if (answer.status === 404) return null;
     if (answer.status < 200 || answer.status >= 300) return UpstreamError.fromResponse(answer.status, answer.body, answer.headers);
     try {
-      return parseConnection(answer.body, connectionId);
+      return parse(answer.body, connectionId);
     } catch (error) {
-      this.report(error, connectionId, true);
+      this.report(error, connectionId, asked);
       return error as Error;
     }
   }
 
   /** The absolute link of the first request of the connections list with `options`. */
   firstListLink(options: ConnectionListOptions): string {
-    return `${this.client.serviceRoot}/${this.options.connectionsPath}${formatQuery(options)}`;
+    return collectionUrl(this.client.serviceRoot, this.options.connectionsPath, options);
   }
 
   /** Whether a link (from a cursor) is one of the connections collection ({@link readList} reads only those). */
@@ -132,18 +137,7 @@ export class ExternalConnectionsApi {
       connectionIds.map((id) => ({ target: schemaPath(this.options.connectionsPath, id), lane: laneOf(id) })),
       call,
     );
-    return connectionIds.map((connectionId, i) => {
-      const answer = answers[i]!;
-      if (answer instanceof Error) return answer;
-      if (answer.status === 404) return null;
-      if (answer.status < 200 || answer.status >= 300) return UpstreamError.fromResponse(answer.status, answer.body, answer.headers);
-      try {
-        return parseSchema(answer.body, connectionId);
-      } catch (error) {
-        this.report(error, connectionId, false);
-        return error as Error;
-      }
-    });
+    return connectionIds.map((connectionId, i) => this.keyedResult(connectionId, answers[i]!, parseSchema, false));
   }
 
   /**
@@ -164,7 +158,7 @@ export class ExternalConnectionsApi {
       const collection = operationsPath(this.options.connectionsPath, request.connectionId);
       try {
         const page = parseOperationPage(answer.body, request.connectionId);
-        page.nextLink = checkedNextLink(page.nextLink, `${this.client.serviceRoot}/${collection}${formatQuery(request.options)}`, this.client.serviceRoot, collection, answer.headers['request-id']);
+        page.nextLink = checkedNextLink(page.nextLink, collectionUrl(this.client.serviceRoot, collection, request.options), this.client.serviceRoot, collection, answer.headers['request-id']);
         return page;
       } catch (error) {
         this.report(error, request.connectionId, false);

@@ -17,7 +17,7 @@ import type { ODataStatus } from './enums.js';
 import { buildSelect, selectableProperties, type SelectableProperty } from './query-options.js';
 import { wrongEntityEvent, type WrongEntityEvent } from './wrong-entity.js';
 import { checkedNextLink, isCollectionLink } from './next-link.js';
-import { formatQuery, operationPath, operationsPath, operationsRefPath } from './url.js';
+import { collectionUrl, formatQuery, operationPath, operationsPath, operationsRefPath } from './url.js';
 
 /** What every upstream call of one GraphQL request carries. */
 export interface CallContext {
@@ -238,7 +238,7 @@ export class ConnectionOperationsApi {
 
   /** The absolute link of the first request of a connection's operations list with `options`. */
   firstPageLink(connectionId: string, options: PageOptions): string {
-    return `${this.client.serviceRoot}/${operationsPath(this.options.connectionsPath, connectionId)}${formatQuery(options)}`;
+    return collectionUrl(this.client.serviceRoot, operationsPath(this.options.connectionsPath, connectionId), options);
   }
 
   /** Whether a link (from a cursor) is one of this connection's operations collection ({@link readPage} reads only those). */
@@ -259,11 +259,11 @@ export class ConnectionOperationsApi {
   }
 
   /**
-   * The page in an answer to `link` (a GET, or a `$batch` part): its nodes, and its nextLink resolved against
+   * The page in an answer to `link`: its nodes, and its nextLink resolved against
    * `link` and checked to stay in the connection's collection (else UPSTREAM_ERROR: a list is never served as
    * if it ended where the upstream pointed elsewhere).
    */
-  pageAt(link: string, body: unknown, connectionId: string, requestId?: string): OperationPageModel {
+  private pageAt(link: string, body: unknown, connectionId: string, requestId?: string): OperationPageModel {
     let page: OperationPageModel;
     try {
       page = parseOperationPage(body, connectionId);

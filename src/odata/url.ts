@@ -42,6 +42,11 @@ export function formatQuery<T extends { [K in keyof T]: string | undefined }>(op
   return query;
 }
 
+/** The absolute URL of the collection `path` (relative to `serviceRoot`) read with `options`: a list's first request. */
+export function collectionUrl<T extends { [K in keyof T]: string | undefined }>(serviceRoot: string, path: string, options: T): string {
+  return `${serviceRoot}/${path}${formatQuery(options)}`;
+}
+
 /** The path segments of `pathname`, percent-decoded, or undefined when one does not decode. */
 function decodedSegments(pathname: string): string[] | undefined {
   try {

@@ -94,12 +94,11 @@ export class CursorCodec {
    * under today's UPSTREAM_URL). Throws BAD_USER_INPUT for anything else.
    */
   open(scope: string, cursor: string, owns: (link: string) => boolean = () => true): ListPosition {
-    const refuse = notACursor;
-    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw refuse();
+    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw notACursor();
     const bytes = Buffer.from(cursor, 'base64url');
     // One spelling per cursor: decoding skips characters outside base64url and ignores spare trailing bits,
     // so only a cursor that is exactly what seal() writes for its bytes passes.
-    if (bytes.length < MIN_CURSOR_BYTES || bytes.toString('base64url') !== cursor || bytes.readUInt8(0) !== VERSION) throw refuse();
+    if (bytes.length < MIN_CURSOR_BYTES || bytes.toString('base64url') !== cursor || bytes.readUInt8(0) !== VERSION) throw notACursor();
     const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
     const tag = bytes.subarray(bytes.length - TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, nonce, { authTagLength: TAG_BYTES });
@@ -109,10 +108,10 @@ export class CursorCodec {
     try {
       plaintext = Buffer.concat([decipher.update(bytes.subarray(1 + NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw refuse();
+      throw notACursor();
     }
     const position = { index: plaintext.readUInt32BE(0), link: plaintext.subarray(INDEX_BYTES).toString('utf8') };
-    if (!owns(position.link)) throw refuse();
+    if (!owns(position.link)) throw notACursor();
     return position;
   }
 }

@@ -40,14 +40,13 @@ const CONNECTIONS_SELECT = buildConnectionSelect(new Set(connectionProperties));
 export class RequestConnections {
   private connectionLoader: DataLoader<ConnectionRead, ConnectionModel | null, string> | undefined;
   private pageLoader: DataLoader<OperationPageRequest, OperationPageModel, string> | undefined;
+  private schemaLoader: DataLoader<string, SchemaModel | null, string> | undefined;
 
   constructor(
     private readonly shared: ConnectionsShared,
     private readonly operations: RequestOperations,
     private readonly call: CallContext,
   ) {}
-
-  private schemaLoader: DataLoader<string, SchemaModel | null, string> | undefined;
 
   /** One connection (null when the upstream has none), read together with the other reads of this tick. */
   get(connectionId: string, properties: ReadonlySet<ConnectionProperty>): Promise<ConnectionModel | null> {

@@ -126,8 +126,9 @@ export class RequestOperations {
     return page.totalCount;
   }
 
-  // Writes need no loader bookkeeping: a mutation request has only mutation fields at its root, and none of
-  // the objects they return reads by key, so no read of the same request can see state from before a write.
+  // Writes need no loader bookkeeping: a mutation request has only mutation fields at its root, and the only
+  // reads by key under them are of operations an accepted connection write just started (a new key each), so
+  // no read of the same request can see state from before a write.
 
   /** POST: sent once, never retried. */
   create(connectionId: string, write: OperationWrite): Promise<OperationModel> {
