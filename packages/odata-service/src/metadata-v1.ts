@@ -17,7 +17,7 @@
  *
  * As in metadata.ts, `external` gets a key (`id`) so that the document stays valid CSDL 4.0; Graph's has none.
  */
-import { enumMembers } from './metadata.js';
+import { enumMembers, schemaPropertyType } from './metadata.js';
 import { CONNECTION_STATE_MEMBERS, EXTERNAL_NAMESPACE, LABEL_MEMBERS, NAMESPACE, PROPERTY_TYPE_MEMBERS, STATUS_MEMBERS } from './model.js';
 
 export function metadataV1Xml(): string {
@@ -66,17 +66,7 @@ ${enumMembers(LABEL_MEMBERS)}
       <EnumType Name="propertyType">
 ${enumMembers(PROPERTY_TYPE_MEMBERS)}
       </EnumType>
-      <ComplexType Name="property">
-        <Property Name="aliases" Type="Collection(Edm.String)"/>
-        <Property Name="isExactMatchRequired" Type="Edm.Boolean"/>
-        <Property Name="isQueryable" Type="Edm.Boolean"/>
-        <Property Name="isRefinable" Type="Edm.Boolean"/>
-        <Property Name="isRetrievable" Type="Edm.Boolean"/>
-        <Property Name="isSearchable" Type="Edm.Boolean"/>
-        <Property Name="labels" Type="Collection(${EXTERNAL_NAMESPACE}.label)"/>
-        <Property Name="name" Type="Edm.String" Nullable="false"/>
-        <Property Name="type" Type="${EXTERNAL_NAMESPACE}.propertyType" Nullable="false"/>
-      </ComplexType>
+${schemaPropertyType(EXTERNAL_NAMESPACE)}
       <EntityType Name="connectionOperation" BaseType="graph.entity">
         <Property Name="error" Type="graph.publicError"/>
         <Property Name="status" Type="${EXTERNAL_NAMESPACE}.connectionOperationStatus"/>

@@ -17,6 +17,21 @@ import { CONNECTION_STATE_MEMBERS, LABEL_MEMBERS, NAMESPACE, PROPERTY_TYPE_MEMBE
 const EXTERNAL_NAMESPACE = `${NAMESPACE}.externalConnectors`;
 
 /** `<Member>` lines of an enum type, in value order. */
+/** The `property` complex type of a connection's schema, in `namespace` (the same in both modes). */
+export function schemaPropertyType(namespace: string): string {
+  return `      <ComplexType Name="property">
+        <Property Name="aliases" Type="Collection(Edm.String)"/>
+        <Property Name="isExactMatchRequired" Type="Edm.Boolean"/>
+        <Property Name="isQueryable" Type="Edm.Boolean"/>
+        <Property Name="isRefinable" Type="Edm.Boolean"/>
+        <Property Name="isRetrievable" Type="Edm.Boolean"/>
+        <Property Name="isSearchable" Type="Edm.Boolean"/>
+        <Property Name="labels" Type="Collection(${namespace}.label)"/>
+        <Property Name="name" Type="Edm.String" Nullable="false"/>
+        <Property Name="type" Type="${namespace}.propertyType" Nullable="false"/>
+      </ComplexType>`;
+}
+
 export function enumMembers(members: Readonly<Record<string, number>>): string {
   return Object.entries(members)
     .map(([name, value]) => `        <Member Name="${name}" Value="${value}"/>`)
@@ -49,17 +64,7 @@ ${enumMembers(PROPERTY_TYPE_MEMBERS)}
         <Property Name="source" Type="Edm.String"/>
         <Property Name="message" Type="Edm.String"/>
       </ComplexType>
-      <ComplexType Name="property">
-        <Property Name="aliases" Type="Collection(Edm.String)"/>
-        <Property Name="isExactMatchRequired" Type="Edm.Boolean"/>
-        <Property Name="isQueryable" Type="Edm.Boolean"/>
-        <Property Name="isRefinable" Type="Edm.Boolean"/>
-        <Property Name="isRetrievable" Type="Edm.Boolean"/>
-        <Property Name="isSearchable" Type="Edm.Boolean"/>
-        <Property Name="labels" Type="Collection(${NAMESPACE}.label)"/>
-        <Property Name="name" Type="Edm.String" Nullable="false"/>
-        <Property Name="type" Type="${NAMESPACE}.propertyType" Nullable="false"/>
-      </ComplexType>
+${schemaPropertyType(NAMESPACE)}
       <EntityType Name="connectionOperation">
         <Key>
           <PropertyRef Name="id"/>
