@@ -3,49 +3,27 @@
  * warning naming the drift and is still served; an upstream that never answers `$metadata` delays the
  * start by at most UPSTREAM_TIMEOUT_MS, then a warning, then the gateway serves.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { startMetadataUpstream, type MetadataUpstream } from '../support/metadata-upstream.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/csdl/${name}`, import.meta.url), 'utf8');
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ERROR_SHAPE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const started = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /GraphQL gateway at (http:\/\/\S+\/graphql)/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-  });
-  const logLines = () =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { child, started, logLines };
-}
-
 let upstream: MetadataUpstream | undefined;
-let child: ReturnType<typeof start>['child'] | undefined;
+let running: GatewayProcess | undefined;
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
-  child = undefined;
+  await running?.stop();
+  running = undefined;
   await upstream?.close();
   upstream = undefined;
 });
+
+/** src/main.ts as a process (what `npm start` runs, from source). */
+function start(env: Record<string, string>): GatewayProcess {
+  running = startGatewayProcess({ run: 'source', env });
+  return running;
+}
 
 async function operationStatus(url: string): Promise<unknown> {
   const response = await fetch(url, {
@@ -60,8 +38,7 @@ describe('npm start: the $metadata check', () => {
   it('warns once, naming the drift, and still serves', async () => {
     upstream = await startMetadataUpstream({ body: fixture('v1.0-drift-missing-member.xml') });
     const gateway = start({ UPSTREAM_URL: upstream.serviceRoot });
-    child = gateway.child;
-    const url = await gateway.started;
+    const { url } = await gateway.started;
     const warnings = gateway.logLines().filter((line) => String(line.msg).includes('$metadata'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, errorShape: 'publicError', drift: ['connectionOperationStatus has no member failed'] });
@@ -73,7 +50,6 @@ describe('npm start: the $metadata check', () => {
   it('logs an info line when the upstream matches', async () => {
     upstream = await startMetadataUpstream({ body: fixture('v1.0.xml') });
     const gateway = start({ UPSTREAM_URL: upstream.serviceRoot });
-    child = gateway.child;
     await gateway.started;
     const lines = gateway.logLines().filter((line) => String(line.msg).includes('$metadata'));
     expect(lines).toMatchObject([
@@ -90,8 +66,7 @@ describe('npm start: the $metadata check', () => {
     upstream = await startMetadataUpstream('hang');
     const began = Date.now();
     const gateway = start({ UPSTREAM_URL: upstream.serviceRoot, UPSTREAM_TIMEOUT_MS: '1000' });
-    child = gateway.child;
-    const url = await gateway.started;
+    const { url } = await gateway.started;
     expect(gateway.logLines().filter((line) => String(line.msg).includes('$metadata'))).toMatchObject([
       { level: 40, errorShape: 'errorDetail', problem: 'no complete answer to $metadata within 1000 ms' },
     ]);
