@@ -14,6 +14,7 @@ import { defaultConfig } from '../../src/config.js';
 import { checkBounds, REQUEST_DEADLINE_MS } from './overload/checks.js';
 import { startClients } from './overload/clients.js';
 import { classifyAnswer } from './overload/classify.js';
+import { scrapeLoopDelayMaxMs } from './overload/gateway-loop.js';
 import { GatewayProcess } from './overload/gateway-process.js';
 import { GatewayClient } from './overload/http.js';
 import { MemorySampler } from './overload/memory.js';
@@ -68,10 +69,12 @@ async function run(options: OverloadOptions): Promise<boolean> {
     const tally = new LoadTally(violations);
     // This process's event-loop delay is part of every client-side latency: shown, so it can be told apart.
     const self = new ProcessMonitor();
+    await scrapeLoopDelayMaxMs(gateway.url);
     const clients = startClients(load, workload.reads, options.clients, tally);
     await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
     const endedAt = clients.leave();
     const selfReport = self.stop();
+    const gatewayLoopDelayMaxMs = await scrapeLoopDelayMaxMs(gateway.url);
     memory.mark('at the end of the load');
     // Probing starts as the clients leave, while this process is still unwinding their requests.
     const [unwoundMs, recovery] = await Promise.all([
@@ -97,6 +100,7 @@ async function run(options: OverloadOptions): Promise<boolean> {
       recovery,
       gatewayAlive,
       clientLoopDelayMaxMs: selfReport.loopDelayMaxMs,
+      gatewayLoopDelayMaxMs,
     };
     checkBounds(figures, violations);
     const defaultsShown = `MAX_CONCURRENT_REQUESTS=${defaults.maxConcurrentRequests} UPSTREAM_QUEUE_MAX=${defaults.upstreamQueueMax} UPSTREAM_CONNECTIONS=${defaults.upstreamConnections}`;

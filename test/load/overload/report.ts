@@ -61,10 +61,11 @@ function latency(f: RunFigures, self: ProcessReport): string {
   const bound = admittedLatencyBound(f);
   const deadline = `p50/p99/max <= ${bound}`;
   const own = `  test process (clients, upstream) during the load: event-loop delay p50 ${self.loopDelayP50Ms} / p99 ${self.loopDelayP99Ms} / max ${self.loopDelayMaxMs} ms, peak RSS ${self.peakRssMb} MiB`;
+  const gateway = `  gateway during the load: event-loop delay max ${Math.round(f.gatewayLoopDelayMaxMs)} ms; bound = deadline ${REQUEST_DEADLINE_MS} + slack ${BOUNDS.latencySlackMs} + both loop delays`;
   return formatTable(
     ['client-side latency, ms', 'count', 'p50', 'p99', 'max', 'bound'],
     [row('admitted (answered, not refused)', f.admitted, deadline), row('refused OVERLOADED', f.refusals, `p99 <= ${BOUNDS.refusalP99Ms}`), row('left at the end (age)', f.left, `max <= ${bound}`)],
-  ) + `\n${own}`;
+  ) + `\n${own}\n${gateway}`;
 }
 
 function memory(f: RunFigures): string {
