@@ -7,7 +7,6 @@ import type { ErrorShape } from './odata/error-shape.js';
 
 export type ConnectionsPath = 'connections' | 'external/connections';
 export type BatchMode = 'json' | 'off';
-export type HttpHandler = 'lean' | 'yoga';
 
 export interface GatewayConfig {
   /** Port of the GraphQL endpoint `/graphql`. Default 4000; 0 picks a free port. */
@@ -95,11 +94,6 @@ export interface GatewayConfig {
   subscriptionsPerClient: number;
   /** Longest life of one subscription, in ms; then it ends with UPSTREAM_TIMEOUT (subscribe again). Default 3600000. */
   subscriptionMaxMs: number;
-  /**
-   * Which server answers the common request, a POST of JSON to /graphql: `lean` (src/http/lean-handler.ts,
-   * yoga's GraphQL pipeline without its Fetch-API layer) or `yoga` (every request through yoga). Default `lean`.
-   */
-  httpHandler: HttpHandler;
   /** Prometheus metrics at {@link metricsPath} on the gateway's port: `on` or `off`. Default `on`. */
   metrics: 'on' | 'off';
   /** Path of the Prometheus scrape endpoint (not the GraphQL endpoint nor `/health`). Default `/metrics`. */
@@ -176,7 +170,6 @@ const schema = z.object({
   SUBSCRIPTIONS_MAX: integer(1, 1_000_000).default(1000),
   SUBSCRIPTIONS_PER_CLIENT: integer(1, 100_000).default(20),
   SUBSCRIPTION_MAX_MS: integer(1000, 86_400_000).default(3_600_000),
-  HTTP_HANDLER: z.enum(['lean', 'yoga'], { message: '`lean` or `yoga`' }).default('lean'),
   METRICS: z.enum(['on', 'off'], { message: '`on` or `off`' }).default('on'),
   METRICS_PATH: z
     .string()
@@ -263,7 +256,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptionsMax: c.SUBSCRIPTIONS_MAX,
     subscriptionsPerClient: c.SUBSCRIPTIONS_PER_CLIENT,
     subscriptionMaxMs: c.SUBSCRIPTION_MAX_MS,
-    httpHandler: c.HTTP_HANDLER,
     metrics: c.METRICS,
     metricsPath: c.METRICS_PATH,
     tracing:

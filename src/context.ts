@@ -9,7 +9,8 @@ import { CallBudget, type BudgetLimits } from './odata/call-budget.js';
 import type { CallContext } from './odata/operations.js';
 import { RequestConnections, type ConnectionsShared } from './operations/request-connections.js';
 import { RequestOperations, type OperationsShared, type OperationKey } from './operations/request-operations.js';
-import type { CallerRequest } from './http/lean-request.js';
+import type { CallerRequest } from './http/caller.js';
+import type { Departure } from './odata/departure.js';
 import type { SubscriptionHub } from './subscriptions/hub.js';
 import type { OperationWatch } from './subscriptions/watch.js';
 
@@ -60,20 +61,21 @@ export interface SharedState {
 }
 
 /**
- * The call context of a GraphQL request. Its signal is the request's, asked for on the first upstream call:
- * the lean handler makes a request's AbortController (and its 'close' listener) only when asked, so a request
- * that calls no upstream pays for none.
+ * The call context of a GraphQL request. Its departure is the caller's, asked for on the first upstream
+ * call: a request that calls no upstream makes none (and no 'close' listener).
  */
 class RequestCall implements CallContext {
+  private departed: Departure | undefined;
+
   constructor(
     readonly headers: Record<string, string>,
     readonly deadline: number,
     readonly budget: CallBudget,
-    private readonly request: CallerRequest,
+    private readonly caller: CallerRequest,
   ) {}
 
-  get signal(): AbortSignal {
-    return this.request.signal;
+  get departure(): Departure {
+    return (this.departed ??= this.caller.departure());
   }
 }
 
@@ -92,8 +94,8 @@ export function createContext(shared: SharedState, request: CallerRequest, conne
   if (authorization !== null) headers.authorization = authorization;
 
   // The deadline bounds every upstream attempt and every wait (see UpstreamClient.send), each with its own
-  // timer; the request's signal (aborted when the client goes away) stops its pending reads. No per-request
-  // timer is needed, which keeps requests that make no upstream call cheap.
+  // timer; the caller's departure (the client went away) stops its pending reads. No per-request timer is
+  // needed, which keeps requests that make no upstream call cheap.
   const call = new RequestCall(headers, Date.now() + shared.requestDeadlineMs, new CallBudget(shared.budget), request);
   let log: Logger | undefined;
   const operations = new RequestOperations(shared.operations, call);

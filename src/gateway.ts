@@ -8,22 +8,24 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { renderGraphiQL } from './graphiql-render.js';
-import { createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { IncomingMessage } from 'node:http';
 import { AdmissionGate, leaveAdmission } from './admission.js';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
-import { GatewayError } from './errors.js';
+import { DirectExecution } from './http/direct-execution.js';
+import { fetchCaller, type CallerRequest } from './http/caller.js';
+import { createErrorMask } from './plugins/error-mask.js';
 import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
-import { useNestingLimits } from './plugins/use-nesting-limits.js';
-import { useRequestBudget } from './plugins/use-request-budget.js';
+import { defaultNestingLimits, useNestingLimits } from './plugins/use-nesting-limits.js';
+import { createBudgetCheck, useRequestBudget } from './plugins/use-request-budget.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
-import { usePersistedQueries } from './plugins/use-persisted-queries.js';
+import { createBoundedQueryStore, defaultPersistedQueryLimits, usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryCacheHeaders } from './plugins/use-query-cache-headers.js';
 import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
@@ -47,7 +49,7 @@ import type { UpstreamSlots } from './odata/slots.js';
 import { CursorCodec } from './operations/cursor.js';
 import { enumValues, objectResolvers } from './resolvers/index.js';
 import { SubscriptionHub } from './subscriptions/hub.js';
-import { CORS_OPTIONS } from './http/lean-handler.js';
+import { CORS_OPTIONS } from './http/request-handler.js';
 
 export const typeDefs = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
 
@@ -67,6 +69,9 @@ export function buildSchema(): GraphQLSchema {
 }
 
 const noop = (): void => undefined;
+
+/** What yoga's parse hooks read of a request when the direct path prepares a document (its method). */
+const POST = { method: 'POST' };
 
 /** Characters of an unknown enum member shown in the log, and distinct members logged per process. */
 const UNKNOWN_MEMBER_SHOWN = 100;
@@ -121,6 +126,10 @@ export interface Gateway {
   upstreamSlots: UpstreamSlots;
   /** Every open subscription and its pollers; the server closes it first at shutdown. */
   subscriptions: SubscriptionHub;
+  /** Executes the plain POSTs the server takes off yoga (src/http/direct-execution.ts). */
+  direct: DirectExecution;
+  /** The GraphQL context of a request, noted on its record (the direct path's; yoga's context factory uses it too). */
+  contextFor(caller: CallerRequest, req: IncomingMessage | undefined): GatewayContext;
   /** Ends the subscriptions and closes the upstream pool (after the HTTP server stopped taking requests). */
   close(): Promise<void>;
   /** Drops upstream sockets at once (when the shutdown grace period is over). */
@@ -207,8 +216,18 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     onUnknownLabel: unknownMemberLogger(log, 'label'),
   };
 
+  const contextFor = (caller: CallerRequest, req: IncomingMessage | undefined): GatewayContext => {
+    const context = createContext(shared, caller, req && { remoteAddress: req.socket.remoteAddress, becameLongLived: () => leaveAdmission(req) });
+    const record = telemetry.of(req);
+    if (record !== undefined) telemetry.contextCreated(record, context);
+    return context;
+  };
+  const mask = createErrorMask(log);
+  const persistedQueries = createBoundedQueryStore(defaultPersistedQueryLimits);
+  const schema = buildSchema();
+
   const yoga = createYoga<ServerContext, GatewayContext>({
-    schema: buildSchema(),
+    schema,
     // useRequestGuards already refused any body without a Content-Length or above MAX_BODY_BYTES, and
     // node's HTTP parser never reads past Content-Length; yoga's own streaming limit would only add cost.
     maxRequestBodySize: false,
@@ -219,7 +238,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       // First: it notes the parameters before any other onParams hook can refuse them.
       ...(telemetry.enabled ? [useRequestRecords(telemetry)] : []),
       useRequestGuards(config.maxBodyBytes),
-      usePersistedQueries(),
+      usePersistedQueries(persistedQueries),
       // After the persisted queries: a query named by its hash is checked as stored.
       useNestingLimits(),
       useRequestErrorCodes(),
@@ -230,30 +249,14 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useQueryCacheHeaders(),
       useGraphiQLPage(),
     ],
-    // The lean handler adds the same CORS headers with the same options (yoga's default: any origin).
+    // The direct path adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,
-    context: ({ request, req }) => {
-      const context = createContext(
-        shared,
-        request,
-        req && { remoteAddress: req.socket.remoteAddress, becameLongLived: () => leaveAdmission(req) },
-      );
-      const record = telemetry.of(req);
-      if (record !== undefined) telemetry.contextCreated(record, context);
-      return context;
-    },
+    context: ({ request, req }) => contextFor(fetchCaller(request), req),
     renderGraphiQL,
     graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
     maskedErrors: {
       isDev: false,
-      maskError(error, message) {
-        // An expected failure from any layer: graphql-js already copied its extensions onto the error.
-        if (error instanceof GraphQLError && error.originalError instanceof GatewayError) return error;
-        const masked = maskError(error, message, false);
-        // Expected errors pass through unchanged; only what gets masked is a bug worth a log line.
-        if (masked !== error) log.error({ err: error }, 'unexpected error, masked in the response');
-        return masked;
-      },
+      maskError: mask,
     },
     logging: yogaLogger(log),
   });
@@ -269,6 +272,19 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     admission: new AdmissionGate(config.maxConcurrentRequests, () => client.slots.oldestWaitMs() > config.requestDeadlineMs / 4),
     upstreamSlots: client.slots,
     subscriptions,
+    direct: new DirectExecution({
+      schema,
+      // Yoga's own parse and validate, with every plugin's hooks, for each new query text. The context is that
+      // of the POST being served: yoga's parse cache keeps what its hooks make of a syntax error (its code and
+      // status) for the replay, which must answer as yoga always does.
+      checks: (operationName) => yoga.getEnveloped({ request: POST, params: { operationName } }),
+      maxDocumentNesting: defaultNestingLimits.maxDocumentNesting,
+      maxVariableNesting: defaultNestingLimits.maxVariableNesting,
+      budget: createBudgetCheck(config),
+      mask,
+      persistedQuery: (hash) => persistedQueries.get(hash),
+    }),
+    contextFor,
     close: async () => {
       subscriptions.close();
       await client.close();

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
-import { createLeanHandler, type LeanHandlerStats } from './http/lean-handler.js';
+import { createRequestHandler, type RequestHandlerStats } from './http/request-handler.js';
 import { withMetricsEndpoint } from './metrics/http.js';
 import { withRequestRecords } from './telemetry/request-telemetry.js';
 import type { Gateway } from './gateway.js';
@@ -16,18 +16,18 @@ export interface RunningServer {
   server: Server;
   /** `http://host:port` */
   url: string;
-  /** The lean handler's counts (HTTP_HANDLER=lean); undefined when yoga serves every request. */
-  leanStats: LeanHandlerStats | undefined;
+  /** How many requests took the direct path, went to yoga, or were replayed through it (for tests). */
+  handlerStats: RequestHandlerStats;
   close(graceMs?: number): Promise<void>;
 }
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
   const deadlineMs = gateway.config.requestDeadlineMs;
-  const lean = gateway.config.httpHandler === 'lean' ? createLeanHandler({ yoga: gateway.yoga, maxBodyBytes: gateway.config.maxBodyBytes, log: gateway.log }) : undefined;
+  const graphql = createRequestHandler(gateway);
   const endpoint = gateway.yoga.graphqlEndpoint;
   const metrics = gateway.metrics;
   const telemetry = gateway.telemetry;
-  const served = telemetry.enabled ? withRequestRecords(telemetry, endpoint, lean ?? gateway.yoga) : (lean ?? gateway.yoga);
+  const served = telemetry.enabled ? withRequestRecords(telemetry, endpoint, graphql) : graphql;
   const admitted = withAdmission(gateway.admission, endpoint, served, metrics && (() => metrics.admissionRefused()));
   const handler = metrics === undefined ? admitted : withMetricsEndpoint(metrics, gateway.config.metricsPath, admitted);
   const server = createServer(
@@ -68,7 +68,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
   return {
     server,
     url: `http://${shownHost}:${address.port}`,
-    leanStats: lean?.stats,
+    handlerStats: graphql.stats,
     async close(graceMs = 10_000) {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

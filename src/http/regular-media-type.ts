@@ -1,7 +1,7 @@
 /**
  * Which media type yoga answers a query or mutation in, from the request's Accept header: the rule of
  * yoga's result processors (graphql-yoga `plugins/use-result-processor.js` and `result-processor/accept.js`),
- * restated for the lean handler, which answers only where yoga's "regular" JSON processor would.
+ * restated for the request handler's direct path, which answers only where yoga's "regular" JSON processor would.
  *
  * Yoga lists the Accept entries (whitespace removed, lower-cased, entries with a charset other than utf-8
  * dropped), and for each of its processors (SSE, multipart, then regular JSON) each entry (last first) and

@@ -6,7 +6,7 @@
  * Labels never carry caller data beyond a bounded operation name: at most {@link OPERATION_NAMES_MAX}
  * distinct names are ever used, later ones are counted as `other`; error codes come from a fixed set.
  *
- * A GraphQL request is counted once, when it is over, whichever path served it (the lean handler, yoga, or
+ * A GraphQL request is counted once, when it is over, whichever path served it (the direct path, yoga, or
  * both after a hand-back, or graphql-ws): the metrics are a reporter of its record (src/telemetry/).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';

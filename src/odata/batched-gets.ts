@@ -116,7 +116,7 @@ export class BatchedGets {
       pending = retry;
       if (pending.length > 0) {
         observer.retried('batch', pending.length);
-        await sleep(wait, call.signal);
+        await sleep(wait, call.departure);
       }
     }
     return results;

@@ -5,7 +5,7 @@
  * Each attempt is bounded as a whole (slot wait, connect, headers and the complete body) by
  * `min(timeoutMs, deadline - now)` with one timer that aborts it (exchange.ts): undici's own header and body
  * timeouts are idle timers, reset by every chunk, so an upstream sending one byte a second would never hit
- * them. A caller's `signal` (its client went away) aborts its reads at once, which also closes their sockets.
+ * them. A caller's departure (its client went away) aborts its reads at once, which also closes their sockets.
  * Writes do not listen to it: a write already sent is let finish within its bounds, and its outcome is
  * reported to `events` (see UpstreamEvents) rather than cut into an unknown state.
  *
@@ -14,6 +14,7 @@
  */
 import { Agent } from 'undici';
 import type { CallBudget } from './call-budget.js';
+import type { Departure } from './departure.js';
 import { sleep } from './concurrency.js';
 import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from './enums.js';
 import { UpstreamError, isThrottling, parseRetryAfter } from './errors.js';
@@ -40,8 +41,8 @@ export interface UpstreamRequest {
   write: boolean;
   /** Epoch ms: the GraphQL request's deadline. No attempt or retry wait lasts past it. */
   deadline: number;
-  /** Aborts when the caller is gone: its reads stop at once (writes finish, see the file comment). */
-  signal?: AbortSignal;
+  /** The caller's departure: its reads stop at once (writes finish, see the file comment). */
+  departure?: Departure;
   /** The GraphQL request's upstream budget (requests and response bytes). */
   budget?: CallBudget;
   /** What it is for (metrics, traces). Default: `write` for a write, else `get`. */
@@ -168,28 +169,28 @@ export class UpstreamClient {
     }
     const path = this.pathFor(request.target);
     // A read stops when its caller leaves; a write goes on within its bounds (see the file comment).
-    const signal = request.write ? undefined : request.signal;
+    const departure = request.write ? undefined : request.departure;
     const kind = request.kind ?? (request.write ? 'write' : 'get');
     const observer = this.observer;
     for (let attempt = 1; ; attempt++) {
       let response: UpstreamResponse;
       try {
-        response = await this.attempt(request, kind, attempt, path, headers, body, signal);
+        response = await this.attempt(request, kind, attempt, path, headers, body, departure);
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         // After a lost answer, a write may have been applied: it is never repeated (retry-policy.ts).
         const delay =
-          request.idempotent && !request.write && !signal?.aborted
+          request.idempotent && !request.write && departure?.gone !== true
             ? retryDelay({ code: error.code }, attempt, this.options, request.deadline - Date.now())
             : undefined;
         if (delay === undefined) throw this.reportLostWrite(request, error.mapped);
         observer.retried(kind, 1);
-        await sleep(delay, signal);
+        await sleep(delay, departure);
         continue;
       }
       const retryAfter = RETRYABLE_STATUSES.has(response.status) ? parseRetryAfter(response.headers['retry-after']) : undefined;
       if (isThrottling(response.status, retryAfter)) observer.throttled(retryAfter);
-      if (request.idempotent && RETRYABLE_STATUSES.has(response.status) && !signal?.aborted) {
+      if (request.idempotent && RETRYABLE_STATUSES.has(response.status) && departure?.gone !== true) {
         const delay = retryDelay(
           { status: response.status, retryAfter },
           attempt,
@@ -198,11 +199,11 @@ export class UpstreamClient {
         );
         if (delay !== undefined) {
           observer.retried(kind, 1);
-          await sleep(delay, signal);
+          await sleep(delay, departure);
           continue;
         }
       }
-      if (request.write && request.signal?.aborted) {
+      if (request.write && request.departure?.gone === true) {
         this.options.onWriteOutcome?.({ method: request.method, outcome: 'answered', status: response.status, clientRequestId: request.headers?.['client-request-id'] });
       }
       return response;
@@ -226,10 +227,10 @@ export class UpstreamClient {
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
-    signal: AbortSignal | undefined,
+    departure: Departure | undefined,
   ): Promise<UpstreamResponse> {
     const bound = Math.min(this.options.timeoutMs, request.deadline - Date.now());
-    if (bound <= 0 || signal?.aborted) throw new AttemptFailure(UpstreamError.noAnswer('timeout', false), undefined);
+    if (bound <= 0 || departure?.gone === true) throw new AttemptFailure(UpstreamError.noAnswer('timeout', false), undefined);
     const endsAt = Date.now() + bound;
     request.budget?.spendRequest();
     // The attempt's time, its wait for a slot included, goes to the request's log line (CallBudget.upstreamMs).
@@ -239,7 +240,7 @@ export class UpstreamClient {
       const token = observer.attemptStarted(request, kind, attemptNumber, headers);
       let release;
       try {
-        release = await this.slots.acquire(request.lane, endsAt, signal);
+        release = await this.slots.acquire(request.lane, endsAt, departure);
       } catch (error) {
         observer.attemptEnded(token, request, kind, undefined);
         // Never sent: no unknown outcome, and no retry (overload, deadline, caller gone).
@@ -254,7 +255,7 @@ export class UpstreamClient {
           Math.max(1, endsAt - Date.now()),
           this.maxResponseBytes,
           request.budget,
-          signal,
+          departure,
         );
       } catch (error) {
         observer.attemptEnded(token, request, kind, undefined);

@@ -1,3 +1,5 @@
+import type { Departure } from './departure.js';
+
 /** Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. */
 export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -12,15 +14,18 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
   return results;
 }
 
-/** Waits `ms`, or less when `signal` aborts (the caller is gone: waiting longer helps nobody). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when the caller departs (it is gone: waiting longer helps nobody). */
+export function sleep(ms: number, departure?: Departure): Promise<void> {
+  if (departure?.gone) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
+    const listener = {
+      handleEvent() {
+        clearTimeout(timer);
+        departure?.unlisten(listener);
+        resolve();
+      },
     };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    const timer = setTimeout(() => listener.handleEvent(), ms);
+    departure?.listen(listener);
   });
 }

@@ -4,15 +4,16 @@
  *
  * undici's `request()` would give the same answer, but at a cost paid on every upstream call: an
  * AbortController to cut it, a listener on it, a Readable stream for the body and an async iterator to read
- * it. Here one handler object is all of that: the timer and the caller's signal call its `cut`, which aborts
+ * it. Here one handler object is all of that: the timer and the caller's departure call its `cut`, which aborts
  * through the controller undici hands the handler (the same abort `request()` reaches through its signal), and
  * the body's chunks are collected as they arrive. Nothing waits inside undici: UpstreamSlots sees to that.
  */
 import type { Dispatcher } from 'undici';
+import { CALLER_GONE, type Departure } from './departure.js';
 
 /** Why an exchange was cut short, told apart by identity. */
 export const TIMED_OUT = new Error('upstream attempt timed out');
-export const CALLER_GONE = new Error('the caller went away');
+export { CALLER_GONE };
 const TOO_LARGE = new Error('upstream answer larger than allowed');
 
 export interface ExchangeAnswer {
@@ -46,7 +47,7 @@ function timeUp(exchange: CappedExchange): void {
   exchange.cut(TIMED_OUT);
 }
 
-/** The dispatch handler of one exchange; also the caller signal's listener (`handleEvent`). */
+/** The dispatch handler of one exchange; also the listener of its caller's departure (`handleEvent`). */
 class CappedExchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   /** The reason the exchange is being cut short, once it is. */
@@ -63,16 +64,16 @@ class CappedExchange implements Dispatcher.DispatchHandler {
     private readonly maxBytes: number,
     private readonly allowance: ByteAllowance | undefined,
     boundMs: number,
-    private readonly signal: AbortSignal | undefined,
+    private readonly departure: Departure | undefined,
     private readonly resolve: (answer: ExchangeAnswer) => void,
     private readonly reject: (failure: ExchangeFailure) => void,
   ) {
     this.limit = maxBytes;
     this.timer = setTimeout(timeUp, boundMs, this);
-    signal?.addEventListener('abort', this, { once: true });
+    departure?.listen(this);
   }
 
-  /** The caller's signal aborted. */
+  /** The caller departed. */
   handleEvent(): void {
     this.cut(CALLER_GONE);
   }
@@ -128,14 +129,14 @@ class CappedExchange implements Dispatcher.DispatchHandler {
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this);
+    this.departure?.unlisten(this);
   }
 }
 
 /**
  * Sends `options` and reads the whole answer, within `boundMs` in all, and at most `maxBytes` of body (less
  * when `allowance` has less left when the headers come). Rejects only with an {@link ExchangeFailure}: no
- * answer, or one cut short by the timer or by `signal` (the caller left).
+ * answer, or one cut short by the timer or by the caller's departure.
  */
 export function exchange(
   dispatcher: Dispatcher,
@@ -143,9 +144,9 @@ export function exchange(
   boundMs: number,
   maxBytes: number,
   allowance: ByteAllowance | undefined,
-  signal: AbortSignal | undefined,
+  departure: Departure | undefined,
 ): Promise<ExchangeAnswer> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new CappedExchange(maxBytes, allowance, boundMs, signal, resolve, reject));
+    dispatcher.dispatch(options, new CappedExchange(maxBytes, allowance, boundMs, departure, resolve, reject));
   });
 }

@@ -7,6 +7,7 @@ import type { ConnectionsPath } from '../config.js';
 import type { BatchPartResponse } from './batch.js';
 import type { BatchedGets, GetResult } from './batched-gets.js';
 import type { CallBudget } from './call-budget.js';
+import type { Departure } from './departure.js';
 import type { HttpMethod, UpstreamClient, UpstreamRequest, UpstreamResponse } from './client.js';
 import { errorDetailBody, type ErrorDetailWrite } from './error-detail.js';
 import type { ErrorShape } from './error-shape.js';
@@ -25,8 +26,8 @@ export interface CallContext {
   headers: Record<string, string>;
   /** Epoch ms: the GraphQL request's deadline. No upstream call or retry runs past it. */
   deadline: number;
-  /** Aborts when the caller is gone: pending reads stop and free their connections. */
-  signal?: AbortSignal;
+  /** The caller's departure: pending reads stop and free their connections. */
+  departure?: Departure;
   /** What the GraphQL request may still spend upstream. */
   budget?: CallBudget;
 }
@@ -39,7 +40,7 @@ export type CallRequest = Pick<UpstreamRequest, 'method' | 'target' | 'lane' | '
 
 /**
  * An upstream request of a GraphQL request: `request`, with its call context's forwarded headers, deadline,
- * signal and budget. Built as one literal, every field copied by name: on this path (every upstream call)
+ * departure and budget. Built as one literal, every field copied by name: on this path (every upstream call)
  * object spreads, conditional ones above all, cost more than the rest of the request's building.
  */
 export function callRequest(call: CallContext, request: CallRequest): UpstreamRequest {
@@ -52,7 +53,7 @@ export function callRequest(call: CallContext, request: CallRequest): UpstreamRe
     idempotent: request.idempotent,
     write: request.write,
     deadline: call.deadline,
-    signal: call.signal,
+    departure: call.departure,
     budget: call.budget,
     kind: request.kind,
   };

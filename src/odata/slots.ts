@@ -11,6 +11,7 @@
  *   fails at once with OVERLOADED instead of adding to a backlog;
  * - a wait ends with the caller's deadline (UPSTREAM_TIMEOUT) or its cancellation.
  */
+import { CALLER_GONE, type Departure } from './departure.js';
 import { UpstreamError } from './errors.js';
 
 /** Gives the slot back; calling it again does nothing. */
@@ -98,11 +99,11 @@ export class UpstreamSlots {
 
   /**
    * A slot on `lane`, at once when one is free, else after waiting in line. Rejects with OVERLOADED when the
-   * line is full, UPSTREAM_TIMEOUT when `deadline` (epoch ms) passes first, and `signal`'s reason when it
-   * aborts first.
+   * line is full, UPSTREAM_TIMEOUT when `deadline` (epoch ms) passes first, and CALLER_GONE when the caller
+   * departs first.
    */
-  acquire(lane: string, deadline: number, signal?: AbortSignal): Promise<Release> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  acquire(lane: string, deadline: number, departure?: Departure): Promise<Release> {
+    if (departure?.gone) return Promise.reject(CALLER_GONE);
     // Whoever waits cannot be served now (the pool or their lane is full), so a call with room goes first.
     if (this.hasRoom(lane)) return Promise.resolve(this.take(lane));
     if (this.waiting.length >= this.queueMax) {
@@ -115,21 +116,21 @@ export class UpstreamSlots {
         const index = this.waiting.indexOf(waiter);
         if (index >= 0) this.waiting.splice(index, 1);
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        departure?.unlisten(onGone);
         reject(error);
       };
-      const onAbort = () => leaveLine(signal!.reason);
+      const onGone = { handleEvent: () => leaveLine(CALLER_GONE) };
       const timer = setTimeout(() => leaveLine(UpstreamError.noAnswer('timeout', false)), msLeft);
       const waiter: Waiter = {
         lane,
         since: performance.now(),
         grant(release) {
           clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          departure?.unlisten(onGone);
           resolve(release);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      departure?.listen(onGone);
       this.waiting.push(waiter);
     });
   }

@@ -18,7 +18,15 @@ export interface PersistedQueryStoreLimits {
 export const defaultPersistedQueryLimits: PersistedQueryStoreLimits = { maxEntries: 5000, maxChars: 16 * 1024 * 1024 };
 
 /** An LRU map of hash → query text within `limits`; a query larger than the whole store is not kept. */
-export function createBoundedQueryStore(limits: PersistedQueryStoreLimits): APQStore & { readonly size: number; readonly chars: number } {
+/** An APQ store answering at once (a Map), so the direct path reads it without a promise. */
+export interface PersistedQueryStore extends APQStore {
+  get(hash: string): string | null;
+  set(hash: string, query: string): void;
+  readonly size: number;
+  readonly chars: number;
+}
+
+export function createBoundedQueryStore(limits: PersistedQueryStoreLimits): PersistedQueryStore {
   const queries = new Map<string, string>();
   let chars = 0;
   const remove = (hash: string) => {
@@ -56,6 +64,7 @@ export function createBoundedQueryStore(limits: PersistedQueryStoreLimits): APQS
   };
 }
 
-export function usePersistedQueries(limits: PersistedQueryStoreLimits = defaultPersistedQueryLimits): Plugin {
-  return useAPQ({ store: createBoundedQueryStore(limits) });
+/** The plugin over `store`, which the direct path (src/http/direct-execution.ts) reads too. */
+export function usePersistedQueries(store: PersistedQueryStore = createBoundedQueryStore(defaultPersistedQueryLimits)): Plugin {
+  return useAPQ({ store });
 }

@@ -7,6 +7,7 @@
  * Subscriptions do not go through here: their one field costs one upstream GET per poll, and each poll has a
  * budget of its own (src/subscriptions/hub.ts).
  */
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { createEstimator, type Estimate } from '../budget/estimate.js';
 import type { GatewayConfig } from '../config.js';
@@ -35,22 +36,34 @@ export function budgetError(estimate: Estimate, config: BudgetConfig) {
   );
 }
 
-export function useRequestBudget(config: BudgetConfig): Plugin {
+/**
+ * The budget check of one execution: its refusal, or undefined after telling the request's upstream
+ * budget how many nodes it may expect. (The direct path calls it too: src/http/direct-execution.ts.)
+ */
+export type BudgetCheck = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown, context: unknown) => GraphQLError | undefined;
+
+export function createBudgetCheck(config: BudgetConfig): BudgetCheck {
   const estimate = createEstimator({
     defaultPageSize: config.defaultPageSize,
     // Without $batch every keyed read is a GET of its own.
     readsPerRequest: config.batchMode === 'off' ? 1 : config.batchMax,
   });
+  return (schema, document, operationName, variables, context) => {
+    const cost = estimate(schema, document, operationName, variables as Record<string, unknown> | null | undefined);
+    if (cost === undefined) return undefined;
+    if (cost.nodes > config.maxNodes || cost.upstreamRequests > config.maxUpstreamRequests) return budgetError(cost, config);
+    // So that a spent byte budget can tell an upstream that sent more than asked from a request that asked a lot.
+    (context as Partial<Pick<GatewayContext, 'upstream'>>).upstream?.expectNodes(cost.nodes);
+    return undefined;
+  };
+}
+
+export function useRequestBudget(config: BudgetConfig): Plugin {
+  const check = createBudgetCheck(config);
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = estimate(args.schema, args.document, args.operationName, args.variableValues);
-      if (cost === undefined) return;
-      if (cost.nodes > config.maxNodes || cost.upstreamRequests > config.maxUpstreamRequests) {
-        setResultAndStopExecution({ errors: [budgetError(cost, config)] });
-        return;
-      }
-      // So that a spent byte budget can tell an upstream that sent more than asked from a request that asked a lot.
-      (args.contextValue as Partial<Pick<GatewayContext, 'upstream'>>).upstream?.expectNodes(cost.nodes);
+      const refusal = check(args.schema, args.document, args.operationName, args.variableValues, args.contextValue);
+      if (refusal !== undefined) setResultAndStopExecution({ errors: [refusal] });
     },
   };
 }

@@ -34,16 +34,24 @@ function tag(error: GraphQLError): GraphQLError {
   });
 }
 
+/**
+ * The result with its request errors tagged. With `data` absent, execution never started: these are
+ * request errors, not field errors. (The direct path calls it too: src/http/direct-execution.ts.)
+ */
+export function tagRequestErrors(result: ExecutionResult): ExecutionResult {
+  const { errors } = result;
+  if ('data' in result || errors === undefined || errors.length === 0) return result;
+  return { ...result, errors: errors.map(tag) };
+}
+
 export function useRequestErrorCodes(): Plugin {
   return {
     onExecute() {
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return; // no streamed results in this schema
-          const { errors } = result as ExecutionResult;
-          // With `data` absent, execution never started: these are request errors, not field errors.
-          if ('data' in result || errors === undefined || errors.length === 0) return;
-          setResult({ ...result, errors: errors.map(tag) });
+          const tagged = tagRequestErrors(result as ExecutionResult);
+          if (tagged !== result) setResult(tagged);
         },
       };
     },

@@ -2,7 +2,7 @@
  * HTTP-level guards, before the body is read: a POST must declare its size (Content-Length, so nothing
  * unbounded is ever buffered), stay under `maxBodyBytes`, and be JSON (or a form POST, which the CSRF
  * guard then vets). Each refusal is a typed GraphQL error with the fitting HTTP status.
- * The rule is {@link postRefusal}; the lean handler (src/http/lean-handler.ts) asks it too and leaves every
+ * The rule is {@link postRefusal}; the request handler (src/http/request-handler.ts) asks it too and leaves every
  * request it refuses to yoga, so a refusal is always this plugin's.
  */
 import type { Plugin } from 'graphql-yoga';

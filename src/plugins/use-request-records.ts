@@ -1,10 +1,10 @@
 /**
  * Notes on a request's {@link RequestRecord} what the GraphQL pipeline knows of it: its `operationName`, the
- * parsed document, and the result answered (of a stream: its results with errors). Every hook used here runs
- * on both HTTP paths: yoga's `onParams`, envelop's `onParse` and `onSubscribe` and yoga's `onExecutionResult`
- * inside `getResultForParams` (which the lean handler calls too), and `onResultProcess` for what only yoga
- * answers (parameters refused by an `onParams` hook, which the lean handler always hands back to yoga, and
- * HTTP-level refusals). Over graphql-ws the WebSocket endpoint notes them itself.
+ * parsed document, and the result answered (of a stream: its results with errors), for what yoga serves:
+ * yoga's `onParams`, envelop's `onParse` and `onSubscribe` and yoga's `onExecutionResult` inside
+ * `getResultForParams`, and `onResultProcess` for what yoga answers without executing (parameters refused
+ * by an `onParams` hook, HTTP-level refusals). The direct path (src/http/direct-execution.ts) notes the same
+ * on the record itself; over graphql-ws the WebSocket endpoint does.
  */
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';

@@ -145,11 +145,11 @@ export class SubscriptionHub {
     const poller: OperationPoller = new OperationPoller({
       initialMs: limits.subscriptionPollMs,
       maxMs: limits.subscriptionPollMaxMs,
-      read: (signal) => {
+      read: (departure) => {
         const read = async (sent: Record<string, string>) => {
           const callBudget = new CallBudget(budget);
           callBudget.expectNodes(1);
-          const call = { headers: sent, deadline: Date.now() + limits.requestDeadlineMs, signal, budget: callBudget };
+          const call = { headers: sent, deadline: Date.now() + limits.requestDeadlineMs, departure, budget: callBudget };
           const [result] = await api.readMany([{ ...operation, properties }], call);
           return result!;
         };

@@ -17,6 +17,7 @@ import type { OperationModel } from '../odata/entity.js';
 import { UpstreamError } from '../odata/errors.js';
 import type { ReadResult } from '../odata/operations.js';
 import { sleep } from '../odata/concurrency.js';
+import { CallerDeparture, type Departure } from '../odata/departure.js';
 import { grownInterval, pollDelay, type PollSettings } from './schedule.js';
 import type { OperationWatch } from './watch.js';
 
@@ -41,8 +42,8 @@ function fingerprint(operation: OperationModel): string {
 }
 
 export interface PollerOptions extends PollSettings {
-  /** One bounded upstream read of the operation; `signal` aborts it when the poller stops. */
-  read(signal: AbortSignal): Promise<ReadResult>;
+  /** One bounded upstream read of the operation; `departure` stops it when the poller stops. */
+  read(departure: Departure): Promise<ReadResult>;
   /** Called once when the poller stops for any reason (the hub forgets it). */
   onStop(): void;
   random?: () => number;
@@ -50,7 +51,7 @@ export interface PollerOptions extends PollSettings {
 
 export class OperationPoller {
   private readonly watches = new Set<OperationWatch>();
-  private readonly abort = new AbortController();
+  private readonly departure = new CallerDeparture();
   private last: OperationModel | undefined;
   private lastFingerprint: string | undefined;
   private stopped = false;
@@ -100,7 +101,7 @@ export class OperationPoller {
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.abort.abort();
+    this.departure.depart();
     this.options.onStop();
   }
 
@@ -111,7 +112,7 @@ export class OperationPoller {
       this.polls++;
       let result: ReadResult;
       try {
-        result = await this.options.read(this.abort.signal);
+        result = await this.options.read(this.departure);
       } catch (error) {
         result = error instanceof Error ? error : new Error(String(error));
       }
@@ -147,7 +148,7 @@ export class OperationPoller {
           return;
         }
       }
-      await sleep(pollDelay(interval, retryAfter, this.options.random), this.abort.signal);
+      await sleep(pollDelay(interval, retryAfter, this.options.random), this.departure);
     }
   }
 }

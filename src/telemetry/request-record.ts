@@ -1,7 +1,7 @@
 /**
  * What one GraphQL request was, noted while it is served, for the three that report it when it ends: the
  * metrics, the request log line and the operation span. One record per request, whichever way it came (the
- * lean handler, yoga, a hand-back from one to the other, or a graphql-ws operation), and whether it ran or
+ * direct path, yoga, a hand-back from one to the other, or a graphql-ws operation), and whether it ran or
  * was refused before execution (a parse or validation error, a refused parameter, an HTTP-level refusal).
  *
  * The executed operation is looked up once here (graphql-js' getOperationAST), not once per reporter.

@@ -459,7 +459,7 @@ describe('GraphiQL, offline, from npm start', () => {
   });
 
   // How the editor renders the tabs does not depend on the request handler: checked on the default run only.
-  it.skipIf(process.env.HTTP_HANDLER === 'yoga').each([
+  it.each([
     ['the test viewport', VIEWPORT],
     ['a laptop', LAPTOP],
   ])('no comment line of any tab is wider than the query editor, at %s (%o)', async (_, viewport) => {

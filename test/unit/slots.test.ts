@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CALLER_GONE, CallerDeparture } from '../../src/odata/departure.js';
 import { UpstreamSlots } from '../../src/odata/slots.js';
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'granted', (error: { extensions?: { code?: string }; message?: string }) => error.extensions?.code ?? error.message);
@@ -71,16 +72,19 @@ describe('upstream slots', () => {
     expect(await codeOf(slots.acquire('a', Date.now() - 1))).toBe('UPSTREAM_TIMEOUT');
   });
 
-  it('ends a wait when the caller’s signal aborts, and never grants it a slot afterwards', async () => {
+  it('ends a wait when the caller departs, and never grants it a slot afterwards', async () => {
     const slots = new UpstreamSlots({ capacity: 1, queueMax: 5 });
     const held = await slots.acquire('a', farAway());
-    const caller = new AbortController();
-    const waiting = codeOf(slots.acquire('a', farAway(), caller.signal));
-    caller.abort(new Error('gone'));
-    expect(await waiting).toBe('gone');
+    const caller = new CallerDeparture();
+    const waiting = slots.acquire('a', farAway(), caller).then(
+      () => 'granted',
+      (error: unknown) => error,
+    );
+    caller.depart();
+    expect(await waiting).toBe(CALLER_GONE);
     expect(slots.queued).toBe(0);
     held();
     expect(slots.active).toBe(0);
-    expect(await codeOf(slots.acquire('a', farAway(), caller.signal))).toBe('gone');
+    expect(await slots.acquire('a', farAway(), caller).catch((error: unknown) => error)).toBe(CALLER_GONE);
   });
 });

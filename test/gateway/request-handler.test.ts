@@ -1,15 +1,17 @@
 /**
- * The lean handler against yoga, side by side: two gateways on one upstream, one per HTTP_HANDLER, get the
- * same raw HTTP requests, and every answer must be the same (status, headers, body), while the lean
- * gateway's counts show which path each request took: answered by the lean path, left to yoga unread, or
- * read and replayed through yoga. A corpus case that only passes because the lean path stepped aside would
- * show up in those counts.
+ * The gateway's request handler against yoga itself as the reference: one gateway, served by the gateway's
+ * server (the direct path where it applies) and, on a second port, by its yoga instance alone (node:http
+ * straight into yoga, the reference answer), gets the same raw HTTP requests, and every answer must be
+ * the same (status, headers, body), while the handler's counts show which path each request took:
+ * executed on the direct path, left to yoga unread, or read and replayed through yoga. A corpus case that
+ * only passes because the direct path stepped aside would show up in those counts.
  */
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway.js';
-import type { LeanHandlerStats } from '../../src/http/lean-handler.js';
+import type { RequestHandlerStats } from '../../src/http/request-handler.js';
 import { regularMediaType } from '../../src/http/regular-media-type.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway, type RunningServer } from '../../src/server.js';
@@ -69,33 +71,43 @@ const PERSISTED = '{ externalConnections(first: 1) { nodes { connectionId name }
 const JSON_TYPE = { 'content-type': 'application/json' };
 const GRAPHQL_RESPONSE = { ...JSON_TYPE, accept: 'application/graphql-response+json' };
 
-type Path = keyof LeanHandlerStats;
+type Path = keyof RequestHandlerStats;
 
-/** [name, request, the path the lean gateway takes] */
+/** [name, request, the path the gateway's handler takes] */
 const corpus: Array<[string, RawRequest, Path]> = [
-  ['a list query, no Accept', { headers: JSON_TYPE, body: json({ query: LIST }) }, 'lean'],
-  ['a list query, graphql-response+json', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'lean'],
-  ['by key with variables and operationName', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'hr-schema-1' }, operationName: 'One' }) }, 'lean'],
-  ['not found upstream (a field error)', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'nope' } }) }, 'lean'],
-  ['a connection that does not exist (upstream 404 on a list)', { headers: JSON_TYPE, body: json({ query: LIST.replace('contosohr', 'nosuch') }) }, 'lean'],
-  ['a validation error, graphql-response+json', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ nope }' }) }, 'lean'],
-  ['a validation error, application/json', { headers: { ...JSON_TYPE, accept: 'application/json' }, body: json({ query: '{ nope }' }) }, 'lean'],
-  ['a syntax error', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(' }) }, 'lean'],
-  ['a variable of the wrong type', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 1, o: { x: 1 } } }) }, 'lean'],
-  ['a required variable missing', { headers: JSON_TYPE, body: json({ query: BY_KEY, variables: {} }) }, 'lean'],
-  ['an unknown operationName', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, operationName: 'Other' }) }, 'lean'],
-  ['over the budget', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } a: connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } b: connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } }' }) }, 'lean'],
-  ['too deep for MAX_DEPTH', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ __schema { types { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } } }` }) }, 'lean'],
-  ['a mutation refused by the argument checks', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { deleteConnectionOperation(connectionId: "../x", operationId: "a") { deletedId } }' }) }, 'lean'],
-  ['a mutation of a missing operation', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { deleteConnectionOperation(connectionId: "contosohr", operationId: "missing-op") { deletedId } }' }) }, 'lean'],
-  ['with an Origin (CORS)', { headers: { ...GRAPHQL_RESPONSE, origin: 'https://app.example' }, body: json({ query: LIST }) }, 'lean'],
-  ['with Access-Control-Request-Headers', { headers: { ...JSON_TYPE, origin: 'https://app.example', 'access-control-request-headers': 'x-a' }, body: json({ query: LIST }) }, 'lean'],
-  ['content-type with charset', { headers: { 'content-type': 'application/json; charset=utf-8' }, body: json({ query: LIST }) }, 'lean'],
-  ['Accept with several types', { headers: { ...JSON_TYPE, accept: 'multipart/mixed, application/graphql-response+json;q=0.9, application/json;q=0.8' }, body: json({ query: LIST }) }, 'lean'],
-  ['Accept with SSE first and JSON after', { headers: { ...JSON_TYPE, accept: 'text/event-stream, application/json' }, body: json({ query: LIST }) }, 'lean'],
+  ['a list query, no Accept', { headers: JSON_TYPE, body: json({ query: LIST }) }, 'direct'],
+  ['a list query, graphql-response+json', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'direct'],
+  ['by key with variables and operationName', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'hr-schema-1' }, operationName: 'One' }) }, 'direct'],
+  ['not found upstream (a field error)', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'nope' } }) }, 'direct'],
+  ['a connection that does not exist (upstream 404 on a list)', { headers: JSON_TYPE, body: json({ query: LIST.replace('contosohr', 'nosuch') }) }, 'direct'],
+  ['a validation error, graphql-response+json', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ nope }' }) }, 'replayed'],
+  ['a validation error, application/json', { headers: { ...JSON_TYPE, accept: 'application/json' }, body: json({ query: '{ nope }' }) }, 'replayed'],
+  ['a syntax error', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(' }) }, 'replayed'],
+  ['a variable of the wrong type', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 1, o: { x: 1 } } }) }, 'direct'],
+  ['a required variable missing', { headers: JSON_TYPE, body: json({ query: BY_KEY, variables: {} }) }, 'direct'],
+  ['an unknown operationName', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, operationName: 'Other' }) }, 'replayed'],
+  ['over the budget', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } a: connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } b: connectionOperations(connectionId: "contosohr", first: 1000) { nodes { id } } }' }) }, 'direct'],
+  ['too deep for MAX_DEPTH', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ __schema { types { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } } }` }) }, 'replayed'],
+  ['an alias bomb (the document limits throw their refusal)', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: node(id: "x") { id }`).join(' ')} }` }) }, 'replayed'],
+  ['a mutation refused by the argument checks', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { deleteConnectionOperation(connectionId: "../x", operationId: "a") { deletedId } }' }) }, 'direct'],
+  ['a mutation of a missing operation', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { deleteConnectionOperation(connectionId: "contosohr", operationId: "missing-op") { deletedId } }' }) }, 'direct'],
+  ['with an Origin (CORS)', { headers: { ...GRAPHQL_RESPONSE, origin: 'https://app.example' }, body: json({ query: LIST }) }, 'direct'],
+  ['with Access-Control-Request-Headers', { headers: { ...JSON_TYPE, origin: 'https://app.example', 'access-control-request-headers': 'x-a' }, body: json({ query: LIST }) }, 'direct'],
+  ['content-type with charset', { headers: { 'content-type': 'application/json; charset=utf-8' }, body: json({ query: LIST }) }, 'direct'],
+  ['Accept with several types', { headers: { ...JSON_TYPE, accept: 'multipart/mixed, application/graphql-response+json;q=0.9, application/json;q=0.8' }, body: json({ query: LIST }) }, 'direct'],
+  ['Accept with SSE first and JSON after', { headers: { ...JSON_TYPE, accept: 'text/event-stream, application/json' }, body: json({ query: LIST }) }, 'direct'],
+  ['other extensions (a client library names itself)', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST, extensions: { clientLibrary: { name: '@apollo/client', version: '3.13.0' } } }) }, 'direct'],
+  ['an APQ extension of another version (ignored, as the plugin ignores it)', { headers: GRAPHQL_RESPONSE, body: json({ query: LIST, extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } }) }, 'direct'],
+  ['two operations, the second chosen', { headers: GRAPHQL_RESPONSE, body: json({ query: `query A { __typename } ${BY_KEY}`, variables: { c: 'contosohr', o: 'hr-schema-1' }, operationName: 'One' }) }, 'direct'],
+  ['two operations, none chosen', { headers: GRAPHQL_RESPONSE, body: json({ query: `query A { __typename } ${BY_KEY}` }) }, 'replayed'],
+  ['the same validation error again (remembered as refused)', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ nope }' }) }, 'replayed'],
+  ['a mutation with an error that is not a GraphQL error upstream', { headers: GRAPHQL_RESPONSE, body: json({ query: 'mutation { updateConnectionOperation(connectionId: "contosohr", operationId: "missing-op", input: { status: COMPLETED }) { operationId } }' }) }, 'direct'],
   ['an unknown persisted-query hash', { headers: GRAPHQL_RESPONSE, body: json({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('unknown') } } }) }, 'replayed'],
-  ['a persisted query sent with its text', { headers: GRAPHQL_RESPONSE, body: json({ query: PERSISTED, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PERSISTED) } } }) }, 'lean'],
-  ['a persisted query by hash alone', { headers: GRAPHQL_RESPONSE, body: json({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PERSISTED) } } }) }, 'lean'],
+  ['a persisted query sent with its text', { headers: GRAPHQL_RESPONSE, body: json({ query: PERSISTED, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PERSISTED) } } }) }, 'replayed'],
+  ['a persisted query by hash alone', { headers: GRAPHQL_RESPONSE, body: json({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PERSISTED) } } }) }, 'direct'],
+  ['a persisted query by hash with variables and operationName', { headers: GRAPHQL_RESPONSE, body: json({ variables: { c: 'contosohr', o: 'hr-schema-1' }, operationName: 'One', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BY_KEY) } } }) }, 'replayed'],
+  ['the same query, its text stored now', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: 'contosohr', o: 'hr-schema-1' }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BY_KEY) } } }) }, 'replayed'],
+  ['then by hash alone', { headers: GRAPHQL_RESPONSE, body: json({ variables: { c: 'contosohr', o: 'hr-schema-1' }, operationName: 'One', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BY_KEY) } } }) }, 'direct'],
   ['a hash that does not match its text', { headers: GRAPHQL_RESPONSE, body: json({ query: PERSISTED, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('other') } } }) }, 'replayed'],
   ['a document nested too deep', { headers: GRAPHQL_RESPONSE, body: json({ query: `{ a(x: ${'{a: '.repeat(600)}1${'}'.repeat(600)}) }` }) }, 'replayed'],
   ['variables nested too deep', { headers: GRAPHQL_RESPONSE, body: json({ query: BY_KEY, variables: { c: JSON.parse('['.repeat(300) + ']'.repeat(300)) } }) }, 'replayed'],
@@ -121,65 +133,66 @@ const corpus: Array<[string, RawRequest, Path]> = [
   ['GET with a query', { method: 'GET', path: `/graphql?query=${encodeURIComponent(LIST)}`, headers: { accept: 'application/json' } }, 'yoga'],
 ];
 
-describe('HTTP_HANDLER=lean answers exactly as yoga does', () => {
+describe('the request handler answers exactly as yoga does', () => {
   let upstream: ODataService;
-  let lean: RunningServer;
-  let leanGateway: Gateway;
-  let yoga: RunningServer;
+  let served: RunningServer;
+  let gateway: Gateway;
+  let yogaAlone: Server;
+  let yogaUrl: string;
 
   beforeAll(async () => {
     upstream = createODataService({ seed: true });
     const serviceRoot = await upstream.listen(0, '127.0.0.1');
-    const start = async (httpHandler: 'lean' | 'yoga') => {
-      // One cursor key for both, so that their cursors are the same bytes.
-      const config = testConfig({ port: 0, logLevel: 'silent', retryMax: 0, httpHandler, cursorSecret: 'x'.repeat(32) });
-      const gateway = createGateway({ config, serviceRoot, log: createLogger('silent') });
-      if (httpHandler === 'lean') leanGateway = gateway;
-      return serveGateway(gateway, 0, '127.0.0.1');
-    };
-    [lean, yoga] = await Promise.all([start('lean'), start('yoga')]);
+    const config = testConfig({ port: 0, logLevel: 'silent', retryMax: 0 });
+    gateway = createGateway({ config, serviceRoot, log: createLogger('silent') });
+    served = await serveGateway(gateway, 0, '127.0.0.1');
+    yogaAlone = createServer(gateway.yoga);
+    await new Promise<void>((resolve) => yogaAlone.listen(0, '127.0.0.1', resolve));
+    yogaUrl = `http://127.0.0.1:${(yogaAlone.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    await Promise.all([lean?.close(1000), yoga?.close(1000)]);
+    await new Promise<void>((resolve) => (yogaAlone ? yogaAlone.close(() => resolve()) : resolve()));
+    await served?.close(1000);
     await upstream?.close();
   });
 
   it.each(corpus)('%s', async (_name, raw, path) => {
-    const before = { ...lean.leanStats! };
-    const fromLean = await send(lean.url, raw);
-    const fromYoga = await send(yoga.url, raw);
-    expect(fromLean).toEqual(fromYoga);
-    const after = lean.leanStats!;
+    const before = { ...served.handlerStats };
+    const fromHandler = await send(served.url, raw);
+    const fromYoga = await send(yogaUrl, raw);
+    expect(fromHandler).toEqual(fromYoga);
+    const after = served.handlerStats;
     const taken = (Object.keys(before) as Path[]).filter((key) => after[key] !== before[key]);
     expect(taken).toEqual([path]);
     expect(after[path] - before[path]).toBe(1);
-    expect(yoga.leanStats).toBeUndefined();
   });
 
-  it('answers the list query with its data on the lean path', async () => {
-    const answer = await send(lean.url, corpus[0]![1]);
+  it('answers the list query with its data on the direct path', async () => {
+    const answer = await send(served.url, corpus[0]![1]);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).data.connectionOperations.nodes).toHaveLength(2);
   });
 
   it('starts no watch for a subscription it hands back to yoga', async () => {
     const subscription = 'subscription { connectionOperationUpdates(connectionId: "contosohr", operationId: "hr-schema-1") { status } }';
-    const before = { ...lean.leanStats! };
-    const answer = await send(lean.url, { headers: GRAPHQL_RESPONSE, body: json({ query: subscription }) });
+    const before = { ...served.handlerStats };
+    const answer = await send(served.url, { headers: GRAPHQL_RESPONSE, body: json({ query: subscription }) });
     expect(answer.status).toBe(406);
-    expect(lean.leanStats!.replayed - before.replayed).toBe(1);
-    // Neither the lean attempt nor yoga's refusal read the subscription's stream, so no watch started.
+    expect(served.handlerStats.replayed - before.replayed).toBe(1);
+    // The direct path never executes a subscription, and yoga's refusal read no stream, so no watch started.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(leanGateway.subscriptions.subscriptions).toBe(0);
-    expect(leanGateway.subscriptions.activePollers).toBe(0);
+    expect(gateway.subscriptions.subscriptions).toBe(0);
+    expect(gateway.subscriptions.activePollers).toBe(0);
   });
 
-  it('runs a mutation once on the lean path', async () => {
+  it('runs a mutation once on the direct path', async () => {
     const create = 'mutation { createConnectionOperation(connectionId: "contosohr", input: { status: IN_PROGRESS }) { operationId status } }';
     const posts = () => upstream.requests.filter((r) => r.method === 'POST' && r.batchPart === undefined).length;
     const before = posts();
-    const answer = await send(lean.url, { headers: GRAPHQL_RESPONSE, body: json({ query: create }) });
+    const directBefore = served.handlerStats.direct;
+    const answer = await send(served.url, { headers: GRAPHQL_RESPONSE, body: json({ query: create }) });
+    expect(served.handlerStats.direct - directBefore).toBe(1);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).data.createConnectionOperation.status).toBe("IN_PROGRESS");
     expect(posts() - before).toBe(1);
