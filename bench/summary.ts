@@ -12,7 +12,7 @@ import { TREE_GROWTH_TARGET, TREE_PEAK_TARGET_BYTES, growth, loadSnapshots, tree
 import type { TreeMemory } from './scenarios/tree-memory.js';
 
 export interface Verdict {
-  /** What the line is about, e.g. `lean path ≥ 0.7× proxy req/s`. */
+  /** What the line is about, e.g. `gateway ≥ 0.7× the raw proxy's req/s`. */
   subject: string;
   /** 'met' | 'MISSED' for a performance goal, 'OK' | 'FAIL' for a correctness check. */
   outcome: 'met' | 'MISSED' | 'OK' | 'FAIL';
