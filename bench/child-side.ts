@@ -50,6 +50,17 @@ export function serveCommands(handlers: CommandHandlers): void {
   });
 }
 
+/**
+ * The `memory` answer of a server child: RSS first, as the load left it; then a full GC (the bench starts
+ * the child with --expose-gc) so the heap figure is live data rather than garbage not yet collected.
+ */
+export function processMemory(): CommandResults['memory'] {
+  const { rss } = process.memoryUsage();
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  globalThis.gc?.();
+  return { rss, maxRss, liveHeap: process.memoryUsage().heapUsed };
+}
+
 export function announceReady(url: string, twinUrl?: string): Promise<void> {
   return send({ type: 'ready', url, ...(twinUrl !== undefined ? { twinUrl } : {}) });
 }

@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type CommandName, type CommandResults, type ChildMessage, isChildMessage, resultGuards } from './protocol.js';
 
-export type ChildKind = 'upstream' | 'gateway' | 'proxy';
+export type ChildKind = 'upstream' | 'gateway' | 'bare' | 'proxy';
 
 export interface StartOptions {
   /** Shown in error messages, e.g. `gateway (BATCH_MODE=off)`. */

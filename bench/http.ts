@@ -39,6 +39,23 @@ export function getJson(url: string): Promise<JsonResponse> {
   return exchange(url, { method: 'GET', headers: { accept: 'application/json' } });
 }
 
+export interface PageResponse {
+  status: number;
+  contentType: string;
+  /** Bytes of the whole body, as sent (no Accept-Encoding is sent, so uncompressed unless the server insists). */
+  bytes: number;
+  ms: number;
+}
+
+/** GET `url` with `accept`, reading the whole body (e.g. the GraphiQL page: GET /graphql, Accept: text/html). */
+export async function getPage(url: string, accept: string): Promise<PageResponse> {
+  const started = performance.now();
+  const response = await request(url, { method: 'GET', headers: { accept } });
+  const bytes = (await response.body.arrayBuffer()).byteLength;
+  const contentType = response.headers['content-type'];
+  return { status: response.statusCode, contentType: typeof contentType === 'string' ? contentType : '', bytes, ms: performance.now() - started };
+}
+
 /** `data` of a GraphQL response when it has no errors, else a one-line description of what went wrong. */
 export function graphqlData(response: JsonResponse): { ok: true; data: Record<string, unknown> } | { ok: false; problem: string } {
   if (!isRecord(response.body)) return { ok: false, problem: `HTTP ${response.status}, body is not a JSON object` };

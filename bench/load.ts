@@ -65,7 +65,7 @@ export function runLoad(target: LoadTarget, connections: number, durationS: numb
   });
 }
 
-export interface AmountResult {
+export interface MixResult {
   /** 2xx responses whose body `check` accepted. */
   ok: number;
   /** 2xx responses whose body `check` refused (e.g. a GraphQL error instead of data). */
@@ -77,18 +77,21 @@ export interface AmountResult {
   durationS: number;
 }
 
+/** How much a mixed run sends: exactly `amount` requests, or as many as `durationS` seconds take. */
+export type MixLimit = { amount: number } | { durationS: number };
+
 /**
- * Exactly `amount` requests over `connections` connections, each connection cycling through `targets`
- * (which must share one URL: autocannon varies method, headers and body per request, not the address).
- * Every 2xx body goes through `check`.
+ * A run of `limit` over `connections` connections, each connection cycling through `targets` (which must
+ * share one URL: autocannon varies method, headers and body per request, not the address). Every 2xx body
+ * goes through `check`.
  */
-export function runAmount(
+export function runMix(
   url: string,
   targets: readonly Omit<LoadTarget, 'url'>[],
   connections: number,
-  amount: number,
+  limit: MixLimit,
   check: (body: string) => boolean,
-): Promise<AmountResult> {
+): Promise<MixResult> {
   let ok = 0;
   let rejected = 0;
   const onResponse = (status: number, body: string) => {
@@ -100,9 +103,9 @@ export function runAmount(
     autocannon(
       {
         url,
-        connections: Math.min(connections, amount), // autocannon refuses more connections than requests
+        // autocannon refuses more connections than requests
+        ...('amount' in limit ? { amount: limit.amount, connections: Math.min(connections, limit.amount) } : { duration: limit.durationS, connections }),
         pipelining: 1,
-        amount,
         timeout: 10,
         requests: targets.map((target) => ({
           method: target.method,

@@ -1,5 +1,5 @@
 /**
- * The IPC protocol between the bench (parent) and its child processes (upstream, gateway, proxy).
+ * The IPC protocol between the bench (parent) and its child processes (upstream, gateway, bare, proxy).
  *
  * Children run in their own processes so that the load generator, the gateway and the upstream never share
  * an event loop: a shared loop would measure contention inside one process, not the gateway. IPC (rather
@@ -25,7 +25,7 @@ export interface UpstreamStats {
   recentUrls: string[];
 }
 
-/** Memory of the gateway process, in bytes. */
+/** Memory of a server child (the gateway, the bare server), in bytes. */
 export interface MemoryReport {
   /** Current resident set size (`process.memoryUsage().rss`). */
   rss: number;

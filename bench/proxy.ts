@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
+import { closeWithPool } from './loopback.js';
 
 export interface ProxyOptions {
   /** `http://host:port` of the upstream. */
@@ -43,14 +44,5 @@ export function createProxy(options: ProxyOptions): { server: http.Server; close
       });
   });
 
-  return {
-    server,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await pool.close();
-    },
-  };
+  return { server, close: () => closeWithPool(server, pool) };
 }

@@ -6,9 +6,11 @@
  * - BENCH_WARMUP_S (default 1): unmeasured seconds per (row, path) before its first measured run;
  * - BENCH_ROUNDS (default 3): measured runs per (row, path), interleaved with the other paths of the row;
  * - BENCH_TREE_REQUESTS (default 100000): the `npm start` memory scenario's 1× load (3× is measured too);
- * - BENCH_SHORT=1: a smoke run of every scenario in about a minute (1 s runs, 1 round, 5000 tree requests);
+ * - BENCH_MEMORY_LOAD_S (default 20): seconds of load on the gateway process after GraphiQL (scenario 5);
+ * - BENCH_SHORT=1: a smoke run of every scenario in about 90 s (1 s runs, 1 round, 5000 tree requests, 5 s of
+ *   load after GraphiQL);
  *   the variables above still override it;
- * - BENCH_PROFILE=1: write and summarise a CPU profile of the lean gateway.
+ * - BENCH_PROFILE=1: write and summarise a CPU profile of the gateway.
  */
 
 type Env = Record<string, string | undefined>;
@@ -49,9 +51,11 @@ export interface BenchSettings {
   /** Scenario 4: requests of the 1× load on the `npm start` tree; memory is read after 1× and `treeLoadFactor`×. */
   treeRequests: number;
   treeLoadFactor: number;
-  /** Scenario 4: client connections of its load. */
+  /** Scenarios 4 and 5: client connections of their load. */
   treeConcurrency: number;
-  /** Scenario 5: write and summarise a CPU profile of the lean gateway. */
+  /** Scenario 5: seconds of load on the gateway process after it has served GraphiQL. */
+  memoryLoadS: number;
+  /** Scenario 6: write and summarise a CPU profile of the gateway. */
   profile: boolean;
 }
 
@@ -69,6 +73,7 @@ export function loadSettings(env: Env = process.env): BenchSettings {
     treeRequests: whole(env, 'BENCH_TREE_REQUESTS', short ? 5_000 : 100_000, 10_000_000),
     treeLoadFactor: 3,
     treeConcurrency: 10,
+    memoryLoadS: whole(env, 'BENCH_MEMORY_LOAD_S', short ? 5 : 20, 600),
     profile: flag(env, 'BENCH_PROFILE'),
   };
 }

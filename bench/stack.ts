@@ -1,14 +1,15 @@
 /**
- * Starting the bench's processes: upstream, gateway(s) and proxy, each a child with its own event loop.
- * The gateway's environment is built from scratch for the variables it reads, so a stray BATCH_MAX or
- * LOG_LEVEL in the caller's shell cannot silently change what is measured.
+ * Starting the bench's processes: upstream, gateway(s), the bare reference server and the proxy, each a child
+ * with its own event loop. The gateway's environment is built from scratch for the variables it reads, so a
+ * stray BATCH_MAX or LOG_LEVEL in the caller's shell cannot silently change what is measured.
  *
  * The gateways run with every feature on, as `npm start` runs them: every setting at its default except
  * those in {@link gatewaySettings}; in particular LOG_LEVEL stays `info`, so each GraphQL request writes its
  * log line (to the child's stdout, which goes to /dev/null), METRICS stays `on` unless a start asks for
  * `off` (scenario 2's measure of what metrics cost), and no OTEL_* variable is passed, so tracing is off.
+ * The gateway has one request path: no HTTP_HANDLER is passed.
  */
-import { configVariables, type BatchMode, type GatewayConfig, type HttpHandler } from '../src/config.js';
+import { configVariables, type BatchMode } from '../src/config.js';
 import { type BenchChild, startChild } from './children.js';
 import { BATCH_MAX } from './workload.js';
 
@@ -33,8 +34,6 @@ export function startUpstream(): Promise<BenchChild> {
 export interface GatewayStart {
   upstreamUrl: string;
   batchMode: BatchMode;
-  /** HTTP_HANDLER: the lean handler (default) or yoga for every request. */
-  httpHandler?: HttpHandler;
   /**
    * Also serve an identical gateway with METRICS=off in the same process (the child's `twinUrl`): what
    * metrics cost is measured between the two, free of the differences between processes.
@@ -51,7 +50,6 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
     PORT: '0',
     HOST: '127.0.0.1',
     BATCH_MODE: options.batchMode,
-    HTTP_HANDLER: options.httpHandler ?? 'lean',
     // The default (on), set explicitly because scenario 2 compares it with a gateway that has it off.
     METRICS: 'on',
     // Both are the defaults, set explicitly because the bench's bounds and the proxy's pool rely on them.
@@ -62,7 +60,7 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
 
 export function startGateway(options: GatewayStart): Promise<BenchChild> {
   return startChild('gateway', {
-    label: `gateway (BATCH_MODE=${options.batchMode}, HTTP_HANDLER=${options.httpHandler ?? 'lean'}${options.metricsOffTwin === true ? ', and its METRICS=off twin' : ''})`,
+    label: `gateway (BATCH_MODE=${options.batchMode}${options.metricsOffTwin === true ? ', and its METRICS=off twin' : ''})`,
     env: {
       ...baseEnv(),
       ...gatewaySettings(options),
@@ -72,6 +70,15 @@ export function startGateway(options: GatewayStart): Promise<BenchChild> {
     },
     // --expose-gc only lets the `memory` command measure live heap; it changes no GC behaviour.
     nodeFlags: ['--expose-gc', ...(options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
+  });
+}
+
+/** The bare graphql-js reference server (bare.ts) over the upstream, with the gateway's pool size. */
+export function startBare(upstreamUrl: string): Promise<BenchChild> {
+  return startChild('bare', {
+    label: 'bare graphql-js server',
+    env: { ...baseEnv(), UPSTREAM_URL: upstreamUrl, UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS), NODE_ENV: 'production' },
+    nodeFlags: ['--expose-gc'],
   });
 }
 

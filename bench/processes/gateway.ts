@@ -11,7 +11,7 @@
  * goes through tsx, but tsx leaves plain .js files alone, so what is measured is not tsx's transform of the
  * sources (which wraps every named closure in a naming call, a microsecond or so each, per request).
  */
-import { announceReady, serveCommands } from '../child-side.js';
+import { announceReady, processMemory, serveCommands } from '../child-side.js';
 
 const compiled = (file: string) => new URL(`../../dist/${file}`, import.meta.url).href;
 const { loadConfig } = (await import(compiled('config.js'))) as typeof import('../../src/config.js');
@@ -31,14 +31,7 @@ const twin =
     : undefined;
 
 serveCommands({
-  memory: () => {
-    // RSS first, as the load left it; then a full GC (the bench starts this child with --expose-gc) so
-    // the heap figure is live data rather than garbage the collector had not got to yet.
-    const { rss } = process.memoryUsage();
-    const maxRss = process.resourceUsage().maxRSS * 1024;
-    globalThis.gc?.();
-    return { rss, maxRss, liveHeap: process.memoryUsage().heapUsed };
-  },
+  memory: processMemory,
   shutdown: async () => {
     await Promise.all([running.close(1000), twin?.close(1000)]);
   },

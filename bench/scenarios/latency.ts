@@ -1,13 +1,14 @@
 /**
- * Scenario 2 (measurement): throughput, latency and CPU per request of the same reads through the gateway's
- * two HTTP paths (HTTP_HANDLER=lean and =yoga, two gateway children on the same upstream), through the lean
- * path of a third gateway child with METRICS=off (what Prometheus metrics cost, issue 13), through a
- * pass-through proxy (the floor of any Node gateway), and straight at the upstream.
+ * Scenario 2 (measurement): throughput, latency and CPU per request of the same reads through the gateway, a
+ * second gateway in the gateway's own process with METRICS=off (what Prometheus metrics cost, issue 13), the
+ * bare graphql-js reference server (bare.ts: what a Node GraphQL server costs), a pass-through proxy (the
+ * floor of any Node gateway), and straight at the upstream.
  *
- * The proxy and the direct runs replay the exact upstream request the gateway made for the query (taken
- * from the upstream's log), so the paths differ only in what sits between client and upstream. Within a row
- * (query, concurrency) the paths take turns, round after round, each round starting with another path, so
- * slow drift of the machine hits all of them alike. Comparison and formatting: latency-report.ts.
+ * Before measuring, each GraphQL server answers the query once: all must make the same single upstream GET
+ * and answer the same data. The proxy and the direct runs replay that GET (taken from the upstream's log), so
+ * the paths differ only in what sits between client and upstream. Within a row (query, concurrency) the paths
+ * take turns, round after round, each round starting with another path, so slow drift of the machine hits all
+ * of them alike. Comparison and formatting: latency-report.ts.
  */
 import type { BenchChild } from '../children.js';
 import { GRAPHQL_HEADERS, getJson, graphqlBody, graphqlData, postGraphQL } from '../http.js';
@@ -17,10 +18,10 @@ import type { BenchSettings } from '../settings.js';
 import { rotate } from '../stats.js';
 import { LIST_QUERY, SINGLE_QUERY } from '../workload.js';
 
-/** `lean-nometrics`: the lean path of a gateway with METRICS=off, against which `lean` (METRICS=on) is costed. */
-export type TargetName = 'lean' | 'lean-nometrics' | 'yoga' | 'proxy' | 'direct';
+/** `gateway-nometrics`: a gateway with METRICS=off, against which `gateway` (METRICS=on) is costed. */
+export type TargetName = 'gateway' | 'gateway-nometrics' | 'bare' | 'proxy' | 'direct';
 /** Every path of a row, in the order of the first round. */
-export const TARGETS: readonly TargetName[] = ['lean', 'lean-nometrics', 'yoga', 'proxy', 'direct'];
+export const TARGETS: readonly TargetName[] = ['gateway', 'gateway-nometrics', 'bare', 'proxy', 'direct'];
 
 export interface Workload {
   name: string;
@@ -48,12 +49,12 @@ export interface Measurement {
 
 export interface Processes {
   upstream: BenchChild;
-  /** The gateway with HTTP_HANDLER=lean. */
-  lean: BenchChild;
-  /** The gateway with HTTP_HANDLER=lean and METRICS=off. */
-  leanNoMetrics: BenchChild;
-  /** The gateway with HTTP_HANDLER=yoga. */
-  yoga: BenchChild;
+  /** The gateway, every setting at its default. */
+  gateway: BenchChild;
+  /** The same gateway with METRICS=off, served by the gateway's process. */
+  gatewayNoMetrics: BenchChild;
+  /** The bare graphql-js reference server. */
+  bare: BenchChild;
   proxy: BenchChild;
 }
 
@@ -64,38 +65,42 @@ function servingChild(target: TargetName, processes: Processes): BenchChild {
   switch (target) {
     case 'direct':
       return processes.upstream;
-    case 'lean-nometrics':
-      return processes.leanNoMetrics;
+    case 'gateway-nometrics':
+      return processes.gatewayNoMetrics;
     default:
       return processes[target];
   }
 }
 
 /**
- * Runs the query once through each gateway path, checks that every one made the same single upstream GET and
- * answered the same data, and that the proxy and the upstream answer that GET identically.
+ * Runs the query once through each GraphQL server (the gateway, its twin, the bare server), checks that every
+ * one made the same single upstream GET and answered the same data, and that the proxy and the upstream answer
+ * that GET identically.
  */
 async function prepareWorkload(name: string, query: string, processes: Processes): Promise<Workload> {
   const probes: Array<{ label: string; data: string; upstreamPath: string }> = [];
-  for (const gateway of [processes.lean, processes.leanNoMetrics, processes.yoga]) {
+  for (const server of [processes.gateway, processes.gatewayNoMetrics, processes.bare]) {
     await processes.upstream.call('stats');
-    const probe = graphqlData(await postGraphQL(gateway.url, query));
-    if (!probe.ok) throw new Error(`${name}: ${gateway.label} did not answer the probe cleanly: ${probe.problem}`);
+    const probe = graphqlData(await postGraphQL(server.url, query));
+    if (!probe.ok) throw new Error(`${name}: ${server.label} did not answer the probe cleanly: ${probe.problem}`);
     const stats = await processes.upstream.call('stats');
     const upstreamPath = stats.recentUrls.at(-1);
     if (stats.httpRequests !== 1 || stats.gets !== 1 || upstreamPath === undefined) {
-      throw new Error(`${name}: expected ${gateway.label} to make exactly one upstream GET, saw ${stats.httpRequests} requests (${stats.gets} GETs)`);
+      throw new Error(`${name}: expected ${server.label} to make exactly one upstream GET, saw ${stats.httpRequests} requests (${stats.gets} GETs)`);
     }
-    probes.push({ label: gateway.label, data: JSON.stringify(probe.data), upstreamPath });
+    probes.push({ label: server.label, data: JSON.stringify(probe.data), upstreamPath });
   }
-  const [lean, ...others] = probes;
-  if (!lean) throw new Error(`${name}: no probe`);
+  const [first, ...others] = probes;
+  if (!first) throw new Error(`${name}: no probe`);
   for (const other of others) {
-    if (other.data !== lean.data || other.upstreamPath !== lean.upstreamPath) {
-      throw new Error(`${name}: ${lean.label} and ${other.label} differ (upstream ${lean.upstreamPath} vs ${other.upstreamPath}, or their data)`);
+    if (other.data !== first.data || other.upstreamPath !== first.upstreamPath) {
+      // The bare server builds its GETs and its answer by hand (bench/bare.ts): it follows the gateway's.
+      throw new Error(
+        `${name}: ${first.label} and ${other.label} differ: upstream ${first.upstreamPath} vs ${other.upstreamPath}, data ${first.data} vs ${other.data}`,
+      );
     }
   }
-  const upstreamPath = lean.upstreamPath;
+  const upstreamPath = first.upstreamPath;
   const upstreamOrigin = new URL(processes.upstream.url).origin;
   const direct = await getJson(`${upstreamOrigin}${upstreamPath}`);
   const proxied = await getJson(`${processes.proxy.url}${upstreamPath}`);
@@ -107,9 +112,9 @@ async function prepareWorkload(name: string, query: string, processes: Processes
   return {
     name,
     targets: {
-      lean: post(processes.lean),
-      'lean-nometrics': post(processes.leanNoMetrics),
-      yoga: post(processes.yoga),
+      gateway: post(processes.gateway),
+      'gateway-nometrics': post(processes.gatewayNoMetrics),
+      bare: post(processes.bare),
       proxy: get(processes.proxy.url),
       direct: get(upstreamOrigin),
     },

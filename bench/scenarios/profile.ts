@@ -1,5 +1,5 @@
 /**
- * Scenario 5 (BENCH_PROFILE=1): where the gateway spends CPU under the bench's load. The gateway child ran
+ * Scenario 6 (BENCH_PROFILE=1): where the gateway spends CPU under the bench's load. The gateway child ran
  * with `--cpu-prof`; its profile is written when it exits, then summarised here.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -43,10 +43,10 @@ export async function formatProfile(path: string, projectRoot: string): Promise<
   const originColumns: Column[] = [{ header: 'origin' }, { header: 'self ms', align: 'right' }, { header: 'self %', align: 'right' }];
   const originRows = origins.slice(0, 12).map((o) => [o.name, o.selfMs.toFixed(0), pct(o.share)]);
   return [
-    heading('5. CPU profile of the gateway (BENCH_PROFILE=1)'),
+    heading('6. CPU profile of the gateway (BENCH_PROFILE=1)'),
     `${path}`,
     `Main thread only (tsx's module-loader thread writes its own profile and is left out). Busy ${busyMs.toFixed(0)} ms, idle ${idleMs.toFixed(0)} ms`,
-    'over the whole life of the gateway child (scenarios 1–4, profiler overhead included). Shares are of busy time.',
+    'over the whole life of the gateway child (scenarios 1–3, profiler overhead included). Shares are of busy time.',
     '',
     `Top ${TOP} functions by self time:`,
     '',

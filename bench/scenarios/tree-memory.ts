@@ -5,11 +5,11 @@
  * of the sample data over a fixed number of connections; every answer must carry data.
  * Report: tree-memory-report.ts.
  */
-import { postGraphQL, graphqlData, GRAPHQL_HEADERS, graphqlBody } from '../http.js';
-import { type AmountResult, runAmount } from '../load.js';
+import { postGraphQL, graphqlData } from '../http.js';
+import { type MixResult, runMix } from '../load.js';
 import { startNpmStart } from '../npm-start.js';
 import { type TreeProcess, readProcessTree } from '../process-tree.js';
-import { SAMPLE_LIST_QUERY, SAMPLE_SINGLE_QUERY, answeredWithData, checkList, checkSingle } from '../sample-workload.js';
+import { SAMPLE_LIST_QUERY, SAMPLE_SINGLE_QUERY, SAMPLE_TARGETS, answeredWithData, checkList, checkSingle } from '../sample-workload.js';
 import type { BenchSettings } from '../settings.js';
 import type { Progress } from './latency.js';
 
@@ -22,7 +22,7 @@ export interface TreeSnapshot {
 
 export interface TreeLoad {
   label: string;
-  result: AmountResult;
+  result: MixResult;
 }
 
 export interface TreeMemory {
@@ -37,9 +37,10 @@ export interface TreeMemory {
 }
 
 /** Long enough for a first `npm start` that builds the project on a slow machine. */
-const READY_TIMEOUT_MS = 300_000;
+export const READY_TIMEOUT_MS = 300_000;
 
-async function probe(url: string): Promise<string[]> {
+/** Problems of the by-key and the list-of-10 reads of the sample data (empty when both answered as expected). */
+export async function probeSample(url: string): Promise<string[]> {
   const problems: string[] = [];
   for (const [name, query, check] of [
     ['by key', SAMPLE_SINGLE_QUERY, checkSingle],
@@ -59,9 +60,8 @@ export async function measureTreeMemory(settings: BenchSettings, projectRoot: st
     progress(`ready after ${tree.startupS.toFixed(1)} s at ${tree.url}`);
     const snapshots: TreeSnapshot[] = [{ label: 'at rest (ready)', requests: 0, processes: await readProcessTree(tree.pid) }];
     const loads: TreeLoad[] = [];
-    const probeProblems = await probe(tree.url);
+    const probeProblems = await probeSample(tree.url);
     if (probeProblems.length === 0) {
-      const targets = [SAMPLE_SINGLE_QUERY, SAMPLE_LIST_QUERY].map((query) => ({ method: 'POST' as const, headers: { ...GRAPHQL_HEADERS }, body: graphqlBody(query) }));
       let requests = 2; // the probes
       const steps = [
         { label: '1×', amount: settings.treeRequests },
@@ -69,7 +69,7 @@ export async function measureTreeMemory(settings: BenchSettings, projectRoot: st
       ];
       for (const step of steps) {
         progress(`${step.amount} requests (c=${settings.treeConcurrency}) to reach ${step.label}`);
-        const result = await runAmount(`${tree.url}/graphql`, targets, settings.treeConcurrency, step.amount, answeredWithData);
+        const result = await runMix(`${tree.url}/graphql`, SAMPLE_TARGETS, settings.treeConcurrency, { amount: step.amount }, answeredWithData);
         requests += result.ok + result.rejected + result.failures;
         loads.push({ label: step.label, result });
         snapshots.push({ label: `after ${step.label} (${requests} requests)`, requests, processes: await readProcessTree(tree.pid) });

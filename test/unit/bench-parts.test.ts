@@ -1,15 +1,15 @@
 /**
  * The bench's pure parts that decide what its report says: /proc parsing and the process tree, medians and
- * the interleaving of paths, growth figures, the cost of metrics.
+ * the interleaving of paths, growth figures, the cost of metrics, the gateway against the proxy and the bare server.
  */
 import { describe, expect, it } from 'vitest';
 import { commandLine, descendants, leaves, parseStat, parseStatus, type TreeProcess } from '../../bench/process-tree.js';
 import { percent } from '../../bench/format.js';
 import { growth, treeTotals } from '../../bench/scenarios/tree-memory-report.js';
-import type { Measurement, Run, TargetName } from '../../bench/scenarios/latency.js';
+import { type Measurement, type Run, TARGETS, type TargetName } from '../../bench/scenarios/latency.js';
 import { compareRows } from '../../bench/scenarios/latency-report.js';
 import { median, rotate } from '../../bench/stats.js';
-import { metricsCostVerdict } from '../../bench/summary.js';
+import { cpuVsBareVerdict, metricsCostVerdict, throughputVerdict } from '../../bench/summary.js';
 
 describe('/proc parsing', () => {
   it('reads pid, comm and ppid from a stat line whose comm has spaces and parentheses', () => {
@@ -68,28 +68,29 @@ describe('figures', () => {
   });
 });
 
-describe('cost of metrics (issue 13)', () => {
-  /** A 3 s run at `rps` whose serving process spent `micros` of CPU per request. */
-  const run = (rps: number, micros: number, failures = 0): Run => ({
-    result: { p50: 1, p99: 2, rps, ok: rps * 3 - failures, failures, durationS: 3 },
-    cpuMicros: micros * rps * 3,
-    upstreamCpuMicros: 0,
-    upstreamRequests: rps * 3,
-  });
-  /** One row: every path at 1000 req/s and 100 µs/req over three rounds, except those given. */
-  const row = (concurrency: number, given: Partial<Record<TargetName, Run[]>>): Measurement[] =>
-    (['lean', 'lean-nometrics', 'yoga', 'proxy', 'direct'] as const).map((target) => ({
-      workload: 'by key',
-      concurrency,
-      target,
-      runs: given[target] ?? [run(1000, 100), run(1000, 100), run(1000, 100)],
-    }));
+/** A 3 s run at `rps` whose serving process spent `micros` of CPU per request. */
+const run = (rps: number, micros: number, failures = 0): Run => ({
+  result: { p50: 1, p99: 2, rps, ok: rps * 3 - failures, failures, durationS: 3 },
+  cpuMicros: micros * rps * 3,
+  upstreamCpuMicros: 0,
+  upstreamRequests: rps * 3,
+});
+/** One row: every path at 1000 req/s and 100 µs/req over three rounds, except those given. */
+const row = (concurrency: number, given: Partial<Record<TargetName, Run[]>>): Measurement[] =>
+  TARGETS.map((target) => ({
+    workload: 'by key',
+    concurrency,
+    target,
+    runs: given[target] ?? [run(1000, 100), run(1000, 100), run(1000, 100)],
+  }));
 
-  it('compares lean with lean-nometrics by the medians of req/s, round by round, and by CPU per request', () => {
+describe('cost of metrics (issue 13)', () => {
+
+  it('compares gateway with gateway-nometrics by the medians of req/s, round by round, and by CPU per request', () => {
     const [r] = compareRows(
       row(10, {
-        lean: [run(960, 110), run(990, 110), run(900, 110)],
-        'lean-nometrics': [run(1000, 100), run(1000, 100), run(1000, 100)],
+        gateway: [run(960, 110), run(990, 110), run(900, 110)],
+        'gateway-nometrics': [run(1000, 100), run(1000, 100), run(1000, 100)],
       }),
     );
     const cost = r!.metricsCost;
@@ -103,13 +104,13 @@ describe('cost of metrics (issue 13)', () => {
   });
 
   it('misses at 5% and above and with a failed request; the verdict needs every row', () => {
-    const at5 = compareRows(row(1, { lean: [run(950, 105)], 'lean-nometrics': [run(1000, 100)] }))[0]!;
+    const at5 = compareRows(row(1, { gateway: [run(950, 105)], 'gateway-nometrics': [run(1000, 100)] }))[0]!;
     expect(at5.metricsCost.cost).toBeCloseTo(0.05);
     expect(at5.metricsCost.met).toBe(false);
-    const failed = compareRows(row(1, { 'lean-nometrics': [run(1000, 100, 1)] }))[0]!;
+    const failed = compareRows(row(1, { 'gateway-nometrics': [run(1000, 100, 1)] }))[0]!;
     expect(failed.metricsCost.cost).toBeCloseTo(0, 2);
     expect(failed.metricsCost.met).toBe(false);
-    const faster = compareRows(row(32, { lean: [run(1010, 100)], 'lean-nometrics': [run(1000, 100)] }))[0]!;
+    const faster = compareRows(row(32, { gateway: [run(1010, 100)], 'gateway-nometrics': [run(1000, 100)] }))[0]!;
     expect(faster.metricsCost.cost).toBeCloseTo(-0.01);
     expect(faster.metricsCost.met).toBe(true);
 
@@ -120,7 +121,28 @@ describe('cost of metrics (issue 13)', () => {
     expect(metricsCostVerdict([])).toMatchObject({ outcome: 'MISSED', figures: 'not measured' });
   });
 
-  it('leaves out a row without its lean-nometrics path', () => {
-    expect(compareRows(row(1, {}).filter((m) => m.target !== 'lean-nometrics'))).toEqual([]);
+  it('leaves out a row without its gateway-nometrics path', () => {
+    expect(compareRows(row(1, {}).filter((m) => m.target !== 'gateway-nometrics'))).toEqual([]);
+  });
+});
+
+describe('the gateway against the proxy and the bare server (issue 21)', () => {
+  it('holds the gateway to 0.7× the proxy req/s and 1.3× the bare server CPU per request, row by row', () => {
+    const [r] = compareRows(row(10, { gateway: [run(700, 130)], proxy: [run(1000, 60)], bare: [run(900, 100)] }));
+    expect(r!.gatewayVsProxy).toBeCloseTo(0.7);
+    expect(r!.gatewayCpuVsBare).toBeCloseTo(1.3);
+    expect(r!.throughputMet).toBe(true);
+    expect(r!.cpuMet).toBe(true);
+    const [slow] = compareRows(row(32, { gateway: [run(690, 131)], proxy: [run(1000, 60)], bare: [run(900, 100)] }));
+    expect(slow!.throughputMet).toBe(false);
+    expect(slow!.cpuMet).toBe(false);
+    expect(throughputVerdict([r!, slow!])).toMatchObject({ outcome: 'MISSED', figures: '1/2 rows: by key c=10 0.70×, by key c=32 0.69×' });
+    expect(cpuVsBareVerdict([r!]).outcome).toBe('met');
+    expect(cpuVsBareVerdict([])).toMatchObject({ outcome: 'MISSED', figures: 'not measured' });
+  });
+
+  it('misses a row whose gateway, proxy or bare server failed a request', () => {
+    expect(compareRows(row(1, { proxy: [run(1000, 60, 1)] }))[0]!.throughputMet).toBe(false);
+    expect(compareRows(row(1, { bare: [run(1000, 100, 1)] }))[0]!.cpuMet).toBe(false);
   });
 });
