@@ -293,8 +293,7 @@ describe('README examples', () => {
       const row = /^\| `([A-Z_]+)`.*\| ([^|]+) \|$/.exec(line);
       if (row) rows.set(row[1]!, row[2]!.trim());
     }
-    // HTTP_HANDLER is being retired and left out of the user's documentation on purpose.
-    const documented = configVariables.filter((name) => name !== 'HTTP_HANDLER' && !name.startsWith('OTEL_EXPORTER_OTLP_'));
+    const documented = configVariables.filter((name) => !name.startsWith('OTEL_EXPORTER_OTLP_'));
     for (const name of documented) {
       const cell = rows.get(name);
       expect(cell, `${name} is in the configuration table`).toBeDefined();
