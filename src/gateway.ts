@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { renderGraphiQL } from './graphiql-render.js';
 import { createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -16,7 +15,6 @@ import { AdmissionGate, leaveAdmission } from './admission.js';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
 import { GatewayError } from './errors.js';
-import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
@@ -242,8 +240,8 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       if (record !== undefined) telemetry.contextCreated(record, context);
       return context;
     },
-    renderGraphiQL,
-    graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
+    // useGraphiQLPage serves GraphiQL from the page built by `npm run build`.
+    graphiql: false,
     maskedErrors: {
       isDev: false,
       maskError(error, message) {
