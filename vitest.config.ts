@@ -20,6 +20,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // The browser and load suites have their own scripts (test:browser, test:load).
     exclude: ['test/browser/**', 'test/load/**', '**/node_modules/**'],
+    // The GraphiQL page files, as `npm run build` writes them: the gateway serves GraphiQL from them.
+    globalSetup: ['test/support/graphiql-page.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

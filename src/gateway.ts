@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { renderGraphiQL } from './graphiql-render.js';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -18,7 +17,6 @@ import { createContext, type GatewayContext, type SharedState } from './context.
 import { DirectExecution } from './http/direct-execution.js';
 import { fetchCaller, type CallerRequest } from './http/caller.js';
 import { createErrorMask } from './plugins/error-mask.js';
-import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
@@ -252,8 +250,8 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     // The direct path adds the same CORS headers with the same options (yoga's default: any origin).
     cors: CORS_OPTIONS,
     context: ({ request, req }) => contextFor(fetchCaller(request), req),
-    renderGraphiQL,
-    graphiql: { title: 'OData GraphQL gateway', defaultTabs: graphiqlTabs },
+    // useGraphiQLPage serves GraphiQL from the page built by `npm run build`.
+    graphiql: false,
     maskedErrors: {
       isDev: false,
       maskError: mask,

@@ -1,12 +1,72 @@
 /**
- * The GraphiQL page as this gateway serves it: yoga renders the bundled, offline GraphiQL; this plugin
- * serves it with the tabs fix (./use-graphiql-tabs-fix.ts: tabs that did not switch on a click on a first
- * visit) and compressed (./use-graphiql-compression.ts), both prepared once and reused.
+ * Serves the GraphiQL page from the files `npm run build` wrote (../graphiql/build-page.ts: the bundled,
+ * offline GraphiQL with the gateway's tabs and the tabs fix, and its br and gzip forms). The gateway never
+ * imports GraphiQL's 9 MB bundle nor holds the page: each response streams one file from disk, so serving
+ * the page leaves nothing on the heap (test/gateway/graphiql-memory.test.ts). yoga's own GraphiQL is off
+ * (`graphiql: false` in ../gateway.ts); this plugin answers the requests it would have answered: a GET to the
+ * GraphQL endpoint that accepts text/html (yoga's `shouldRenderGraphiQL`).
+ *
+ * - `br` or `gzip` by the request's Accept-Encoding (q-values honoured, br preferred), identity otherwise;
+ *   always `Vary: Accept-Encoding`, and the Content-Length of the file sent.
+ * - An entity tag per file, and `Cache-Control: no-cache`: a browser revalidates the page on each visit and
+ *   gets a 304 without the 2 MB while the build has not changed it.
+ * - Page files missing (src/ run without `npm run build`): 503, with the command to run in the log.
  */
-import type { Plugin } from 'graphql-yoga';
-import { useGraphiQLCompression } from './use-graphiql-compression.js';
-import { fixGraphiQLTabs } from './use-graphiql-tabs-fix.js';
+import { shouldRenderGraphiQL, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { negotiateEncoding } from '../graphiql/accept-encoding.js';
+import { openPage, type OpenedPage } from '../graphiql/open-page.js';
+import { PAGE_DIRECTORY } from '../graphiql/page-files.js';
 
-export function useGraphiQLPage(): Plugin {
-  return useGraphiQLCompression({ prepare: fixGraphiQLTabs });
+export interface GraphiQLPageOptions {
+  /** Where the page files are; the build's directory unless a test points elsewhere. */
+  directory?: URL;
+}
+
+/** Whether an If-None-Match header names this entity tag (weak comparison, RFC 9110 section 13.1.2). */
+function matchesEntityTag(ifNoneMatch: string | null, etag: string): boolean {
+  if (ifNoneMatch === null) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}
+
+export function useGraphiQLPage({ directory = PAGE_DIRECTORY }: GraphiQLPageOptions = {}): Plugin {
+  let logger: YogaLogger | undefined;
+  let endpoint = '/graphql';
+
+  const respond = async (request: Request, fetchAPI: FetchAPI): Promise<Response> => {
+    const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
+    let page: OpenedPage;
+    try {
+      page = await openPage(directory, encoding);
+    } catch (error) {
+      logger?.error('GraphiQL page: its files cannot be read; `npm run build` writes them (dist/graphiql-page/)', error);
+      return new fetchAPI.Response('The GraphiQL page has not been built.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    const headers: Record<string, string> = { vary: 'Accept-Encoding', etag: page.etag, 'cache-control': 'no-cache' };
+    if (matchesEntityTag(request.headers.get('if-none-match'), page.etag)) {
+      await page.close();
+      return new fetchAPI.Response(null, { status: 304, headers });
+    }
+    headers['content-type'] = 'text/html; charset=utf-8';
+    headers['content-length'] = String(page.size);
+    if (encoding !== undefined) headers['content-encoding'] = encoding;
+    // whatwg-node's Response (yoga's fetchAPI on Node) takes a Node stream as the body, pipes it into the
+    // socket and destroys it (closing the file) when the response closes, a client leaving mid-page
+    // included; lib.dom's BodyInit does not name Node streams.
+    return new fetchAPI.Response(page.stream() as unknown as BodyInit, { status: 200, headers });
+  };
+
+  return {
+    onYogaInit({ yoga }) {
+      logger = yoga.logger;
+      endpoint = yoga.graphqlEndpoint;
+    },
+    // Not async: every other request passes through without a promise to wait for.
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!shouldRenderGraphiQL(request) || (url.pathname !== endpoint && url.pathname !== `${endpoint}/`)) return;
+      return respond(request, fetchAPI).then(endResponse);
+    },
+  };
 }

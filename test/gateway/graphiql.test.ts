@@ -1,31 +1,24 @@
 /**
- * The GraphiQL page over HTTP (src/plugins/use-graphiql*.ts): compressed by the request's Accept-Encoding,
- * compressed once and reused, served with the tabs fix; GraphQL responses are left as they are.
+ * The GraphiQL page over HTTP (src/plugins/use-graphiql.ts): the page `npm run build` wrote (here the test
+ * setup, test/support/graphiql-page.ts), streamed from its files in the encoding the request accepts, with
+ * entity tags; GraphQL responses are left as they are.
  * Raw node:http requests, because fetch negotiates and decodes compression by itself.
  */
-import { request as httpRequest } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { negotiateEncoding } from '../../src/plugins/use-graphiql-compression.js';
-import { fixGraphiQLTabs } from '../../src/plugins/use-graphiql-tabs-fix.js';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { negotiateEncoding } from '../../src/graphiql/accept-encoding.js';
+import { PAGE_DIRECTORY, pageFileName } from '../../src/graphiql/page-files.js';
+import { renderGraphiQLPage } from '../../src/graphiql/render-page.js';
+import { fixGraphiQLTabs } from '../../src/graphiql/tabs-fix.js';
+import { useGraphiQLPage } from '../../src/plugins/use-graphiql.js';
 import { startStack, type Stack } from '../support/stack.js';
-
-// Counts the compressions: the page must be compressed once per encoding, not once per request.
-const compressions = vi.hoisted(() => ({ br: 0, gzip: 0 }));
-vi.mock('node:zlib', async (importOriginal) => {
-  const zlib = await importOriginal<typeof import('node:zlib')>();
-  return {
-    ...zlib,
-    brotliCompress: ((...args: Parameters<typeof zlib.brotliCompress>) => {
-      compressions.br++;
-      return (zlib.brotliCompress as (...a: unknown[]) => void)(...args);
-    }) as typeof zlib.brotliCompress,
-    gzip: ((...args: Parameters<typeof zlib.gzip>) => {
-      compressions.gzip++;
-      return (zlib.gzip as (...a: unknown[]) => void)(...args);
-    }) as typeof zlib.gzip,
-  };
-});
 
 interface RawResponse {
   status: number;
@@ -46,8 +39,21 @@ function raw(url: string, options: { method?: string; headers?: Record<string, s
   });
 }
 
-const page = (stack: Stack, acceptEncoding?: string) =>
-  raw(`${stack.url}/graphql`, { headers: { accept: 'text/html', ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }) } });
+const page = (url: string, headers: Record<string, string> = {}) => raw(`${url}/graphql`, { headers: { accept: 'text/html', ...headers } });
+const builtFile = (name: string) => readFileSync(new URL(name, PAGE_DIRECTORY));
+
+/** This process's open files in the page's directory (the gateway under test runs in it). */
+function openPageFiles(): string[] {
+  const directory = fileURLToPath(PAGE_DIRECTORY);
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(directory) ? [target] : [];
+    } catch {
+      return []; // closed meanwhile (the readdir's own descriptor)
+    }
+  });
+}
 
 let stack: Stack;
 beforeAll(async () => {
@@ -57,48 +63,89 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe('GraphiQL page compression', () => {
-  it('is identity without Accept-Encoding, br or gzip when accepted, each decoding to the same page', async () => {
-    const identity = await page(stack);
+describe('the GraphiQL page', () => {
+  it('is the built page: identity without Accept-Encoding, br or gzip when accepted, each decoding to the same page', async () => {
+    const identity = await page(stack.url);
     expect(identity.status).toBe(200);
-    expect(identity.headers['content-type']).toMatch(/^text\/html/);
+    expect(identity.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(identity.headers['content-encoding']).toBeUndefined();
     expect(identity.headers['vary']).toMatch(/accept-encoding/i);
+    expect(identity.headers['cache-control']).toBe('no-cache');
     expect(Number(identity.headers['content-length'])).toBe(identity.body.length);
+    // The page yoga rendered before, with the gateway's title and tabs and the tabs fix.
+    expect(identity.body.toString('utf8')).toBe(renderGraphiQLPage().html);
     const html = identity.body.toString('utf8');
     expect(html).toContain('<title>OData GraphQL gateway</title>');
     expect(html).toContain('data-gateway-fix="graphiql-tabs"');
+    expect(html).toContain('mutation CreateConnection');
     expect(identity.body.length).toBeGreaterThan(5_000_000); // the bundled GraphiQL: about 9 MB
 
-    const br = await page(stack, 'gzip, deflate, br');
+    const br = await page(stack.url, { 'accept-encoding': 'gzip, deflate, br' });
     expect(br.status).toBe(200);
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers['vary']).toMatch(/accept-encoding/i);
     expect(Number(br.headers['content-length'])).toBe(br.body.length);
     expect(br.body.length).toBeLessThan(identity.body.length / 3);
     expect(brotliDecompressSync(br.body).equals(identity.body)).toBe(true);
+    // Compressed by the build, not by the gateway.
+    expect(br.body.equals(builtFile(pageFileName('br')))).toBe(true);
 
-    const gzip = await page(stack, 'gzip');
+    const gzip = await page(stack.url, { 'accept-encoding': 'gzip' });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(gzip.headers['vary']).toMatch(/accept-encoding/i);
     expect(Number(gzip.headers['content-length'])).toBe(gzip.body.length);
-    expect(gzip.body.length).toBeLessThan(identity.body.length / 3);
     expect(gunzipSync(gzip.body).equals(identity.body)).toBe(true);
+    expect(gzip.body.equals(builtFile(pageFileName('gzip')))).toBe(true);
 
-    const refused = await page(stack, 'br;q=0, gzip;q=0, identity');
+    const refused = await page(stack.url, { 'accept-encoding': 'br;q=0, gzip;q=0, identity' });
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.body.equals(identity.body)).toBe(true);
   });
 
-  it('compresses once per encoding and reuses it, also for concurrent first requests', async () => {
-    const before = { ...compressions };
-    const answers = await Promise.all([page(stack, 'br'), page(stack, 'br'), page(stack, 'br, gzip'), page(stack, 'gzip'), page(stack, 'x-gzip')]);
-    for (const answer of answers) expect(answer.status).toBe(200);
-    expect(answers[1]!.body.equals(answers[0]!.body)).toBe(true);
-    expect(answers[4]!.body.equals(answers[3]!.body)).toBe(true);
-    // The first test compressed each encoding already; none of these five requests compressed again.
-    expect(compressions).toEqual(before);
-    expect(compressions).toEqual({ br: 1, gzip: 1 });
+  it('answers a request for the page it has (If-None-Match) with a 304, per encoding', async () => {
+    const br = await page(stack.url, { 'accept-encoding': 'br' });
+    const identity = await page(stack.url);
+    const tag = br.headers['etag'];
+    expect(tag).toMatch(/^"br-[0-9a-z]+-[0-9a-z]+"$/);
+    expect(identity.headers['etag']).not.toBe(tag);
+    // Tags hold from one response to the next while the page stays the same.
+    expect((await page(stack.url, { 'accept-encoding': 'br' })).headers['etag']).toBe(tag);
+
+    for (const ifNoneMatch of [`${tag}`, `W/${tag}`, `"other", ${tag}`, '*']) {
+      const unchanged = await page(stack.url, { 'accept-encoding': 'br', 'if-none-match': ifNoneMatch });
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.body.length).toBe(0);
+      expect(unchanged.headers['etag']).toBe(tag);
+      expect(unchanged.headers['vary']).toMatch(/accept-encoding/i);
+      expect(unchanged.headers['cache-control']).toBe('no-cache');
+    }
+    // Another tag, or the br page's tag asked for in another encoding: the whole page.
+    expect((await page(stack.url, { 'accept-encoding': 'br', 'if-none-match': '"other"' })).status).toBe(200);
+    const otherEncoding = await page(stack.url, { 'accept-encoding': 'gzip', 'if-none-match': `${tag}` });
+    expect(otherEncoding.status).toBe(200);
+    expect(otherEncoding.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('closes its file after a whole page, after a 304, and when the client leaves mid-page', async () => {
+    const whole = await page(stack.url, { 'accept-encoding': 'gzip' });
+    // (A file is closed just after its last bytes are sent.)
+    await expect.poll(openPageFiles).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      expect((await page(stack.url, { 'accept-encoding': 'gzip', 'if-none-match': `${whole.headers['etag']}` })).status).toBe(304);
+    }
+    await expect.poll(openPageFiles).toEqual([]);
+
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${stack.url}/graphql`, { headers: { accept: 'text/html' } }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    await new Promise((resolve) => response.once('data', resolve));
+    response.pause();
+    // The page is being sent: its file is open (the check sees open files).
+    expect(openPageFiles()).toHaveLength(1);
+    response.destroy();
+    await expect.poll(openPageFiles).toEqual([]);
   });
 
   it('leaves GraphQL responses as they are', async () => {
@@ -115,6 +162,39 @@ describe('GraphiQL page compression', () => {
     });
     expect(get.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(get.body.toString('utf8'))).toEqual({ data: { connectionOperation: { status: 'COMPLETED' } } });
+  });
+});
+
+describe('the GraphiQL page not built', () => {
+  let server: Server;
+  let url: string;
+  let directory: string;
+  const errors: unknown[][] = [];
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'graphiql-unbuilt-'));
+    const quiet = () => undefined;
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
+      graphiql: false,
+      plugins: [useGraphiQLPage({ directory: pathToFileURL(`${directory}/`) })],
+      logging: { debug: quiet, info: quiet, warn: quiet, error: (...args: unknown[]) => errors.push(args) },
+    });
+    server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('is a 503, with what to run in the log', async () => {
+    const answer = await page(url, { 'accept-encoding': 'br' });
+    expect(answer.status).toBe(503);
+    expect(answer.body.toString('utf8')).toBe('The GraphiQL page has not been built.');
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]![0])).toContain('npm run build');
   });
 });
 

@@ -2,7 +2,8 @@
  * What a gateway process leaves unloaded until it needs it (src/main.ts as a process, with every module it
  * loads written down by test/support/module-log.mjs):
  * - the embedded OData service (the @odata-gateway/odata-service package) only when UPSTREAM_URL is unset;
- * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) only on the first GraphiQL request;
+ * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) never, GraphiQL pages served included:
+ *   the build renders the page, the gateway streams its file (src/plugins/use-graphiql.ts);
  * - the OpenTelemetry SDK and OTLP exporter only when tracing is configured (never here: it is off).
  */
 import { spawn } from 'node:child_process';
@@ -72,7 +73,7 @@ async function query(url: string): Promise<unknown> {
 }
 
 describe('modules a gateway process loads only when used', () => {
-  it('in front of an upstream: never the embedded service; GraphiQL on its first request', async () => {
+  it('in front of an upstream: never the embedded service, never GraphiQL\'s bundle, even serving GraphiQL', async () => {
     const gateway = await startGateway('upstream', { UPSTREAM_URL: upstreamRoot });
     expect(await query(gateway.url)).toEqual({ data: { connectionOperations: { nodes: [{ operationId: 'hr-op-001' }] } } });
 
@@ -89,14 +90,16 @@ describe('modules a gateway process loads only when used', () => {
     await gateway.stop();
 
     const atEnd = gateway.loaded();
-    expect(atEnd.filter((url) => GRAPHIQL_BUNDLE.test(url)).length).toBeGreaterThan(0);
+    expect(atEnd.filter((url) => GRAPHIQL_BUNDLE.test(url))).toEqual([]);
+    // The check sees the gateway's GraphiQL modules: the plugin serving the page is loaded.
+    expect(atEnd.some((url) => url.endsWith('/src/plugins/use-graphiql.ts'))).toBe(true);
     expect(atEnd.filter((url) => EMBEDDED_SERVICE.test(url))).toEqual([]);
     expect(atEnd.filter((url) => OTEL_SDK.test(url))).toEqual([]);
     // The check sees packages at all: the tracing API (used by the plugin and observer) is loaded.
     expect(atEnd.some((url) => /\/@opentelemetry\/(api|core)\//.test(url))).toBe(true);
   });
 
-  it('with UPSTREAM_URL unset: the embedded service, and still no GraphiQL before its first request', async () => {
+  it('with UPSTREAM_URL unset: the embedded service, and no GraphiQL bundle', async () => {
     const gateway = await startGateway('embedded', {});
     expect(await query(gateway.url)).toEqual({ data: { connectionOperations: { nodes: [{ operationId: 'hr-op-001' }] } } });
     await gateway.stop();

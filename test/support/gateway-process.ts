@@ -3,7 +3,8 @@
  * and how it ends. `dist` runs what `npm start` runs (the compiled dist/main.js: call {@link buildGateway}
  * first); `source` runs src/main.ts through tsx, as the other process tests do.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -38,15 +39,20 @@ export interface GatewayProcessOptions {
   run?: 'dist' | 'source';
   /** Its environment, over the test's own with PORT=0, LOG_LEVEL=info and ERROR_SHAPE unset. */
   env: Record<string, string>;
+  /** Node options before the script (`--expose-gc`, `--import` of a probe). */
+  nodeOptions?: string[];
+  /** An IPC channel to it (`child.send`, and `process.send` in the gateway's process). */
+  ipc?: boolean;
 }
 
-export function startGatewayProcess({ run = 'dist', env }: GatewayProcessOptions): GatewayProcess {
+export function startGatewayProcess({ run = 'dist', env, nodeOptions = [], ipc = false }: GatewayProcessOptions): GatewayProcess {
   const args = run === 'dist' ? ['dist/main.js'] : ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
-  const child = spawn(process.execPath, args, {
+  // (stdout and stderr are pipes: a fourth stdio entry only loses the spawn overload that says so.)
+  const child = spawn(process.execPath, [...nodeOptions, ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ERROR_SHAPE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    stdio: ['ignore', 'pipe', 'pipe', ipc ? 'ipc' : 'ignore'],
+  }) as ChildProcessByStdio<null, Readable, Readable>;
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
