@@ -1,6 +1,8 @@
 /**
- * The one place the gateway talks HTTP to the upstream: one undici Agent (a keep-alive pool per origin,
- * created once per gateway) behind the gateway's own slots (slots.ts), so that every wait is bounded.
+ * The one place the gateway talks HTTP to the upstream: one undici Pool (keep-alive connections to the
+ * upstream's origin, created once per gateway: every request, paging links included, goes to that origin,
+ * so an Agent's per-origin lookup would cost every call for nothing) behind the gateway's own slots
+ * (slots.ts), so that every wait is bounded.
  *
  * Each attempt is bounded as a whole (slot wait, connect, headers and the complete body) by
  * `min(timeoutMs, deadline - now)` with one timer that aborts it (exchange.ts): undici's own header and body
@@ -12,7 +14,7 @@
  * Idempotent requests are retried by the policy of retry-policy.ts; the loop is here rather than in undici's
  * retry interceptor because each attempt must take a slot and be bounded on its own.
  */
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 import type { CallBudget } from './call-budget.js';
 import type { Departure } from './departure.js';
 import { sleep } from './concurrency.js';
@@ -119,7 +121,7 @@ export class UpstreamClient {
   readonly serviceRoot: string;
   readonly origin: string;
   private readonly rootPath: string;
-  private readonly agent: Agent;
+  private readonly pool: Pool;
   readonly slots: UpstreamSlots;
   private readonly maxResponseBytes: number;
   /** The observer of this client's work; BatchedGets and the APIs report theirs to it too. */
@@ -134,7 +136,7 @@ export class UpstreamClient {
     // it compare equal to the same links read back from the upstream (url.ts collectionLink).
     this.serviceRoot = this.origin + this.rootPath;
     this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
-    this.agent = new Agent({
+    this.pool = new Pool(this.origin, {
       connections: options.connections,
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
@@ -250,7 +252,7 @@ export class UpstreamClient {
       let answer: ExchangeAnswer;
       try {
         answer = await exchange(
-          this.agent,
+          this.pool,
           { origin: this.origin, path, method: request.method, headers, body },
           Math.max(1, endsAt - Date.now()),
           this.maxResponseBytes,
@@ -294,7 +296,7 @@ export class UpstreamClient {
 
   /** The status of `GET {root}/` (readiness), without retries or slots; rejects when there is no answer. */
   async probe(timeoutMs: number): Promise<number> {
-    const response = await this.agent.request({
+    const response = await this.pool.request({
       origin: this.origin,
       path: `${this.rootPath}/`,
       method: 'GET',
@@ -306,11 +308,11 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    if (!this.agent.destroyed) await this.agent.close();
+    if (!this.pool.destroyed) await this.pool.close();
   }
 
   /** Drops open sockets at once (shutdown after the grace period). */
   async destroy(): Promise<void> {
-    await this.agent.destroy();
+    await this.pool.destroy();
   }
 }

@@ -6,14 +6,27 @@
  * usable one). Variables, headers and Authorization are never logged; the operation name is the caller's
  * text, cut to a bounded length.
  */
-import type { Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { callerRequestId } from '../context.js';
 import { shownOperationName } from './operation-name.js';
 import type { RequestRecord, RequestReporter } from './request-record.js';
 
 /** The log reporter, or undefined below `info` (the level is fixed for the process: then it costs nothing). */
-export function requestLog(log: Logger): RequestReporter | undefined {
-  if (!log.isLevelEnabled('info')) return undefined;
+/**
+ * The logger of the request lines: the process log's destination, level and fields, without its redaction
+ * and serializers. Every field of a request line is the gateway's own and bounded (the caller's request id
+ * only when it is safe to forward, the operation name cut short, numbers, error codes): there is nothing to
+ * redact, and redaction's walk of every line cost about 2.5 µs of each request's CPU.
+ */
+function requestLines(log: Logger): Logger {
+  const destination = (log as unknown as Record<symbol, DestinationStream | undefined>)[pino.symbols.streamSym];
+  if (destination === undefined) return log;
+  return pino({ level: log.level, base: log.bindings() }, destination);
+}
+
+export function requestLog(processLog: Logger): RequestReporter | undefined {
+  if (!processLog.isLevelEnabled('info')) return undefined;
+  const log = requestLines(processLog);
   return {
     ended(record: RequestRecord) {
       const context = record.context;
