@@ -4,6 +4,7 @@
  */
 import { pino, stdSerializers, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { BatchedLines } from './log-output.js';
 
 /** Removes URLs and bearer tokens from free text (error messages and stacks). */
 export function scrubText(text: string): string {
@@ -20,22 +21,6 @@ function scrubError(error: unknown): Record<string, unknown> {
   return out;
 }
 
-/** Bytes of log lines gathered before a write, and the longest a line waits for one. */
-const LOG_BATCH_BYTES = 12 * 1024;
-const LOG_BATCH_MS = 250;
-
-/**
- * stdout, written in batches: at least {@link LOG_BATCH_BYTES} bytes at a time, or whatever is waiting every
- * {@link LOG_BATCH_MS} ms, off the event loop. A write per line (pino's default) cost about 20 µs of CPU per
- * GraphQL request under load (its syscall, here), some 10% of a request; a write per 4 KiB (about 20 lines)
-still cost 2 µs a request, a write per 12 KiB (just under sonic-boom's 16 KiB maximum write) a third of
-that. pino flushes what is left when the
- * process exits, a crash included; a SIGKILL can lose the last quarter second.
- */
-function stdoutInBatches(): ReturnType<typeof pino.destination> {
-  return pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_BATCH_MS });
-}
-
 /** A process's log, and a way to print a plain line to the same output. */
 export interface ProcessLog {
   log: Logger;
@@ -48,7 +33,7 @@ export interface ProcessLog {
 
 export function createProcessLog(level: GatewayConfig['logLevel']): ProcessLog {
   if (level === 'silent') return { log: createLogger(level), announce: (line) => console.log(line) };
-  const output = stdoutInBatches();
+  const output = new BatchedLines();
   return {
     log: createLogger(level, output),
     announce(line) {
@@ -69,6 +54,6 @@ export function createLogger(level: GatewayConfig['logLevel'], destination?: pin
         censor: '[redacted]',
       },
     },
-    destination ?? (level === 'silent' ? undefined : stdoutInBatches()),
+    destination ?? (level === 'silent' ? undefined : new BatchedLines()),
   );
 }
