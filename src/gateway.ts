@@ -22,6 +22,7 @@ import { graphiqlTabs } from './graphiql-tabs.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
+import { useIntrospection } from './plugins/use-introspection.js';
 import { defaultNestingLimits, useNestingLimits } from './plugins/use-nesting-limits.js';
 import { createBudgetCheck, useRequestBudget } from './plugins/use-request-budget.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
@@ -222,7 +223,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     if (record !== undefined) telemetry.contextCreated(record, context);
     return context;
   };
-  const mask = createErrorMask(log);
+  const mask = createErrorMask(log, { hideSuggestions: config.introspection === 'off' });
   const persistedQueries = createBoundedQueryStore(defaultPersistedQueryLimits);
   const schema = buildSchema();
 
@@ -243,6 +244,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useNestingLimits(),
       useRequestErrorCodes(),
       useDocumentLimits(config),
+      useIntrospection(config.introspection),
       useRequestBudget(config),
       useCsrfPreventionForWrites(),
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),
