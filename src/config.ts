@@ -57,6 +57,12 @@ export interface GatewayConfig {
   maxTokens: number;
   /** GraphQL Armor cost per operation. Default 50000. */
   maxCost: number;
+  /**
+   * Whether clients may introspect the schema (`__schema`, `__type`), and with it whether error messages
+   * suggest names ("Did you mean …?"): `on` or `off`. Default `on`. Off, the federation `_service` field
+   * still serves the SDL to routers.
+   */
+  introspection: 'on' | 'off';
   /** GraphQL requests in progress at once; past it a request is refused at once with OVERLOADED (503). Default 128. */
   maxConcurrentRequests: number;
   /**
@@ -158,6 +164,7 @@ const schema = z.object({
   MAX_ALIASES: integer(1, 10_000).default(500),
   MAX_TOKENS: integer(100, 1_000_000).default(15_000),
   MAX_COST: integer(100, 10_000_000).default(50_000),
+  INTROSPECTION: z.enum(['on', 'off'], { message: '`on` or `off`' }).default('on'),
   MAX_CONCURRENT_REQUESTS: integer(1, 100_000).default(128),
   UPSTREAM_QUEUE_MAX: integer(0, 1_000_000).default(1024),
   MAX_UPSTREAM_REQUESTS: integer(1, 100_000).default(100),
@@ -243,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAliases: c.MAX_ALIASES,
     maxTokens: c.MAX_TOKENS,
     maxCost: c.MAX_COST,
+    introspection: c.INTROSPECTION,
     maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
     upstreamQueueMax: c.UPSTREAM_QUEUE_MAX,
     maxUpstreamRequests: c.MAX_UPSTREAM_REQUESTS,

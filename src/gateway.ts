@@ -8,18 +8,20 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { parse, type GraphQLSchema } from 'graphql';
+import { isUnionType, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { IncomingMessage } from 'node:http';
 import { AdmissionGate, leaveAdmission } from './admission.js';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext, type SharedState } from './context.js';
+import { badUserInput } from './errors.js';
 import { DirectExecution } from './http/direct-execution.js';
 import { fetchCaller, type CallerRequest } from './http/caller.js';
 import { createErrorMask } from './plugins/error-mask.js';
 import { useCsrfPreventionForWrites } from './plugins/use-csrf.js';
 import { useGraphiQLPage } from './plugins/use-graphiql.js';
 import { useDocumentLimits } from './plugins/use-limits.js';
+import { useIntrospection } from './plugins/use-introspection.js';
 import { defaultNestingLimits, useNestingLimits } from './plugins/use-nesting-limits.js';
 import { createBudgetCheck, useRequestBudget } from './plugins/use-request-budget.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
@@ -60,10 +62,41 @@ export function buildSchema(): GraphQLSchema {
   const subgraph = buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: objectResolvers as GraphQLResolverMap<unknown> });
   // Enum internal values go through graphql-tools, which also rewrites default values (`direction = ASC`)
   // to the internal value; @apollo/subgraph leaves those as the GraphQL name.
-  return addResolversToSchema({
+  const schema = addResolversToSchema({
     schema: subgraph,
     resolvers: enumValues,
   });
+  guardEntityRepresentations(schema);
+  return schema;
+}
+
+/** Characters of a refused representation's `__typename` echoed in the error. */
+const TYPENAME_SHOWN = 100;
+
+/**
+ * `_entities` refuses a representation that is not an object naming one of this subgraph's entity types with
+ * BAD_USER_INPUT, before @apollo/subgraph sees it: it throws a plain Error for an unknown `__typename` (and a
+ * TypeError for a non-object), which masking answered as INTERNAL_SERVER_ERROR and logged as a bug, though
+ * it is the caller's input. The field fails as a whole, as it did.
+ */
+function guardEntityRepresentations(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const union = schema.getType('_Entity');
+  if (field === undefined || !isUnionType(union)) return;
+  const entityTypes = new Set(union.getTypes().map((type) => type.name));
+  const resolve = field.resolve!;
+  field.resolve = (source, args: { representations?: unknown }, context, info) => {
+    for (const representation of Array.isArray(args.representations) ? args.representations : []) {
+      const typename: unknown = representation !== null && typeof representation === 'object' ? (representation as { __typename?: unknown }).__typename : undefined;
+      if (typeof typename === 'string' && entityTypes.has(typename)) continue;
+      const shown = typeof typename === 'string' ? JSON.stringify(typename.slice(0, TYPENAME_SHOWN)) : 'none';
+      throw badUserInput(
+        `Each representation must be an object whose __typename is one of this subgraph's entity types (${[...entityTypes].join(', ')}); got __typename ${shown}.`,
+        'representations',
+      );
+    }
+    return resolve(source, args, context, info);
+  };
 }
 
 const noop = (): void => undefined;
@@ -220,7 +253,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
     if (record !== undefined) telemetry.contextCreated(record, context);
     return context;
   };
-  const mask = createErrorMask(log);
+  const mask = createErrorMask(log, { hideSuggestions: config.introspection === 'off' });
   const persistedQueries = createBoundedQueryStore(defaultPersistedQueryLimits);
   const schema = buildSchema();
 
@@ -241,6 +274,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       useNestingLimits(),
       useRequestErrorCodes(),
       useDocumentLimits(config),
+      useIntrospection(config.introspection),
       useRequestBudget(config),
       useCsrfPreventionForWrites(),
       useReadiness(() => client.probe(Math.min(config.upstreamTimeoutMs, 5000))),

@@ -5,6 +5,9 @@
  * (test/browser/graphiql.test.ts clicks and runs each one). The last five are Microsoft Graph's flow for a new
  * connector (section 2.1), on a connection of their own: WatchRegistration runs with the operationId that
  * RegisterSchema returned pasted into its variables (the browser test runs them so, in one window).
+ * Each comment says exactly what to do and what shows, and the browser test does just that: GraphiQL stops a
+ * running subscription when any other tab runs, so a watch that waits for another tab's mutation
+ * (WatchOperation, for Update) runs in a second window, and the test opens one.
  * Comment lines must fit the query editor at 1400×1100 and at 1440×900, where it shows 56 characters (the
  * browser test measures every line): keep them within 55.
  */
@@ -117,8 +120,8 @@ query NodeById($id: ID!, $ids: [ID!]!) {
     `
 # Create an operation. Choosing its operationId makes
 # a retry safe: a second create with it answers
-# CONFLICT. The etag it returns is what Update takes
-# as ifMatch.
+# CONFLICT. Copy the etag it returns: Update takes it
+# as $etag. Next: WatchOperation, then Update.
 mutation Create($operationId: ID) {
   createConnectionOperation(connectionId: "contosohr", input: { operationId: $operationId, status: IN_PROGRESS }) {
     id operationId connectionId status etag
@@ -136,10 +139,11 @@ mutation Create($operationId: ID) {
 # graphql-ws over WebSocket. The gateway polls the
 # upstream for you, once for all watchers with the same
 # credentials, with a growing interval.
-# GraphiQL stops a running watch when another tab runs:
-# run this tab in a second browser window, then run the
-# Update tab (which sets FAILED) in the first one; this
-# window shows the change and completes.
+# Running any tab stops a running watch, so watch from
+# a second window: open this page in a new window and
+# run this tab there; it shows IN_PROGRESS. Then run
+# Update in this first window: the second one shows
+# FAILED at its next poll (within a minute) and ends.
 subscription WatchOperation {
   connectionOperationUpdates(connectionId: "contosohr", operationId: "example-operation") {
     id operationId status etag
@@ -149,11 +153,12 @@ subscription WatchOperation {
   ),
   tab(
     `
-# Update with optimistic concurrency: pass the etag
-# you read (from Create or a query) as $etag, sent as
-# If-Match; PRECONDITION_FAILED if the operation
-# changed since. With $etag null the update is
-# unconditional.
+# Update with optimistic concurrency: paste the etag
+# you read (from Create or a query) as $etag below,
+# sent as If-Match; PRECONDITION_FAILED if the
+# operation changed since. With $etag null the update
+# is unconditional. It sets FAILED: a watch of the
+# operation (WatchOperation) shows it and ends.
 mutation Update($etag: String) {
   updateConnectionOperation(
     connectionId: "contosohr"

@@ -22,13 +22,15 @@ export const OPERATION_NAMES_MAX = 100;
 const OPERATION_NAME_LENGTH_MAX = 100;
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
-/** Error codes counted by name: the contract's, and those graphql-js, yoga and Armor use. Others are `other`. */
+/** Error codes counted by name: the contract's, and those yoga and its plugins answer (the README's error table). Others are `other`. */
 export const ERROR_CODES: ReadonlySet<string> = new Set([
   ...CONTRACT_ERROR_CODES,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_MISMATCH',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'INTERNAL_SERVER_ERROR',
 ]);

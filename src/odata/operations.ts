@@ -202,6 +202,15 @@ export class ConnectionOperationsApi {
   }
 
   /**
+   * Reads one entity by key outside any request's loader: a subscription's poll. It is no loader key, so
+   * gateway_loader_keys_total does not count it (its `fetched` stage counts what loaders sent upstream for
+   * the keys asked of them); the upstream request itself is counted like any other.
+   */
+  readPolled(read: KeyRead, call: CallContext): Promise<ReadResult> {
+    return this.getOne(read, call);
+  }
+
+  /**
    * Reads many entities by key, results in the order of `reads` (DataLoader's contract). Reads of one entity
    * with different properties are one upstream read of their union. They go out through BatchedGets: one
    * plain GET alone, more as `$batch` posts of at most `batchMax` parts (parts answered 429/502/503/504 sent

@@ -7,19 +7,30 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
+import { cutSuggestion } from './use-introspection.js';
 
 /** What a masked error says (yoga's default). */
 export const MASKED_MESSAGE = 'Unexpected error.';
 
 export type ErrorMask = (error: unknown, message: string) => Error;
 
-export function createErrorMask(log: Logger): ErrorMask {
+export interface ErrorMaskOptions {
+  /**
+   * Cut graphql-js's suggestions ("Did you mean …?") from the errors of execution's request checks (a
+   * variable's unknown input field or enum value): INTROSPECTION=off (plugins/use-introspection.ts, which
+   * does the same to validation errors). Default false.
+   */
+  hideSuggestions?: boolean;
+}
+
+export function createErrorMask(log: Logger, { hideSuggestions = false }: ErrorMaskOptions = {}): ErrorMask {
   return (error, message) => {
     // An expected failure from any layer: graphql-js already copied its extensions onto the error.
     if (error instanceof GraphQLError && error.originalError instanceof GatewayError) return error;
     const masked = maskError(error, message, false);
     // Expected errors pass through unchanged; only what gets masked is a bug worth a log line.
     if (masked !== error) log.error({ err: error }, 'unexpected error, masked in the response');
+    if (hideSuggestions && masked instanceof GraphQLError) cutSuggestion(masked);
     return masked;
   };
 }

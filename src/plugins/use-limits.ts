@@ -38,6 +38,8 @@ export function useDocumentLimits(limits: DocumentLimits): Plugin {
     maxTokens: { n: limits.maxTokens, ...reject },
     maxDirectives: { n: 50, ...reject },
     costLimit: { maxCost: limits.maxCost, ...reject },
-    blockFieldSuggestion: { enabled: true },
+    // Suggestions follow INTROSPECTION (plugins/use-introspection.ts): while the schema is public they are
+    // help, not a leak. Armor's masking would also only cover field names, not types or enum values.
+    blockFieldSuggestion: { enabled: false },
   }) as Plugin;
 }

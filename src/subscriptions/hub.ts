@@ -150,8 +150,7 @@ export class SubscriptionHub {
           const callBudget = new CallBudget(budget);
           callBudget.expectNodes(1);
           const call = { headers: sent, deadline: Date.now() + limits.requestDeadlineMs, departure, budget: callBudget };
-          const [result] = await api.readMany([{ ...operation, properties }], call);
-          return result!;
+          return api.readPolled({ ...operation, properties }, call);
         };
         return tracePoll === undefined ? read(headers) : tracePoll(headers, poller.subscribers, read);
       },

@@ -2,7 +2,9 @@
  * Opens GraphiQL from `npm start` (the gateway with the embedded OData service and sample data),
  * in Debian's chromium driven by playwright-core, each test in a fresh browser context (a first visit:
  * empty cache and localStorage). Types and runs a query; clicks every example tab with the mouse, checks
- * that it became the active tab and shows its query, runs it and checks the result; runs Microsoft Graph's
+ * that it became the active tab and shows its query, runs it and checks the result, following each tab's
+ * walk-through as its comment words it: Create's etag pasted into Update, and WatchOperation in a second
+ * window (of the same browser profile) that shows Update's change and ends; runs Microsoft Graph's
  * connector flow from its five tabs in one window, as a user would (create, register, paste the operationId
  * and watch it to COMPLETED, read the schema back, delete); checks that no comment line of any tab is wider
  * than the query editor, at the test's viewport and at a laptop's.
@@ -11,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { graphiqlTabs } from '../../src/graphiql-tabs.js';
 import { encodeGlobalId } from '../../src/global-id.js';
 
@@ -66,17 +68,29 @@ interface GraphQLResponse {
 const VIEWPORT = { width: 1400, height: 1100 };
 const LAPTOP = { width: 1440, height: 900 };
 
+interface GraphiQLWindow {
+  page: Page;
+  /** Requests that failed, but for a subscription's stream that GraphiQL closed (see `openWindow`). */
+  failedRequests: string[];
+  pageErrors: string[];
+}
+
 /** A fresh browser context, so every test is a first visit. */
-async function firstVisit(viewport = VIEWPORT): Promise<{ page: Page; failedRequests: string[]; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport });
+async function firstVisit(viewport = VIEWPORT): Promise<GraphiQLWindow> {
+  return openWindow(await browser.newContext({ viewport }));
+}
+
+/** GraphiQL in a new window of `context` (a second window shares the first one's localStorage, as a browser profile does). */
+async function openWindow(context: BrowserContext): Promise<GraphiQLWindow> {
   const page = await context.newPage();
   const failedRequests: string[] = [];
   const pageErrors: string[] = [];
   page.on('requestfailed', (request) => {
-    // GraphiQL stops a running subscription (its SSE stream) when another operation runs: that abort is
-    // expected; any other failed request is not.
-    const stoppedSubscription = request.failure()?.errorText === 'net::ERR_ABORTED' && /[?&]query=subscription\b/.test(request.url());
-    if (!stoppedSubscription) failedRequests.push(request.url());
+    // GraphiQL cancels a subscription's SSE request once the stream has ended, and when another operation runs
+    // in the window: Chromium reports both as ERR_ABORTED, so an abort does not tell them apart. That no
+    // walk-through cuts a watch off is checked by what each watch showed (its final state, then its end).
+    const closedSubscription = request.failure()?.errorText === 'net::ERR_ABORTED' && /[?&]query=subscription\b/.test(request.url());
+    if (!closedSubscription) failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`);
   });
   page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
   await page.goto(gatewayUrl, { waitUntil: 'load' });
@@ -199,6 +213,12 @@ interface WatchRecord {
 async function watch(page: Page, operationId: string, last: string): Promise<string[]> {
   await selectTab(page, 'WatchRegistration');
   await setVariables(page, { connectionId: FLOW_CONNECTION, operationId });
+  await startWatch(page, operationId);
+  return watchEnds(page, operationId, last);
+}
+
+/** Records what the result window shows for a watch of `operationId` (see `watch`), and runs the current tab. */
+async function startWatch(page: Page, operationId: string): Promise<void> {
   await page.evaluate((operationId) => {
     const w = window as unknown as { watchRecord?: WatchRecord };
     w.watchRecord?.observer?.disconnect();
@@ -222,11 +242,21 @@ async function watch(page: Page, operationId: string, last: string): Promise<str
     w.watchRecord = record;
   }, operationId);
   await page.click('.graphiql-execute-button');
+}
+
+/** What a watch started with `startWatch` showed; `shown` when it has shown `state` (the watch may still run). */
+async function watchShows(page: Page, operationId: string, state: string): Promise<string[]> {
   await page
-    .waitForFunction((state) => (window as unknown as { watchRecord: WatchRecord }).watchRecord.shown.includes(state), last, { timeout: 20_000 })
+    .waitForFunction((state) => (window as unknown as { watchRecord: WatchRecord }).watchRecord.shown.includes(state), state, { timeout: 20_000 })
     .catch(async (error: Error) => {
-      throw new Error(`the watch of ${operationId} did not show ${last} (${error.message}); the result window: ${await resultText(page)}`);
+      throw new Error(`the watch of ${operationId} did not show ${state} (${error.message}); the result window: ${await resultText(page)}`);
     });
+  return page.evaluate(() => (window as unknown as { watchRecord: WatchRecord }).watchRecord.shown);
+}
+
+/** Waits until a watch started with `startWatch` has shown `last` and ended; returns what it showed. */
+async function watchEnds(page: Page, operationId: string, last: string): Promise<string[]> {
+  await watchShows(page, operationId, last);
   await expect
     .poll(() => page.getAttribute('.graphiql-execute-button', 'aria-label'), { message: 'the watch ended' })
     .toMatch(/^Execute query/);
@@ -326,20 +356,31 @@ describe('GraphiQL, offline, from npm start', () => {
     // runs them: WatchRegistration needs the operationId that RegisterSchema returned pasted into its
     // variables, and DeleteConnection ends the flow; here they were only clicked.
     const results = new Map<string, GraphQLResponse>();
+    let second: GraphiQLWindow | undefined;
     for (const name of names) {
       if (FLOW_TABS.includes(name)) continue;
-      await selectTab(page, name);
       if (name === 'WatchOperation') {
-        // A subscription streams over SSE: its first event (the operation just created) shows in the result window.
-        await page.click('.graphiql-execute-button');
-        await page.waitForFunction(
-          () => (document.querySelector('.result-window')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('"operationId": "example-operation"'),
-          undefined,
-          { timeout: 20_000 },
-        );
-        const shown = ((await page.textContent('.result-window')) ?? '').replace(/\u00a0/g, ' ');
-        expect(shown).toContain('"connectionOperationUpdates"');
-        expect(shown).not.toContain('"errors"');
+        // As its comment says: open the page in a second window, run WatchOperation there; it shows the
+        // operation Create made, IN_PROGRESS, and keeps running while Update runs in this first window.
+        second = await openWindow(page.context());
+        await selectTab(second.page, 'WatchOperation');
+        await startWatch(second.page, 'example-operation');
+        expect(await watchShows(second.page, 'example-operation', 'IN_PROGRESS')).toEqual(['IN_PROGRESS']);
+        continue;
+      }
+      await selectTab(page, name);
+      if (name === 'Update') {
+        // As Create's and Update's comments say: the etag Create returned, pasted as $etag.
+        await setVariables(page, { etag: results.get('Create')!.data!.createConnectionOperation.etag });
+        const result = await run(page, name);
+        expect(result.errors, `${name}: ${JSON.stringify(result.errors)}`).toBeUndefined();
+        results.set(name, result);
+        // The second window shows FAILED at the watch's next poll, and the watch ends there.
+        expect(await watchEnds(second!.page, 'example-operation', 'FAILED')).toEqual(['IN_PROGRESS', 'FAILED']);
+        const watched = await resultText(second!.page);
+        expect(watched).toContain('"status": "FAILED"');
+        expect(watched).toContain(`"etag": ${JSON.stringify(result.data!.updateConnectionOperation.etag)}`);
+        expect(watched).not.toContain('"errors"');
         continue;
       }
       const result = await run(page, name);
@@ -365,6 +406,8 @@ describe('GraphiQL, offline, from npm start', () => {
 
     expect(failedRequests.filter((url) => !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(second!.failedRequests.filter((url) => !url.startsWith('data:'))).toEqual([]);
+    expect(second!.pageErrors).toEqual([]);
     await page.context().close();
   });
 

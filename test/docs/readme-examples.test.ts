@@ -10,7 +10,8 @@
  * - ```js: saved as a module in the repository's folder and run with node (its output lines are answers).
  * `expect` is `data` (the default: data and no errors), an error code (an error with that code), `sse` (a
  * stream of answers with data, then `complete`), `ok` (the command succeeds), `contains:TEXT` or `script`.
- * A sh block followed by "which answers `…`" must print exactly that.
+ * A sh block followed by "which answers `…`" must print exactly that; a graphql block so followed must answer
+ * an error with exactly that message.
  *
  * The list of example names is fixed below, so deleting or unmarking an example fails this test, and every
  * graphql, js and curl block of the README must be marked.
@@ -221,6 +222,8 @@ async function runExample(example: Example, index: number): Promise<void> {
     expect(results.length).toBeGreaterThan(0);
     for (const result of results) expectAnswer(result, example.expect);
     answers.push(...results);
+    const claimed = /^which answers `([^`]+)`/.exec(example.after);
+    if (claimed) expect(results.flatMap((result) => result.errors?.map((e) => e.message) ?? [])).toContain(claimed[1]);
     return;
   }
   if (example.lang === 'json') {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
+import { ended, until, watchOverSse } from '../support/subscription-clients.js';
 
 /** One sample of the exposition text: its value, or undefined when absent. Labels must be given in full. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -234,6 +235,32 @@ describe('metrics', () => {
       expect(sample(text, 'gateway_upstream_write_outcome_unknown_total', { method: 'POST' })).toBe(1);
       expect(sample(text, 'gateway_upstream_requests_total', { method: 'POST', kind: 'write', status_class: 'error' })).toBe(1);
       expect(sample(text, 'gateway_graphql_requests_total', { operation: 'Create', outcome: 'error' })).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('metrics: loader keys and subscription polls', () => {
+  it('polls of a watched operation are no loader keys: `fetched` never exceeds `asked`, the polls are counted as upstream requests', async () => {
+    const stack = await startStack({ config: { subscriptionPollMs: 20, subscriptionPollMaxMs: 20 } });
+    try {
+      stack.upstream.store.putOperation('c0', { id: 'watched', status: 'inprogress' });
+      // One query through the loader: one key asked, one read fetched.
+      expect((await stack.gql(aliasQuery('ReadOne', [['c0', 'watched']]))).errors).toBeUndefined();
+      const watching = watchOverSse(stack.url, { connectionId: 'c0', operationId: 'watched' });
+      // Several polls: the upstream read the entity again and again.
+      await until(() => stack.httpRequests().filter((r) => r.method === 'GET' && r.path.endsWith('/operations/watched')).length >= 5, 4000, 'five reads');
+      stack.upstream.store.putOperation('c0', { id: 'watched', status: 'completed' });
+      await ended(watching);
+      expect(watching.states.at(-1)?.status).toBe('COMPLETED');
+      const text = await scrape(stack);
+      // What the metric's description says: keys asked of the per-request loaders, and the distinct reads
+      // they sent upstream. The polls read through no loader.
+      expect(sample(text, 'gateway_loader_keys_total', { loader: 'operation', stage: 'asked' })).toBe(1);
+      expect(sample(text, 'gateway_loader_keys_total', { loader: 'operation', stage: 'fetched' })).toBe(1);
+      // The polls are upstream GETs like any other.
+      expect(sample(text, 'gateway_upstream_requests_total', { method: 'GET', kind: 'get', status_class: '2xx' })).toBeGreaterThanOrEqual(6);
     } finally {
       await stack.close();
     }
