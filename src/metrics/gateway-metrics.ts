@@ -10,6 +10,7 @@
  * both after a hand-back, or graphql-ws): the metrics are a reporter of its record (src/telemetry/).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { TalliedHistogram, type HistogramTally } from './tallied-histogram.js';
 import { ERROR_CODES as CONTRACT_ERROR_CODES } from '../errors.js';
 import type { HttpMethod, UpstreamRequest } from '../odata/client.js';
 import type { LoaderName, UpstreamKind, UpstreamObserver } from '../odata/observer.js';
@@ -64,11 +65,11 @@ export interface GatewayMetricsOptions {
 export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter {
   readonly registry = new Registry();
   private readonly requests: TalliedCounter<'operation' | 'outcome'>;
-  private readonly requestDuration: Histogram<'operation'>;
+  private readonly requestDuration: TalliedHistogram<'operation'>;
   private readonly errors: Counter<'code'>;
   private readonly admissionRefusals: Counter;
   private readonly upstreamRequests: TalliedCounter<'method' | 'kind' | 'status_class'>;
-  private readonly upstreamDuration: Histogram<'method' | 'kind'>;
+  private readonly upstreamDuration: TalliedHistogram<'method' | 'kind'>;
   private readonly batchParts: Histogram;
   private readonly retries: Counter<'kind'>;
   private readonly throttledAnswers: Counter;
@@ -79,12 +80,12 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
   /** The operation names given a label of their own, in the order they came. */
   private readonly operationNames = new Set<string>();
   /**
-   * The tallies and histogram children of each label set, made once (all sets are bounded), so that a request
-   * builds no labels object: the counts are tallies (tallied-counter.ts); prom-client's histograms still hash
-   * their labels on every `observe`.
+   * The tallies of each label set, made once (all sets are bounded), so that a request builds no labels
+   * object: counts and the two durations observed per request are tallies (tallied-counter.ts,
+   * tallied-histogram.ts).
    */
-  private readonly requestChildren = new Map<string, { success: Tally; error: Tally; duration: Histogram.Internal<'operation'> }>();
-  private readonly attemptChildren = new Map<string, { count: Tally; duration: Histogram.Internal<'method' | 'kind'> }>();
+  private readonly requestChildren = new Map<string, { success: Tally; error: Tally; duration: HistogramTally }>();
+  private readonly attemptChildren = new Map<string, { count: Tally; duration: HistogramTally }>();
 
   constructor(options: GatewayMetricsOptions) {
     const registers = [this.registry];
@@ -94,7 +95,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
       labelNames: ['operation', 'outcome'],
       registers,
     });
-    this.requestDuration = new Histogram({
+    this.requestDuration = new TalliedHistogram({
       name: 'gateway_graphql_request_duration_seconds',
       help: 'Time from a GraphQL request’s arrival to its response’s end, by operation name (subscription streams excluded)',
       labelNames: ['operation'],
@@ -118,7 +119,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
       labelNames: ['method', 'kind', 'status_class'],
       registers,
     });
-    this.upstreamDuration = new Histogram({
+    this.upstreamDuration = new TalliedHistogram({
       name: 'gateway_upstream_request_duration_seconds',
       help: 'Time of one upstream attempt, waiting for a connection included, by method and kind',
       labelNames: ['method', 'kind'],
@@ -194,7 +195,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
       children = {
         success: this.requests.tally(`${operation} success`, () => ({ operation, outcome: 'success' })),
         error: this.requests.tally(`${operation} error`, () => ({ operation, outcome: 'error' })),
-        duration: this.requestDuration.labels({ operation }),
+        duration: this.requestDuration.tally(operation, () => ({ operation })),
       };
       this.requestChildren.set(operation, children);
     }
@@ -223,7 +224,7 @@ export class GatewayMetrics implements UpstreamObserver<number>, RequestReporter
     if (children === undefined) {
       children = {
         count: this.upstreamRequests.tally(key, () => ({ method: request.method, kind, status_class: statusLabel })),
-        duration: this.upstreamDuration.labels({ method: request.method, kind }),
+        duration: this.upstreamDuration.tally(`${request.method} ${kind}`, () => ({ method: request.method, kind })),
       };
       this.attemptChildren.set(key, children);
     }
