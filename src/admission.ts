@@ -65,7 +65,7 @@ export function runsGraphQL(request: IncomingMessage, endpoint: string): boolean
  * CPU per request under load).
  */
 const PLACE = Symbol('admission place');
-type Admitted = IncomingMessage & { [PLACE]?: () => void };
+type Admitted = IncomingMessage & { [PLACE]?: AdmissionGate };
 
 /**
  * Gives back the admission place of a request that turned into a long-lived subscription over SSE: it stays
@@ -74,10 +74,19 @@ type Admitted = IncomingMessage & { [PLACE]?: () => void };
  * A no-op for a request that holds none (a WebSocket upgrade, or one already given back).
  */
 export function leaveAdmission(request: IncomingMessage): void {
-  (request as Admitted)[PLACE]?.();
+  const gate = (request as Admitted)[PLACE];
+  if (gate === undefined) return;
+  (request as Admitted)[PLACE] = undefined;
+  gate.leave();
+}
+
+/** A response's 'close' listener: its request gives its place back, if it still holds one. */
+function leaveOnClose(this: ServerResponse): void {
+  leaveAdmission(this.req);
 }
 
 /** Wraps a node:http handler so that GraphQL requests beyond the gate's bound are refused at once. */
+
 export function withAdmission(gate: AdmissionGate, endpoint: string, handler: RequestListener, onRefused?: () => void): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     if (!runsGraphQL(request, endpoint)) {
@@ -94,16 +103,10 @@ export function withAdmission(gate: AdmissionGate, endpoint: string, handler: Re
       response.end(REFUSAL);
       return;
     }
-    let left = false;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      (request as Admitted)[PLACE] = undefined;
-      gate.leave();
-    };
-    (request as Admitted)[PLACE] = leave;
-    // 'close' comes once per response: after it is sent, or when its client goes away first.
-    response.once('close', leave);
+    (request as Admitted)[PLACE] = gate;
+    // 'close' comes once per response: after it is sent, or when its client goes away first. (One module
+    // function for every response: no closure per request.)
+    response.on('close', leaveOnClose);
     handler(request, response);
   };
 }

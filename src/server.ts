@@ -3,7 +3,7 @@
  * it down gracefully: end the subscriptions (they would never finish by themselves), stop accepting, let
  * in-flight requests finish within a grace period, then drop what is left and close the upstream pool.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withAdmission } from './admission.js';
 import { createRequestHandler, type RequestHandlerStats } from './http/request-handler.js';
@@ -19,6 +19,15 @@ export interface RunningServer {
   /** How many requests took the direct path, went to yoga, or were replayed through it (for tests). */
   handlerStats: RequestHandlerStats;
   close(graceMs?: number): Promise<void>;
+}
+
+const CLOSING = Symbol('shutting down');
+type Closable = Server & { [CLOSING]?: boolean };
+
+/** A response's 'finish' listener (one module function for every response: no closure per request). */
+function closeIdleWhenClosing(this: ServerResponse): void {
+  const server = (this.req.socket as { server?: Closable }).server;
+  if (server?.[CLOSING] === true) setImmediate(() => server.closeIdleConnections());
 }
 
 export async function serveGateway(gateway: Gateway, port: number, host: string): Promise<RunningServer> {
@@ -44,13 +53,8 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
   // A socket with nothing moving either way for this long is closed: a client that stops reading its
   // response cannot keep its admission place either.
   server.setTimeout(deadlineMs + 10_000);
-  let closing = false;
   // While shutting down, a keep-alive connection is closed as soon as its last response is sent.
-  server.on('request', (_request, response) => {
-    response.on('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-  });
+  server.on('request', (_request, response) => response.on('finish', closeIdleWhenClosing));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -70,7 +74,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
     url: `http://${shownHost}:${address.port}`,
     handlerStats: graphql.stats,
     async close(graceMs = 10_000) {
-      closing = true;
+      (server as Closable)[CLOSING] = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Subscriptions end first, each with a typed error telling its client to subscribe again: their SSE
       // responses then finish like any other, and their pollers stop.

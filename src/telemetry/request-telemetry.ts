@@ -63,6 +63,19 @@ export class RequestTelemetry {
   }
 }
 
+const TELEMETRY = Symbol('request telemetry');
+type Telemetered = IncomingMessage & { [TELEMETRY]?: RequestTelemetry };
+
+/** A response's 'close' listener ('close' comes once): its request's record is reported, with the status sent. */
+function endRecordOnClose(this: ServerResponse): void {
+  const request = this.req as Telemetered;
+  const telemetry = request[TELEMETRY];
+  const record = telemetry?.of(request);
+  if (telemetry === undefined || record === undefined) return;
+  if (this.headersSent) record.status = this.statusCode;
+  telemetry.end(record);
+}
+
 /**
  * Records every GraphQL request `handler` serves, from its arrival to the close of its response ('close'
  * comes once per response: after it is sent, or when its client goes away first).
@@ -70,11 +83,10 @@ export class RequestTelemetry {
 export function withRequestRecords(telemetry: RequestTelemetry, endpoint: string, handler: RequestListener): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     if (runsGraphQL(request, endpoint)) {
-      const record = telemetry.start('http', request.headers, request);
-      response.once('close', () => {
-        if (response.headersSent) record.status = response.statusCode;
-        telemetry.end(record);
-      });
+      telemetry.start('http', request.headers, request);
+      (request as Telemetered)[TELEMETRY] = telemetry;
+      // (One module function for every response: no closure per request.)
+      response.on('close', endRecordOnClose);
     }
     handler(request, response);
   };

@@ -29,9 +29,13 @@ describe('health, readiness and shutdown', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closing = stack.close();
     const result = await inFlight;
+    const answeredAt = performance.now();
     expect(result.errors).toBeUndefined();
     expect(result.data!.connectionOperation).toEqual({ operationId: 'slow', status: 'COMPLETED' });
     await closing;
+    // The answer's keep-alive connection was closed as soon as it was sent, not left idle until the grace
+    // period (1 s here) cut it.
+    expect(performance.now() - answeredAt).toBeLessThan(500);
     await expect(fetch(`${stack.url}/health`)).rejects.toThrow();
   });
 });
