@@ -29,8 +29,8 @@ export interface GatewayConfig {
   /** Nodes per page of a list when `first` is not given (1..1000). Default 100. */
   defaultPageSize: number;
   /**
-   * Key that authenticates paging cursors (HMAC-SHA256), at least 32 characters. Replicas with the same key
-   * accept each other's cursors. Undefined: a random key per process.
+   * Key that seals paging cursors (AES-256-GCM under a key derived from it), at least 32 characters. Replicas
+   * with the same key accept each other's cursors. Undefined: a random key per process.
    */
   cursorSecret: string | undefined;
   /** Requests per `$batch`. Default 20 (Microsoft Graph's limit). */
