@@ -46,13 +46,14 @@ describe('a request waiting on many upstream reads at once', () => {
       body: JSON.stringify({ query: FORTY_LISTS }),
       signal: caller.signal,
     }).catch(() => undefined);
-    // Until 8 reads are in flight upstream (the other 32 waiting for a slot), then leave.
+    // Until the first 8 reads are in the upstream's log (it notes a request as it answers it, after the
+    // latency: by then the next reads are in flight and the rest wait for a slot), then leave.
     await expect.poll(() => stack!.upstream.requests.length, { timeout: 5000 }).toBeGreaterThanOrEqual(8);
     caller.abort();
     await sent;
     // The reads still waiting for a slot never go out: had they not heard the caller leave, waves of 8 would
-    // have followed until all 40 had (measured: 40 without the departure, 12 with it, the last few granted a
-    // slot in the moment before the departure reached them).
+    // have followed until all 40 had (measured: 40 without the departure; 12 with it, all of them already in
+    // the log, or in flight, when the caller left).
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(stack.upstream.requests.length).toBeLessThan(20);
   });
