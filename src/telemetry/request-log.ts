@@ -11,37 +11,54 @@ import { callerRequestId } from '../context.js';
 import { shownOperationName } from './operation-name.js';
 import type { RequestRecord, RequestReporter } from './request-record.js';
 
-/** The log reporter, or undefined below `info` (the level is fixed for the process: then it costs nothing). */
 /**
- * The logger of the request lines: the process log's destination, level and fields, without its redaction
- * and serializers. Every field of a request line is the gateway's own and bounded (the caller's request id
- * only when it is safe to forward, the operation name cut short, numbers, error codes): there is nothing to
- * redact, and redaction's walk of every line cost about 2.5 µs of each request's CPU.
+ * Where the request lines go: straight to the process log's destination, in pino's own line format (level,
+ * time, the log's bindings, the fields, `msg`). Every field of a request line is the gateway's own and
+ * bounded (the caller's request id only when it is safe to forward, the operation name cut short, numbers,
+ * error codes): it needs neither redaction nor pino's generic serialization, which cost about 5 µs of each
+ * request's CPU. Undefined when the logger has no destination of its own to write to.
  */
-function requestLines(log: Logger): Logger {
+function lineWriter(log: Logger): ((fields: string) => void) | undefined {
   const destination = (log as unknown as Record<symbol, DestinationStream | undefined>)[pino.symbols.streamSym];
-  if (destination === undefined) return log;
-  return pino({ level: log.level, base: log.bindings() }, destination);
+  if (destination === undefined) return undefined;
+  const bindings = JSON.stringify(log.bindings()).slice(1, -1);
+  const head = `{"level":${log.levels.values.info},"time":`;
+  const base = bindings === '' ? ',' : `,${bindings},`;
+  return (fields) => destination.write(`${head}${Date.now()}${base}${fields},"msg":"graphql request"}\n`);
 }
 
-export function requestLog(processLog: Logger): RequestReporter | undefined {
-  if (!processLog.isLevelEnabled('info')) return undefined;
-  const log = requestLines(processLog);
+/** The log reporter, or undefined below `info` (the level is fixed for the process: then it costs nothing). */
+export function requestLog(log: Logger): RequestReporter | undefined {
+  if (!log.isLevelEnabled('info')) return undefined;
+  const write = lineWriter(log);
   return {
     ended(record: RequestRecord) {
       const context = record.context;
       const codes = record.errorCodes();
-      log.info(
-        {
-          clientRequestId: context?.clientRequestId ?? callerRequestId(record.headers['client-request-id']) ?? null,
-          operationName: shownOperationName(record.name()) ?? null,
-          ...(record.transport === 'websocket' ? { transport: record.transport } : { status: record.status ?? null }),
-          durationMs: Math.round(performance.now() - record.started),
-          upstreamRequests: context?.upstream.requestsMade ?? 0,
-          upstreamMs: Math.round(context?.upstream.upstreamMs ?? 0),
-          errors: codes.length > 0 ? codes : undefined,
-        },
-        'graphql request',
+      const clientRequestId = context?.clientRequestId ?? callerRequestId(record.headers['client-request-id']) ?? null;
+      const operationName = shownOperationName(record.name()) ?? null;
+      const durationMs = Math.round(performance.now() - record.started);
+      const upstreamRequests = context?.upstream.requestsMade ?? 0;
+      const upstreamMs = Math.round(context?.upstream.upstreamMs ?? 0);
+      if (write === undefined) {
+        log.info(
+          {
+            clientRequestId,
+            operationName,
+            ...(record.transport === 'websocket' ? { transport: record.transport } : { status: record.status ?? null }),
+            durationMs,
+            upstreamRequests,
+            upstreamMs,
+            errors: codes.length > 0 ? codes : undefined,
+          },
+          'graphql request',
+        );
+        return;
+      }
+      const transport = record.transport === 'websocket' ? '"transport":"websocket"' : `"status":${record.status ?? null}`;
+      const errors = codes.length > 0 ? `,"errors":${JSON.stringify(codes)}` : '';
+      write(
+        `"clientRequestId":${JSON.stringify(clientRequestId)},"operationName":${JSON.stringify(operationName)},${transport},"durationMs":${durationMs},"upstreamRequests":${upstreamRequests},"upstreamMs":${upstreamMs}${errors}`,
       );
     },
   };
