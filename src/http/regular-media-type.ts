@@ -38,3 +38,28 @@ export function regularMediaType(accept: string | undefined): RegularMediaType |
   }
   return undefined;
 }
+
+/**
+ * regularMediaType, remembered for the few distinct Accept headers clients send (each client library sends
+ * one, on every request) instead of parsed on every request. Bounded, as the header is the client's to
+ * choose: headers past the first {@link MediaTypeMemo.MAX_ENTRIES}, or longer than
+ * {@link MediaTypeMemo.MAX_CHARS}, are parsed each time.
+ */
+export class MediaTypeMemo {
+  static readonly MAX_ENTRIES = 64;
+  static readonly MAX_CHARS = 256;
+  private readonly known = new Map<string | undefined, RegularMediaType | undefined>();
+
+  of(accept: string | undefined): RegularMediaType | undefined {
+    const known = this.known.get(accept);
+    if (known !== undefined || this.known.has(accept)) return known;
+    const mediaType = regularMediaType(accept);
+    if (this.known.size < MediaTypeMemo.MAX_ENTRIES && (accept === undefined || accept.length <= MediaTypeMemo.MAX_CHARS)) this.known.set(accept, mediaType);
+    return mediaType;
+  }
+
+  /** Headers remembered (for tests). */
+  get size(): number {
+    return this.known.size;
+  }
+}

@@ -22,7 +22,7 @@ import type { ExecutionResult } from 'graphql';
 import type { Gateway } from '../gateway.js';
 import { postRefusal } from '../plugins/use-request-guards.js';
 import { NodeCaller } from './caller.js';
-import { regularMediaType, type RegularMediaType } from './regular-media-type.js';
+import { MediaTypeMemo, type RegularMediaType } from './regular-media-type.js';
 
 /** The CORS options yoga is created with (gateway.ts passes the same object): all origins, credentials. */
 export const CORS_OPTIONS = {};
@@ -38,8 +38,10 @@ const CAPTURE = { Response: CapturedResponse } as unknown as Parameters<typeof p
 
 /** Whether yoga's JSON request parser takes this Content-Type (its isContentTypeMatch, for `application/json`). */
 function isJsonContentType(contentType: string | undefined): boolean {
-  const first = contentType?.split(',')[0];
-  return first === 'application/json' || first?.startsWith('application/json;') === true;
+  if (contentType === undefined) return false;
+  const comma = contentType.indexOf(',');
+  const first = comma < 0 ? contentType : contentType.slice(0, comma);
+  return first === 'application/json' || first.startsWith('application/json;');
 }
 
 /** The whole body of a request whose Content-Length the guards accepted; undefined if the client left. */
@@ -73,6 +75,7 @@ export function createRequestHandler(gateway: Pick<Gateway, 'yoga' | 'direct' | 
   const maxBodyBytes = gateway.config.maxBodyBytes;
   const endpoint = yoga.graphqlEndpoint;
   const stats: RequestHandlerStats = { direct: 0, yoga: 0, replayed: 0 };
+  const mediaTypes = new MediaTypeMemo();
 
   /** Yoga answers a request whose body was read here: whatwg-node takes a `body` already read from it. */
   const replay = (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
@@ -125,7 +128,7 @@ export function createRequestHandler(gateway: Pick<Gateway, 'yoga' | 'direct' | 
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     const headers = request.headers;
     const mediaType = request.method === 'POST' && request.url === endpoint && isJsonContentType(headers['content-type'])
-      ? regularMediaType(headers.accept)
+      ? mediaTypes.of(headers.accept)
       : undefined;
     if (mediaType === undefined || postRefusal(headers['content-length'], headers['content-type'], maxBodyBytes) !== undefined) {
       stats.yoga++;

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import type { RequestHandlerStats } from '../../src/http/request-handler.js';
-import { regularMediaType } from '../../src/http/regular-media-type.js';
+import { MediaTypeMemo, regularMediaType } from '../../src/http/regular-media-type.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway, type RunningServer } from '../../src/server.js';
 import { createODataService, type ODataService } from '@odata-gateway/odata-service';
@@ -221,5 +221,21 @@ describe("regularMediaType: the Accept rule of yoga's result processors", () => 
     ['text/*', undefined],
   ])('%j → %s', (accept, expected) => {
     expect(regularMediaType(accept)).toBe(expected);
+  });
+});
+
+describe('MediaTypeMemo: regularMediaType, remembered within bounds', () => {
+  it('answers as regularMediaType for every header, remembered or not', () => {
+    const memo = new MediaTypeMemo();
+    const headers = [undefined, '', '*/*', 'application/json', 'text/event-stream', 'application/json; charset=latin1', 'application/graphql-response+json'];
+    for (const round of [1, 2]) for (const accept of headers) expect(memo.of(accept), `${accept} (round ${round})`).toBe(regularMediaType(accept));
+  });
+
+  it('remembers at most MAX_ENTRIES headers, and none longer than MAX_CHARS (the client chooses them)', () => {
+    const memo = new MediaTypeMemo();
+    memo.of(`application/json, ${'x/y, '.repeat(100)}`);
+    expect(memo.size).toBe(0);
+    for (let i = 0; i < 1000; i++) expect(memo.of(`application/json;q=0.${i}`)).toBe('application/json');
+    expect(memo.size).toBe(MediaTypeMemo.MAX_ENTRIES);
   });
 });
