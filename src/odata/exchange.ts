@@ -11,9 +11,8 @@
 import type { Dispatcher } from 'undici';
 import { CALLER_GONE, type Departure } from './departure.js';
 
-/** Why an exchange was cut short, told apart by identity. */
+/** Why an exchange was cut short, told apart by identity (beside departure.ts's CALLER_GONE). */
 export const TIMED_OUT = new Error('upstream attempt timed out');
-export { CALLER_GONE };
 const TOO_LARGE = new Error('upstream answer larger than allowed');
 
 export interface ExchangeAnswer {
