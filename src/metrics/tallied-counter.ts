@@ -6,6 +6,7 @@
  * caller keeps, and prom-client still owns the registry and the exposition format.
  */
 import { Counter, type CounterConfiguration, type LabelValues } from 'prom-client';
+import { LabelSets } from './label-sets.js';
 
 /** The count of one label set: add to `value`. */
 export interface Tally {
@@ -13,7 +14,7 @@ export interface Tally {
 }
 
 export class TalliedCounter<L extends string> {
-  private readonly tallies = new Map<string, { labels: LabelValues<L>; tally: Tally }>();
+  private readonly tallies = new LabelSets<L, Tally>(() => ({ value: 0 }));
 
   constructor(configuration: Omit<CounterConfiguration<L>, 'collect'>) {
     const tallies = this.tallies;
@@ -32,11 +33,6 @@ export class TalliedCounter<L extends string> {
    * the label set appears in the exposition once its tally is above zero.
    */
   tally(key: string, labels: () => LabelValues<L>): Tally {
-    let entry = this.tallies.get(key);
-    if (entry === undefined) {
-      entry = { labels: labels(), tally: { value: 0 } };
-      this.tallies.set(key, entry);
-    }
-    return entry.tally;
+    return this.tallies.tally(key, labels);
   }
 }

@@ -7,6 +7,7 @@
  * comparisons and additions on an object the caller keeps (see tallied-counter.ts for the counters).
  */
 import type { LabelValues, Registry } from 'prom-client';
+import { LabelSets } from './label-sets.js';
 
 /** The observations of one label set: call `observe`. */
 export class HistogramTally {
@@ -27,11 +28,6 @@ export class HistogramTally {
     while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
     this.counts[bucket]!++;
   }
-}
-
-interface Series<L extends string> {
-  labels: LabelValues<L>;
-  tally: HistogramTally;
 }
 
 /** One line of the metric, as prom-client's registry formats it (`sharedLabels` after `labels`). */
@@ -59,12 +55,14 @@ export class TalliedHistogram<L extends string = never> {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly bounds: readonly number[];
-  private readonly series = new Map<string, Series<L>>();
+  private readonly series: LabelSets<L, HistogramTally>;
 
   constructor(configuration: TalliedHistogramConfiguration<L>) {
     this.name = configuration.name;
     this.help = configuration.help;
-    this.bounds = [...configuration.buckets];
+    const bounds = [...configuration.buckets];
+    this.bounds = bounds;
+    this.series = new LabelSets(() => new HistogramTally(bounds));
     for (const registry of configuration.registers) registry.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
@@ -73,12 +71,7 @@ export class TalliedHistogram<L extends string = never> {
    * first use; the label set appears in the exposition once observed.
    */
   tally(key: string, labels: () => LabelValues<L>): HistogramTally {
-    let entry = this.series.get(key);
-    if (entry === undefined) {
-      entry = { labels: labels(), tally: new HistogramTally(this.bounds) };
-      this.series.set(key, entry);
-    }
-    return entry.tally;
+    return this.series.tally(key, labels);
   }
 
   /** What the registry's text exposition reads (prom-client's Histogram.getForPromString). */
