@@ -20,6 +20,7 @@ import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
 import { processRegularResult } from 'graphql-yoga';
 import type { ExecutionResult } from 'graphql';
 import type { Gateway } from '../gateway.js';
+import { MASKED_MESSAGE } from '../plugins/error-mask.js';
 import { postRefusal } from '../plugins/use-request-guards.js';
 import { NodeCaller } from './caller.js';
 import { MediaTypeMemo, type RegularMediaType } from './regular-media-type.js';
@@ -121,7 +122,7 @@ export function createRequestHandler(gateway: Pick<Gateway, 'yoga' | 'direct' | 
       // The operation ran: it is never run again. Only a bug gets here.
       log.error({ err: error }, 'could not send an answer');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
+      response.end(JSON.stringify({ errors: [{ message: MASKED_MESSAGE }] }));
     }
   };
 
