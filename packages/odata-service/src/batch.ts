@@ -14,6 +14,7 @@
  * whole connection with nothing committed. `malformed` on a part: the part is not executed, the others
  * are, and the whole batch response body is then truncated JSON (so the client cannot trust any part).
  * `drop-after-commit` on a part: every part executes, then the connection is destroyed.
+ * `location` on a part: the part executes, and its answer's `Location` header is the fault's.
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, codeForStatus, ODataError } from './errors.js';
@@ -225,6 +226,7 @@ export async function executeBatch(outer: ServiceRequest, ctx: BatchContext): Pr
           requestId,
           clientRequestId,
         });
+        if (fault?.type === 'location') response = { ...response, headers: { ...response.headers, location: fault.location } };
       }
     }
     if (part.id !== null) results.set(part.id, response.status);

@@ -5,6 +5,9 @@
  *
  * `status`, `malformed` and `drop` replace the request: it is NOT executed (a faulted POST creates
  * nothing). `drop-after-commit` executes it and then loses the answer. `latency` delays, then executes.
+ * `location` executes it and sends the answer with its `Location` header replaced: Graph's answer to a
+ * schema registration or a connection deletion names where to look, and a client must check that place
+ * before it goes there (a test's hostile Location: another origin, another connection, a climb).
  * The global latency (`latency(ms)`) applies to top-level requests only (a `$batch` is delayed once).
  */
 import { badRequest } from './errors.js';
@@ -14,7 +17,8 @@ export type FaultKind =
   | { type: 'malformed' } // 200 with a body that is not valid JSON
   | { type: 'drop' } // destroy the socket without answering (for a batch part: drop the whole batch connection)
   | { type: 'drop-after-commit' } // perform the write, then destroy the socket (outcome unknown for the client)
-  | { type: 'latency'; ms: number }; // delay this one answer
+  | { type: 'latency'; ms: number } // delay this one answer
+  | { type: 'location'; location: string }; // perform the request, answer with this Location header (set or replaced)
 
 export interface FaultRule {
   fault: FaultKind;
@@ -43,6 +47,9 @@ interface ActiveRule {
   remaining: number;
 }
 
+/** The longest Location a `location` fault sends. */
+const MAX_LOCATION_LENGTH = 8192;
+
 function validateFault(fault: FaultKind): void {
   switch (fault.type) {
     case 'status':
@@ -56,13 +63,19 @@ function validateFault(fault: FaultKind): void {
     case 'latency':
       if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new TypeError(`Fault latency ms must be a non-negative number, received ${String(fault.ms)}.`);
       return;
+    case 'location':
+      // A header value: no line breaks (node would refuse to send it), and short enough to be one.
+      if (typeof fault.location !== 'string' || /[\r\n]/.test(fault.location) || fault.location.length > MAX_LOCATION_LENGTH) {
+        throw new TypeError(`Fault location must be a string of at most ${MAX_LOCATION_LENGTH} characters without line breaks, received ${JSON.stringify(fault.location)}.`);
+      }
+      return;
     case 'malformed':
     case 'drop':
     case 'drop-after-commit':
       return;
     default: {
       const unknown: { type?: unknown } = fault;
-      throw new TypeError(`Unknown fault type ${JSON.stringify(unknown.type)}; expected status, malformed, drop, drop-after-commit or latency.`);
+      throw new TypeError(`Unknown fault type ${JSON.stringify(unknown.type)}; expected status, malformed, drop, drop-after-commit, latency or location.`);
     }
   }
 }

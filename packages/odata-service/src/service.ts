@@ -564,6 +564,7 @@ export function createODataService(options: ODataServiceOptions = {}): ODataServ
       req.socket.destroy(); // the write happened; the client never learns it
       return;
     }
+    if (fault?.type === 'location') response = { ...response, headers: { ...response.headers, location: fault.location } };
     noteAnswer(record, response);
     write(res, response, requestId, clientRequestId);
   }

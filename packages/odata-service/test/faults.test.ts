@@ -91,6 +91,37 @@ describe('malformed, drop, drop-after-commit', () => {
   });
 });
 
+describe('location', () => {
+  it('performs the request and answers with the Location given, set or replaced', async () => {
+    h.service.setOperationDelay(Number.POSITIVE_INFINITY);
+    h.service.faults.add({ fault: { type: 'location', location: 'http://elsewhere.example/x/../y' }, match: { method: 'PATCH' } });
+    const registered = await client.send('PATCH', '/connections/c1/schema', { body: { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'title', type: 'string' }] } });
+    expect(registered.status).toBe(202);
+    expect(registered.headers['location']).toBe('http://elsewhere.example/x/../y');
+    // The registration started all the same: its operation is there, under a Location of its own no more.
+    expect(h.service.settleOperations()).toBe(1);
+    expect((await client.get('/connections/c1/schema')).status).toBe(200);
+
+    h.service.faults.add({ fault: { type: 'location', location: '/relative' } });
+    const read = await client.get(`${OPS}/op-1`);
+    expect(read.status).toBe(200);
+    expect(read.headers['location']).toBe('/relative');
+  });
+
+  it('on a $batch part, in that part', async () => {
+    h.service.faults.add({ fault: { type: 'location', location: 'http://elsewhere.example/' }, match: { batchPart: true } });
+    const res = await client.send('POST', '/$batch', { body: { requests: [{ id: '1', method: 'GET', url: '/connections/c1/operations/op-1' }] } });
+    const part = obj(arr(obj(res.json)['responses'])[0]);
+    expect(part['status']).toBe(200);
+    expect(obj(part['headers'])['location']).toBe('http://elsewhere.example/');
+  });
+
+  it('refuses a Location that is not one header value', () => {
+    expect(() => h.service.faults.add({ fault: { type: 'location', location: 'a\r\nset-cookie: x' } })).toThrow(TypeError);
+    expect(() => h.service.faults.add({ fault: { type: 'location', location: 'x'.repeat(8193) } })).toThrow(TypeError);
+  });
+});
+
 describe('faults on GET {root}/$metadata (a client reads it before anything else)', () => {
   const METADATA = { path: '/$metadata' };
 
