@@ -2,16 +2,23 @@
  * Today's Microsoft Graph end to end, over loopback, against the embedded service in its v1.0 mode (operations
  * readable by id only, created by Graph itself): create a connection, register a schema and watch the
  * operation Graph starts over graphql-sse and graphql-ws until it completes, read the schema back; register
- * an invalid one and see it fail with Graph's reasons; delete the connection and watch that operation end.
+ * an invalid one and see it fail with Graph's reasons; delete the connection and watch that operation end;
+ * a registration answered with a hostile Location (the service's `location` fault) is refused, unvisited.
  * Checked on the upstream's request log too: one PATCH per registration, never retried; one read of the
- * operation per Location; one poller for the subscribers of one operation with the same credentials.
+ * operation per Location; one poller for the subscribers of one operation with the same credentials, and
+ * another for a subscriber with other credentials.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { ended, watchOverSse, watchOverWs, wsClient } from '../support/subscription-clients.js';
 
 const POLL_MS = 40;
+/** The credentials two subscribers share, and another caller's. */
+const TOKEN = 'Bearer flow-token';
+const OTHER_TOKEN = 'Bearer other-token';
 
 const CREATE = 'mutation($i: CreateExternalConnectionInput!) { createExternalConnection(input: $i) { connectionId name state } }';
 const REGISTER = `mutation($c: ID!, $s: ConnectionSchemaInput!) {
@@ -63,20 +70,29 @@ describe('create a connection, register its schema, watch, delete: Graph v1.0 as
     expect(sent.filter((r) => r.method === 'PATCH').map(path)).toEqual(['/external/connections/tickets/schema']);
     expect(sent.filter((r) => r.method === 'GET' && path(r) === `/external/connections/tickets/operations/${operationId}`)).toHaveLength(1);
 
-    // Watch it over both transports: the current state, then COMPLETED, then the end.
+    // Watch it over both transports with the same credentials, and once more with other credentials: the
+    // current state, then COMPLETED, then the end.
     stack.upstream.clearRequests();
-    ws = wsClient(stack.url);
-    const watchers = [watchOverSse(stack.url, { connectionId: 'tickets', operationId }), watchOverWs(ws, { connectionId: 'tickets', operationId })];
+    ws = wsClient(stack.url, TOKEN);
+    const watched = { connectionId: 'tickets', operationId };
+    const watchers = [watchOverSse(stack.url, watched, { authorization: TOKEN }), watchOverWs(ws, watched), watchOverSse(stack.url, watched, { authorization: OTHER_TOKEN })];
     for (const watching of watchers) await ended(watching, 8000);
     for (const watching of watchers) {
       expect(watching.errors).toEqual([]);
       expect(watching.completed).toBe(true);
       expect(watching.states.map((s) => s.status)).toEqual(['IN_PROGRESS', 'COMPLETED']);
     }
-    // One poller served both subscribers: every poll carried the same client-request-id.
+    // One poller per credentials: the SSE and the WebSocket subscriber with TOKEN shared one (every poll of it
+    // carried TOKEN and one client-request-id); OTHER_TOKEN's subscriber had its own.
     const polls = stack.httpRequests().filter((r) => r.method === 'GET' && path(r).endsWith(`/operations/${operationId}`));
-    expect(polls.length).toBeGreaterThan(1);
-    expect(new Set(polls.map((r) => r.headers['client-request-id'])).size).toBe(1);
+    const pollsWith = (token: string) => polls.filter((r) => r.headers['authorization'] === token);
+    expect(pollsWith(TOKEN).length).toBeGreaterThan(1);
+    expect(pollsWith(OTHER_TOKEN).length).toBeGreaterThan(1);
+    expect(pollsWith(TOKEN).length + pollsWith(OTHER_TOKEN).length).toBe(polls.length);
+    const pollers = (token: string) => new Set(pollsWith(token).map((r) => r.headers['client-request-id']));
+    expect(pollers(TOKEN).size).toBe(1);
+    expect(pollers(OTHER_TOKEN).size).toBe(1);
+    expect([...pollers(TOKEN)][0]).not.toBe([...pollers(OTHER_TOKEN)][0]);
 
     // The schema reads back as registered; the connection is READY.
     const read = await stack.gql(READ, { c: 'tickets' });
@@ -94,9 +110,12 @@ describe('create a connection, register its schema, watch, delete: Graph v1.0 as
     });
 
     // An invalid schema: accepted (202), and its operation FAILED with Graph's reasons.
+    stack.upstream.clearRequests();
     const invalid = await stack.gql(REGISTER, { c: 'tickets', s: { properties: [{ name: 'title', type: 'STRING', isSearchable: true, isRefinable: true }, { name: 'Title', type: 'INT64' }] } });
     expect(invalid.errors).toBeUndefined();
     const failedId = invalid.data!.registerConnectionSchema.operation.operationId as string;
+    expect(stack.httpRequests().filter((r) => r.method === 'PATCH').map(path)).toEqual(['/external/connections/tickets/schema']);
+    expect(stack.httpRequests().filter((r) => r.method === 'GET' && path(r) === `/external/connections/tickets/operations/${failedId}`)).toHaveLength(1);
     const watchingFailure = watchOverSse(stack.url, { connectionId: 'tickets', operationId: failedId });
     await ended(watchingFailure, 8000);
     expect(watchingFailure.states.map((s) => s.status)).toEqual(['IN_PROGRESS', 'FAILED']);
@@ -112,18 +131,20 @@ describe('create a connection, register its schema, watch, delete: Graph v1.0 as
     expect((await stack.gql(READ, { c: 'tickets' })).data!.externalConnection.schema.properties).toHaveLength(3);
 
     // Delete: accepted with the Location of an operation; when it ends, the connection (and the operation) are gone.
+    stack.upstream.clearRequests();
     const deleted = await stack.gql('mutation { deleteExternalConnection(connectionId: "tickets") { connectionId operation { operationId status } } }');
     expect(deleted.errors).toBeUndefined();
     const deleteId = deleted.data!.deleteExternalConnection.operation.operationId as string;
+    expect(stack.httpRequests().filter((r) => r.method === 'DELETE').map(path)).toEqual(['/external/connections/tickets']);
+    expect(stack.httpRequests().filter((r) => r.method === 'GET' && path(r) === `/external/connections/tickets/operations/${deleteId}`)).toHaveLength(1);
     expect(deleted.data!.deleteExternalConnection.operation.status).toBe('IN_PROGRESS');
     const watchingDelete = watchOverSse(stack.url, { connectionId: 'tickets', operationId: deleteId });
     await ended(watchingDelete, 8000);
     expect(watchingDelete.states.map((s) => s.status)).toEqual(['IN_PROGRESS']);
     expect(watchingDelete.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     expect((await stack.gql(READ, { c: 'tickets' })).data!.externalConnection).toBeNull();
-
-    // Over the whole flow: one PATCH per registration, none sent again.
-    expect(stack.upstream.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    // Since the deletion: no PATCH, and the DELETE sent once.
+    expect(stack.upstream.requests.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['DELETE']);
   });
 
   it.each([
@@ -138,6 +159,42 @@ describe('create a connection, register its schema, watch, delete: Graph v1.0 as
     const result = await stack.gql(REGISTER, { c: 'c1', s: SCHEMA });
     expect(result.errors?.[0]?.extensions).toMatchObject(extensions);
     expect(stack.upstream.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('refuses a hostile Location (another origin, another connection, a climb): UPSTREAM_ERROR, accepted, nothing contacted there', async () => {
+    let contacted = 0;
+    const elsewhere = createServer((_req, res) => {
+      contacted++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      stack.upstream.reset();
+      stack.upstream.setOperationDelay(Number.POSITIVE_INFINITY);
+      stack.upstream.store.addConnection('c1');
+      stack.upstream.store.addConnection('c2');
+      stack.upstream.store.putOperation('c2', { id: 'theirs', status: 'inprogress' });
+      const root = stack.serviceRoot;
+      const hostile = [
+        `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}${new URL(root).pathname}/external/connections/c1/operations/op1`,
+        `${root}/external/connections/c2/operations/theirs`,
+        `${root}/external/connections/c1/operations/x/../../../c2/operations/theirs`,
+      ];
+      for (const location of hostile) {
+        stack.upstream.clearRequests();
+        stack.upstream.faults.add({ fault: { type: 'location', location }, match: { method: 'PATCH' } });
+        const result = await stack.gql(REGISTER, { c: 'c1', s: SCHEMA });
+        expect([location, result.errors?.[0]?.extensions]).toEqual([location, { code: 'UPSTREAM_ERROR', upstreamStatus: 202, accepted: true, requestId: expect.any(String) }]);
+        // The PATCH, and nothing where the Location pointed.
+        expect(stack.upstream.requests.map((r) => `${r.method} ${path(r)}`)).toEqual(['PATCH /external/connections/c1/schema']);
+        // Accepted indeed: the registration ran (settled here, so that the next one is not a CONFLICT).
+        expect(stack.upstream.settleOperations()).toBe(1);
+      }
+      expect(contacted).toBe(0);
+      expect((await stack.gql(READ, { c: 'c1' })).data!.externalConnection.state).toBe('READY');
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
   });
 
   it('answers a registration already running with CONFLICT, and a schema of an unknown connection with NOT_FOUND', async () => {

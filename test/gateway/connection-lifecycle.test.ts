@@ -16,6 +16,12 @@ afterEach(async () => {
   stack = undefined;
 });
 
+/**
+ * Retries allowed (the scripted stack's default is none, as the gateway's default is two), so that a test of a
+ * write sent once proves the rule that keeps writes from being sent again, not a setting.
+ */
+const RETRIES = { retryMax: 2, retryBaseMs: 5 };
+
 const operation = (id: string, status = 'inprogress') => ({ id, status, error: null, '@odata.etag': `W/"${id}"` });
 const connection = (id: string) => ({ id, name: `Name of ${id}`, description: null, state: 'draft' });
 
@@ -142,6 +148,34 @@ describe('registerConnectionSchema', () => {
     }
   });
 
+  it('under the v1.0 path family (external/connections): takes an operation of it, refuses one of the beta family or a climb out of it', async () => {
+    let next = (root: string) => `${root}/external/connections/c1/operations/op-v1`;
+    stack = await startScriptedStack(
+      upstream((_request, root) => ({ status: 202, headers: { location: next(root) } })),
+      { connectionsPath: 'external/connections' },
+    );
+    const good = await stack.gql(REGISTER, { c: 'c1', s: SCHEMA });
+    expect(good.errors).toBeUndefined();
+    expect(good.data.registerConnectionSchema.operation.operationId).toBe('op-v1');
+    expect(stack.requests[0]!.url).toBe('/beta/external/connections/c1/schema');
+    expect(stack.requests.slice(1).map((r) => r.url.split('?')[0]).sort()).toEqual(['/beta/external/connections/c1', '/beta/external/connections/c1/operations/op-v1']);
+    const hostile = [
+      (root: string) => `${root}/connections/c1/operations/op1`, // the other (beta) path family
+      (root: string) => `${root}/external/connections/c2/operations/op1`, // another connection
+      (root: string) => `${root}/external/connections/c1/operations/../../c2/operations/op1`, // a climb
+      (root: string) => `${root}/external/connections/c1/operations/%2e%2e`, // an encoded climb
+      (root: string) => `${root}/external/c1/operations/op1`, // a segment left out
+      (root: string) => root.replace('127.0.0.1', 'localhost') + '/external/connections/c1/operations/op1', // another origin (same server)
+    ];
+    for (const location of hostile) {
+      next = location;
+      const before = stack.requests.length;
+      const result = await stack.gql(REGISTER, { c: 'c1', s: SCHEMA });
+      expect([location(stack.serviceRoot), result.errors?.[0]?.extensions]).toEqual([location(stack.serviceRoot), { code: 'UPSTREAM_ERROR', upstreamStatus: 202, accepted: true }]);
+      expect(stack.requests.slice(before).map((r) => r.method)).toEqual(['PATCH']);
+    }
+  });
+
   it.each([
     [400, {}, 'BAD_USER_INPUT'],
     [401, {}, 'UNAUTHENTICATED'],
@@ -152,14 +186,14 @@ describe('registerConnectionSchema', () => {
     [503, { 'retry-after': '1' }, 'THROTTLED'],
     [500, {}, 'UPSTREAM_ERROR'],
   ])('answers %i with %s and sends the PATCH once (never retried)', async (status, headers, code) => {
-    stack = await startScriptedStack(upstream(() => ({ status, headers: { 'request-id': 'rid-1', ...headers }, body: { error: { code: `Upstream${status}`, message: 'm', innerError: { 'request-id': 'rid-1' } } } })));
+    stack = await startScriptedStack(upstream(() => ({ status, headers: { 'request-id': 'rid-1', ...headers }, body: { error: { code: `Upstream${status}`, message: 'm', innerError: { 'request-id': 'rid-1' } } } })), RETRIES);
     const result = await stack.gql(REGISTER, { c: 'c1', s: SCHEMA });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code, upstreamStatus: status, odataCode: `Upstream${status}`, requestId: 'rid-1' });
     expect(stack.requests.map((r) => r.method)).toEqual(['PATCH']);
   });
 
   it('reports a PATCH whose answer was lost as outcomeUnknown, and does not send it again', async () => {
-    stack = await startScriptedStack(upstream(() => ({ status: 0, reset: true })));
+    stack = await startScriptedStack(upstream(() => ({ status: 0, reset: true })), RETRIES);
     const result = await stack.gql(REGISTER, { c: 'c1', s: SCHEMA });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
     expect(stack.requests.map((r) => r.method)).toEqual(['PATCH']);
@@ -213,6 +247,42 @@ describe('deleteExternalConnection', () => {
     expect(stack.requests[0]!.headers['if-match']).toBeUndefined();
   });
 
+  it.each([
+    [400, {}, 'BAD_USER_INPUT'],
+    [401, {}, 'UNAUTHENTICATED'],
+    [403, {}, 'FORBIDDEN'],
+    [404, {}, 'NOT_FOUND'],
+    [409, {}, 'CONFLICT'],
+    [429, { 'retry-after': '7' }, 'THROTTLED'],
+    [503, { 'retry-after': '1' }, 'THROTTLED'],
+  ])('answers %i with %s and, without If-Match, sends the DELETE once', async (status, headers, code) => {
+    stack = await startScriptedStack(upstream(() => ({ status, headers: { 'request-id': 'rid-2', ...headers }, body: { error: { code: `Upstream${status}`, message: 'm' } } })), RETRIES);
+    const result = await stack.gql(DELETE, { c: 'c1' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code, upstreamStatus: status, odataCode: `Upstream${status}`, requestId: 'rid-2' });
+    expect(stack.requests.map((r) => r.method)).toEqual(['DELETE']);
+  });
+
+  it('with If-Match, sends the DELETE again after a 503 (it was not applied), never after a lost answer', async () => {
+    let answers = 0;
+    stack = await startScriptedStack(
+      upstream((_request, root): HostileAnswer => (answers++ === 0 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 202, headers: { location: `${root}/connections/c1/operations/del-2` } })),
+      RETRIES,
+    );
+    const retried = await stack.gql(DELETE, { c: 'c1', m: 'W/"7"' });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data.deleteExternalConnection.operation).toEqual({ operationId: 'del-2', status: 'IN_PROGRESS' });
+    expect(stack.requests.filter((r) => r.method === 'DELETE')).toHaveLength(2);
+    await stack.close();
+
+    stack = await startScriptedStack(upstream(() => ({ status: 0, reset: true })), RETRIES);
+    for (const m of ['W/"7"', null]) {
+      const before = stack.requests.length;
+      const lost = await stack.gql(DELETE, { c: 'c1', m });
+      expect(lost.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+      expect(stack.requests.slice(before).map((r) => r.method)).toEqual(['DELETE']);
+    }
+  });
+
   it('refuses a Location elsewhere as accepted, and maps 412 to PRECONDITION_FAILED', async () => {
     let answer: HostileAnswer = { status: 202, headers: { location: 'http://127.0.0.1:1/beta/connections/c1/operations/x' } };
     stack = await startScriptedStack(upstream(() => answer));
@@ -233,6 +303,26 @@ describe('createExternalConnection', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data.createExternalConnection).toEqual({ id: encodeGlobalId({ type: 'ExternalConnection', connectionId: 'newconn' }), connectionId: 'newconn', name: 'New', description: 'd', state: 'DRAFT' });
     expect(stack.requests.map((r) => [r.method, r.url, JSON.parse(r.body)])).toEqual([['POST', '/beta/connections', { id: 'newconn', name: 'New', description: 'd' }]]);
+  });
+
+  it.each([
+    [400, {}, 'BAD_USER_INPUT'],
+    [401, {}, 'UNAUTHENTICATED'],
+    [403, {}, 'FORBIDDEN'],
+    [429, { 'retry-after': '7' }, 'THROTTLED'],
+    [503, { 'retry-after': '1' }, 'THROTTLED'],
+  ])('answers %i with %s and sends the POST once', async (status, headers, code) => {
+    stack = await startScriptedStack(upstream(() => ({ status, headers: { 'request-id': 'rid-3', ...headers }, body: { error: { code: `Upstream${status}`, message: 'm' } } })), RETRIES);
+    const result = await stack.gql(CREATE, { i: { connectionId: 'mine', name: 'Mine' } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code, upstreamStatus: status, odataCode: `Upstream${status}`, requestId: 'rid-3' });
+    expect(stack.requests.map((r) => r.method)).toEqual(['POST']);
+  });
+
+  it('reports a POST whose answer was lost as outcomeUnknown, and does not send it again', async () => {
+    stack = await startScriptedStack(upstream(() => ({ status: 0, reset: true })), RETRIES);
+    const result = await stack.gql(CREATE, { i: { connectionId: 'mine', name: 'Mine' } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+    expect(stack.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
   it('refuses an answer about another connection, and maps 409', async () => {
