@@ -197,6 +197,14 @@ describe('create a connection, register its schema, watch, delete: Graph v1.0 as
     }
   });
 
+  it('creates no connection without a description, which Graph v1.0 requires: its 400 as BAD_USER_INPUT', async () => {
+    stack.upstream.reset();
+    const created = await stack.gql(CREATE, { i: { connectionId: 'nodesc', name: 'No description' } });
+    expect(created.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamStatus: 400, odataCode: 'BadRequest' });
+    expect(stack.upstream.requests.map((r) => r.method)).toEqual(['POST']);
+    expect((await stack.gql(READ, { c: 'nodesc' })).data!.externalConnection).toBeNull();
+  });
+
   it('answers a registration already running with CONFLICT, and a schema of an unknown connection with NOT_FOUND', async () => {
     stack.upstream.reset();
     stack.upstream.store.addConnection('c1');

@@ -168,8 +168,10 @@ export const MAX_CONNECTION_NAME_LENGTH = 128;
 
 /**
  * Validates the body of `POST {cs}`: `id` (3 to 32 letters and digits) and `name` (1 to 128 characters) are
- * required, `description` is a string or null; `@odata.type` may name externalConnection in either namespace;
- * any other property is a 400 (this service keeps no `configuration`, `searchSettings`, ...).
+ * required; `description` is a string or null, and in the v1.0 mode a string, required (Graph v1.0's
+ * "Create externalConnection" page marks it Required; the beta page does not); `@odata.type` may name
+ * externalConnection in either namespace; any other property is a 400 (this service keeps no
+ * `configuration`, `searchSettings`, ...).
  */
 export function parseConnectionPayload(body: unknown, apiVersion: ApiVersion = 'beta'): ConnectionPayload {
   const [typeName, alias] = connectorTypeNames(apiVersion, 'externalConnection');
@@ -185,5 +187,8 @@ export function parseConnectionPayload(body: unknown, apiVersion: ApiVersion = '
     throw badRequest(`The connection name ${JSON.stringify(name)} is not valid: it must be a string of 1 to ${MAX_CONNECTION_NAME_LENGTH} characters.`);
   }
   const description = optionalString(body, 'description', typeName);
+  if (apiVersion === 'v1.0' && (description === undefined || description === null)) {
+    throw badRequest("The property 'description' is required: the connection's description, shown in the Microsoft 365 admin center.");
+  }
   return { id, name, description: description ?? null };
 }

@@ -144,7 +144,7 @@ describe('npm run upstream (src/main.ts)', () => {
     const root = /^OData service root: (\S+)$/.exec(await firstLine(child))?.[1] ?? '';
     const json = { 'content-type': 'application/json' };
     expect((await fetch(`${root}/external/connections/contosohr/operations?$top=1`)).status).toBe(200); // the seed API in v1.0
-    expect((await fetch(`${root}/external/connections`, { method: 'POST', headers: json, body: JSON.stringify({ id: 'cli1', name: 'CLI' }) })).status).toBe(201);
+    expect((await fetch(`${root}/external/connections`, { method: 'POST', headers: json, body: JSON.stringify({ id: 'cli1', name: 'CLI', description: 'd' }) })).status).toBe(201);
     const schema = { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'title', type: 'string', isSearchable: true }] };
     const registered = await fetch(`${root}/external/connections/cli1/schema`, { method: 'PATCH', headers: json, body: JSON.stringify(schema) });
     expect(registered.status).toBe(202);

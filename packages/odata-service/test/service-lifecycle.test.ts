@@ -181,7 +181,7 @@ describe.each(MODES)('the lifecycle in the $apiVersion mode', (mode) => {
     const res = await h.client.send('POST', '/$batch', {
       body: {
         requests: [
-          { id: 'create', method: 'POST', url: family, body: { id: 'inbatch', name: 'In batch' }, headers: { 'content-type': 'application/json' } },
+          { id: 'create', method: 'POST', url: family, body: { id: 'inbatch', name: 'In batch', description: 'd' }, headers: { 'content-type': 'application/json' } },
           { id: 'register', method: 'PATCH', url: `${family}/inbatch/schema`, body: SCHEMA, headers: { 'content-type': 'application/json' }, dependsOn: ['create'] },
         ],
       },
@@ -261,6 +261,21 @@ describe('creating a connection', () => {
     expect(h.service.store.listConnections().map((c) => c.id)).toEqual(['taken']);
   });
 
+  it('v1.0 requires a description, as Graph v1.0 documents: 400 without one or with null, nothing created', async () => {
+    const v1 = await startService({ apiVersion: 'v1.0' });
+    try {
+      for (const body of [{ id: 'abc', name: 'n' }, { id: 'abc', name: 'n', description: null }]) {
+        const res = await v1.client.send('POST', '/external/connections', { body });
+        expect(res.status).toBe(400);
+        expect(graphError(res).message).toContain("The property 'description' is required");
+      }
+      expect(v1.service.store.getConnection('abc')).toBeUndefined();
+      expect((await v1.client.send('POST', '/external/connections', { body: { id: 'abc', name: 'n', description: '' } })).status).toBe(201);
+    } finally {
+      await v1.close();
+    }
+  });
+
   it('400 for a query option; 415 for another content type', async () => {
     expect((await h.client.send('POST', '/connections?$select=id', { body: { id: 'abc', name: 'n' } })).status).toBe(400);
     expect((await h.client.send('POST', '/connections', { body: '{"id":"abc","name":"n"}', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
@@ -272,8 +287,8 @@ describe('creating a connection', () => {
     try {
       const bad = await v1.client.send('POST', '/external/connections', { body: [] });
       expect(graphError(bad).message).toContain("'microsoft.graph.externalConnectors.externalConnection'");
-      expect((await v1.client.send('POST', '/external/connections', { body: { '@odata.type': '#microsoft.graph.externalConnection', id: 'abc', name: 'n' } })).status).toBe(201);
-      expect((await v1.client.send('POST', '/connections', { body: { id: 'abd', name: 'n' } })).status).toBe(404);
+      expect((await v1.client.send('POST', '/external/connections', { body: { '@odata.type': '#microsoft.graph.externalConnection', id: 'abc', name: 'n', description: 'd' } })).status).toBe(201);
+      expect((await v1.client.send('POST', '/connections', { body: { id: 'abd', name: 'n', description: 'd' } })).status).toBe(404);
     } finally {
       await v1.close();
     }
