@@ -12,7 +12,9 @@
  * - `isExactMatchRequired` only on properties of type `string` or `stringCollection` that are not searchable;
  * - an alias is 1 to 32 letters and digits, and neither another alias nor a property name (case-insensitively);
  * - a label names one property at most (and once), and the property must be of the label's type (`authors` a
- *   `stringCollection`, `createdDateTime` and `lastModifiedDateTime` a `dateTime`, the other labels a `string`).
+ *   `stringCollection`, `createdDateTime` and `lastModifiedDateTime` a `dateTime`, the other labels a `string`);
+ * - a property with a label must be retrievable ("All properties that you map to labels must be retrievable",
+ *   Graph's page on registering a connection schema), whatever the label, known to this service or not.
  * Members this service does not know (a test stored an evolved Graph's `type` or label) meet no type rule.
  */
 import type { StoredSchema, StoredSchemaProperty } from './store.js';
@@ -80,6 +82,9 @@ function propertyProblems(property: StoredSchemaProperty): SchemaProblem[] {
     if (required !== undefined && required !== property.type) {
       add('InvalidLabelType', `The label '${label}' needs a property of type ${required}; '${property.name}' is of type ${property.type}.`, 'labels');
     }
+  }
+  if ((property.labels ?? []).length > 0 && property.isRetrievable !== true) {
+    add('LabelNotRetrievable', `The property '${property.name}' has a label (${property.labels!.join(', ')}), so it must be retrievable.`, 'labels');
   }
   return problems;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_LIFECYCLE, createOperationRunner, validateOperationDelay, withL
 import type { ApiVersion } from '../src/model.js';
 import { type StoredSchema, createStore } from '../src/store.js';
 
-const GOOD: StoredSchema = { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'title', type: 'string', isSearchable: true, labels: ['title'] }] };
+const GOOD: StoredSchema = { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'title', type: 'string', isSearchable: true, isRetrievable: true, labels: ['title'] }] };
 const BAD: StoredSchema = { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'n', type: 'int64', isSearchable: true }] };
 
 function setup(delayMs: number, apiVersion: ApiVersion = 'v1.0') {

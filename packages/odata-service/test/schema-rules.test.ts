@@ -18,11 +18,11 @@ describe('schema rules', () => {
     expect(
       problems(
         prop('title', 'string', { isSearchable: true, isQueryable: true, isRetrievable: true, labels: ['title'], aliases: ['heading'] }),
-        prop('owners', 'stringCollection', { isSearchable: true, labels: ['authors'] }),
+        prop('owners', 'stringCollection', { isSearchable: true, isRetrievable: true, labels: ['authors'] }),
         prop('priority', 'int64', { isQueryable: true, isRefinable: true }),
         prop('category', 'string', { isRefinable: true, isExactMatchRequired: true }),
-        prop('created', 'dateTime', { isRefinable: true, labels: ['createdDateTime'] }),
-        prop('iconLink', 'string', { labels: ['iconUrl'] }),
+        prop('created', 'dateTime', { isRefinable: true, isRetrievable: true, labels: ['createdDateTime'] }),
+        prop('iconLink', 'string', { isRetrievable: true, labels: ['iconUrl'] }),
         prop('A1234567890123456789012345678901', 'boolean'),
       ),
     ).toEqual([]);
@@ -71,18 +71,26 @@ describe('schema rules', () => {
   });
 
   it('refuses a label used twice, on two properties or on one', () => {
-    expect(problems(prop('a', 'string', { labels: ['title'] }), prop('b', 'string', { labels: ['title'] }))).toEqual([['DuplicateLabel', 'properties/b/labels']]);
-    expect(problems(prop('a', 'string', { labels: ['url', 'url'] }))).toEqual([['DuplicateLabel', 'properties/a/labels']]);
+    expect(problems(prop('a', 'string', { isRetrievable: true, labels: ['title'] }), prop('b', 'string', { isRetrievable: true, labels: ['title'] }))).toEqual([['DuplicateLabel', 'properties/b/labels']]);
+    expect(problems(prop('a', 'string', { isRetrievable: true, labels: ['url', 'url'] }))).toEqual([['DuplicateLabel', 'properties/a/labels']]);
   });
 
   it.each(Object.entries(LABEL_TYPES))('the label %s needs a %s property', (label, type) => {
-    expect(problems(prop('p', type, { labels: [label] }))).toEqual([]);
+    expect(problems(prop('p', type, { isRetrievable: true, labels: [label] }))).toEqual([]);
     const other = type === 'string' ? 'int64' : 'string';
-    expect(problems(prop('p', other, { labels: [label] }))).toEqual([['InvalidLabelType', 'properties/p/labels']]);
+    expect(problems(prop('p', other, { isRetrievable: true, labels: [label] }))).toEqual([['InvalidLabelType', 'properties/p/labels']]);
   });
 
   it('members it does not know (an evolved Graph) meet no type rule', () => {
-    expect(problems(prop('p', 'principal', { labels: ['personName'] }))).toEqual([]);
+    expect(problems(prop('p', 'principal', { isRetrievable: true, labels: ['personName'] }))).toEqual([]);
+  });
+
+  it('needs a property with a label to be retrievable, whatever the label', () => {
+    for (const more of [{}, { isRetrievable: false }, { isRetrievable: null }] as const) {
+      expect(problems(prop('p', 'string', { ...more, labels: ['title', 'url'] }))).toEqual([['LabelNotRetrievable', 'properties/p/labels']]);
+    }
+    expect(problems(prop('p', 'principal', { labels: ['personName'] }))).toEqual([['LabelNotRetrievable', 'properties/p/labels']]);
+    expect(problems(prop('p', 'string', { labels: [] }), prop('q', 'string', { isRetrievable: true, labels: ['title'] }))).toEqual([]);
   });
 
   it('lists every problem of a schema, in property order', () => {
@@ -96,6 +104,7 @@ describe('schema rules', () => {
       ['SearchableAndRefinable', 'properties/bad name'],
       ['InvalidSearchableProperty', 'properties/n'],
       ['InvalidLabelType', 'properties/n/labels'],
+      ['LabelNotRetrievable', 'properties/n/labels'],
     ]);
   });
 
