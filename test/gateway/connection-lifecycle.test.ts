@@ -341,6 +341,28 @@ describe('createExternalConnection', () => {
 });
 
 describe('ExternalConnection.schema', () => {
+  it("reads a schema wrapped as {value: {...}}, as Graph v1.0's Get schema page shows it, alone or in a $batch part", async () => {
+    const wrapped = { value: { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'ticketTitle', type: 'string', isSearchable: true, isRetrievable: true, labels: ['title'] }] } };
+    stack = await startScriptedStack((request) => {
+      const path = request.url.split('?')[0]!;
+      if (request.method === 'GET' && path.endsWith('/schema')) return { status: 200, body: wrapped };
+      if (request.method === 'GET') return { status: 200, body: connection(decodeURIComponent(path.split('/')[3]!)) };
+      const { requests } = JSON.parse(request.body) as { requests: Array<{ id: string; url: string }> };
+      return {
+        status: 200,
+        body: { responses: requests.map((part) => ({ id: part.id, status: 200, body: part.url.split('?')[0]!.endsWith('/schema') ? wrapped : connection(decodeURIComponent(part.url.split('/')[2]!.split('?')[0]!)) })) },
+      };
+    });
+    const expected = { schema: { baseType: 'microsoft.graph.externalItem', properties: [{ name: 'ticketTitle', type: 'STRING', isSearchable: true, labels: ['TITLE'] }] } };
+    const alone = await stack.gql('{ externalConnection(connectionId: "c1") { schema { baseType properties { name type isSearchable labels } } } }');
+    expect(alone.errors).toBeUndefined();
+    expect(alone.data).toEqual({ externalConnection: expected });
+    const together = await stack.gql('{ a: externalConnection(connectionId: "c1") { schema { baseType properties { name type isSearchable labels } } } b: externalConnection(connectionId: "c2") { schema { baseType properties { name type isSearchable labels } } } }');
+    expect(together.errors).toBeUndefined();
+    expect(together.data).toEqual({ a: expected, b: expected });
+    expect(stack.requests.slice(-2).map((r) => `${r.method} ${r.url}`)).toEqual(['POST /beta/$batch', 'POST /beta/$batch']);
+  });
+
   it('reads the schemas of many connections together, null for none, unknown members as UNKNOWN_FUTURE_VALUE', async () => {
     stack = await startScriptedStack((request) => {
       if (request.method === 'POST' && request.url === '/beta/$batch') {
