@@ -197,6 +197,16 @@ describe('create a connection, register its schema, watch, delete: Graph v1.0 as
     }
   });
 
+  it('answers a schema Graph refuses at once (a refinable boolean) with BAD_USER_INPUT and its code: no operation started', async () => {
+    stack.upstream.reset();
+    stack.upstream.store.addConnection('c1');
+    const result = await stack.gql(REGISTER, { c: 'c1', s: { properties: [{ name: 'done', type: 'BOOLEAN', isQueryable: true, isRefinable: true }] } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamStatus: 400, odataCode: 'InvalidRequest' });
+    expect(result.errors?.[0]?.extensions?.['accepted']).toBeUndefined();
+    expect(stack.upstream.requests.map((r) => r.method)).toEqual(['PATCH']);
+    expect(stack.upstream.settleOperations()).toBe(0);
+  });
+
   it('creates no connection without a description, which Graph v1.0 requires: its 400 as BAD_USER_INPUT', async () => {
     stack.upstream.reset();
     const created = await stack.gql(CREATE, { i: { connectionId: 'nodesc', name: 'No description' } });

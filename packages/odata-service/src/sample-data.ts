@@ -93,7 +93,7 @@ const HR_SCHEMA: StoredSchema = {
     { name: 'skills', type: 'stringCollection', isSearchable: true, isQueryable: true, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: [], aliases: [] },
     { name: 'employeeId', type: 'int64', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: [], aliases: [] },
     { name: 'hireDate', type: 'dateTime', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: true, isExactMatchRequired: false, labels: ['createdDateTime'], aliases: [] },
-    { name: 'isManager', type: 'boolean', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: true, isExactMatchRequired: false, labels: [], aliases: [] },
+    { name: 'isManager', type: 'boolean', isSearchable: false, isQueryable: true, isRetrievable: true, isRefinable: false, isExactMatchRequired: false, labels: [], aliases: [] },
   ],
 };
 

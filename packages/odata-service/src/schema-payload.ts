@@ -8,12 +8,15 @@
  * type does not have; `baseType` missing or other than `microsoft.graph.externalItem`; `properties` missing or
  * not an array; a property that is not an object, without a string `name` or `type`, with a `type` or a label
  * that is not a member of its enum (names are case-sensitive, as Graph writes them) or is the sentinel
- * `unknownFutureValue`, a flag that is not a boolean, or `labels`/`aliases` that are not arrays of strings.
+ * `unknownFutureValue`, a flag that is not a boolean, or `labels`/`aliases` that are not arrays of strings;
+ * and a refinable `boolean` property, which Graph answers at once with a 400 `InvalidRequest` ("Refiner
+ * property '…' cannot be of type 'Boolean'", its inner code `RefinerShouldNotBeOfType`; reported on
+ * microsoftgraph/microsoft-graph-docs-contrib#2094), not with a failed operation.
  *
  * What a well-formed schema may still break (names, flags that do not go together, labels twice, more than
  * 128 properties, ...) is Graph's registration rules: schema-rules.ts, checked when the operation runs.
  */
-import { badRequest } from './errors.js';
+import { ODataError, badRequest } from './errors.js';
 import {
   EXTERNAL_ITEM_BASE_TYPE,
   EXTERNAL_NAMESPACE,
@@ -61,6 +64,9 @@ function parseProperty(value: unknown, index: number, apiVersion: ApiVersion): S
   if (!isPropertyTypeMember(type) || type === 'unknownFutureValue') enumError(where, type, `${enumNamespace}.propertyType`, PROPERTY_TYPE_MEMBERS);
   const property: StoredSchemaProperty = { name, type };
   for (const flag of PROPERTY_FLAGS) property[flag] = parseFlag(value, flag, where);
+  if (property.isRefinable === true && type === 'boolean') {
+    throw new ODataError(400, 'InvalidRequest', `${where}: Refiner property '${name}' cannot be of type 'Boolean'.`);
+  }
   const labels = stringList(value['labels'], `${where}.labels`);
   for (const label of labels) if (!isLabelMember(label) || label === 'unknownFutureValue') enumError(`${where}.labels`, label, `${enumNamespace}.label`, LABEL_MEMBERS);
   property.labels = labels;

@@ -78,6 +78,19 @@ describe('schema registration body', () => {
     expect(refusal(body)).toContain(message);
   });
 
+  it("400 InvalidRequest for a refinable boolean property, as Graph answers it at once (RefinerShouldNotBeOfType)", () => {
+    let error: unknown;
+    try {
+      parseSchemaPayload({ baseType: BASE, properties: [{ name: 'a', type: 'string' }, { name: 'done', type: 'boolean', isRefinable: true }] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ODataError);
+    expect(error).toMatchObject({ status: 400, code: 'InvalidRequest', message: "properties[1]: Refiner property 'done' cannot be of type 'Boolean'." });
+    // Refinable properties of other types, and booleans that are not refinable, are fine.
+    expect(parseSchemaPayload({ baseType: BASE, properties: [{ name: 'done', type: 'boolean', isRefinable: false, isQueryable: true }, { name: 'n', type: 'double', isRefinable: true }] }).properties).toHaveLength(2);
+  });
+
   it('names the beta mode its own types', () => {
     expect(refusal([], 'beta')).toContain("type 'microsoft.graph.schema'");
     expect(refusal({ baseType: BASE, properties: [{ name: 'a', type: 'x' }] }, 'beta')).toContain("'microsoft.graph.propertyType'");
