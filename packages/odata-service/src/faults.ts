@@ -64,9 +64,10 @@ function validateFault(fault: FaultKind): void {
       if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new TypeError(`Fault latency ms must be a non-negative number, received ${String(fault.ms)}.`);
       return;
     case 'location':
-      // A header value: no line breaks (node would refuse to send it), and short enough to be one.
-      if (typeof fault.location !== 'string' || /[\r\n]/.test(fault.location) || fault.location.length > MAX_LOCATION_LENGTH) {
-        throw new TypeError(`Fault location must be a string of at most ${MAX_LOCATION_LENGTH} characters without line breaks, received ${JSON.stringify(fault.location)}.`);
+      // A header value node will send: tabs and bytes 0x20-0x7e, 0x80-0xff only (no line breaks), and short
+      // enough to be one. Anything else would fail the answer at write time, not at add().
+      if (typeof fault.location !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(fault.location) || fault.location.length > MAX_LOCATION_LENGTH) {
+        throw new TypeError(`Fault location must be a header value (at most ${MAX_LOCATION_LENGTH} characters, no control characters or line breaks), received ${JSON.stringify(fault.location)}.`);
       }
       return;
     case 'malformed':

@@ -119,6 +119,8 @@ describe('location', () => {
   it('refuses a Location that is not one header value', () => {
     expect(() => h.service.faults.add({ fault: { type: 'location', location: 'a\r\nset-cookie: x' } })).toThrow(TypeError);
     expect(() => h.service.faults.add({ fault: { type: 'location', location: 'x'.repeat(8193) } })).toThrow(TypeError);
+    expect(() => h.service.faults.add({ fault: { type: 'location', location: 'http://a.example/\u0000' } })).toThrow(TypeError);
+    expect(() => h.service.faults.add({ fault: { type: 'location', location: 'http://a.example/\u2603' } })).toThrow(TypeError);
   });
 });
 
