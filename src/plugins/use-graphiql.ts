@@ -12,6 +12,7 @@
  *   gets a 304 without the 2 MB while the build has not changed it.
  * - Page files missing (src/ run without `npm run build`): 503, with the command to run in the log.
  */
+import { ServerResponse } from 'node:http';
 import { shouldRenderGraphiQL, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { negotiateEncoding } from '../graphiql/accept-encoding.js';
 import { openPage, type OpenedPage } from '../graphiql/open-page.js';
@@ -35,7 +36,22 @@ export function useGraphiQLPage({ directory = PAGE_DIRECTORY }: GraphiQLPageOpti
   let logger: YogaLogger | undefined;
   let endpoint = '/graphql';
 
-  const respond = async (request: Request, fetchAPI: FetchAPI): Promise<Response> => {
+  /**
+   * The page file's bytes. A read that fails once the answer has begun (EIO on a failing disk, a stale network
+   * file) is an 'error' on the file's stream, which nothing else listens to: unheard, it would end the process.
+   * The status and Content-Length are out by then, so the honest end is to cut the connection (`response`,
+   * node's, when yoga runs on node:http), which tells the client the page is incomplete.
+   */
+  const pageBody = (page: OpenedPage, response: ServerResponse | undefined) => {
+    const body = page.stream();
+    body.on('error', (error) => {
+      logger?.error('GraphiQL page: reading its file failed; the answer was cut off', error);
+      response?.destroy();
+    });
+    return body;
+  };
+
+  const respond = async (request: Request, fetchAPI: FetchAPI, response: ServerResponse | undefined): Promise<Response> => {
     const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
     let page: OpenedPage;
     try {
@@ -55,7 +71,7 @@ export function useGraphiQLPage({ directory = PAGE_DIRECTORY }: GraphiQLPageOpti
     // whatwg-node's Response (yoga's fetchAPI on Node) takes a Node stream as the body, pipes it into the
     // socket and destroys it (closing the file) when the response closes, a client leaving mid-page
     // included; lib.dom's BodyInit does not name Node streams.
-    return new fetchAPI.Response(page.stream() as unknown as BodyInit, { status: 200, headers });
+    return new fetchAPI.Response(pageBody(page, response) as unknown as BodyInit, { status: 200, headers });
   };
 
   return {
@@ -64,9 +80,11 @@ export function useGraphiQLPage({ directory = PAGE_DIRECTORY }: GraphiQLPageOpti
       endpoint = yoga.graphqlEndpoint;
     },
     // Not async: every other request passes through without a promise to wait for.
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (!shouldRenderGraphiQL(request) || (url.pathname !== endpoint && url.pathname !== `${endpoint}/`)) return;
-      return respond(request, fetchAPI).then(endResponse);
+      // (yoga on node:http puts node's response in the server context as `res`.)
+      const res: unknown = (serverContext as { res?: unknown }).res;
+      return respond(request, fetchAPI, res instanceof ServerResponse ? res : undefined).then(endResponse);
     },
   };
 }

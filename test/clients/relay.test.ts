@@ -23,12 +23,13 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectOnlyIssuedLinks, pathBelowRoot, startStack, type Stack } from '../support/stack.js';
 import OperationRefetchQuery from './relay/__generated__/OperationRefetchQuery.graphql.js';
+import OperationsNarrowQuery, { type OperationsNarrowQuery$data } from './relay/__generated__/OperationsNarrowQuery.graphql.js';
 import OperationsPaginationQuery from './relay/__generated__/OperationsPaginationQuery.graphql.js';
 import OperationsQuery from './relay/__generated__/OperationsQuery.graphql.js';
 import OperationsList, { type Operations_list$data } from './relay/__generated__/Operations_list.graphql.js';
 import OperationsOperation, { type Operations_operation$data } from './relay/__generated__/Operations_operation.graphql.js';
 import { checkedInArtifacts, compileRelay, type RelayCompileResult } from './relay/compile.js';
-import { expectedOperation, recordingFetch } from './support.js';
+import { expectedOperation, recordingFetch, selectOf } from './support.js';
 
 async function filesOf(directory: string): Promise<Map<string, string>> {
   const names = (await readdir(directory)).sort();
@@ -50,6 +51,7 @@ describe('relay-compiler', () => {
     const generated = await filesOf(outDir);
     expect([...generated.keys()]).toEqual([
       'OperationRefetchQuery.graphql.ts',
+      'OperationsNarrowQuery.graphql.ts',
       'OperationsPaginationQuery.graphql.ts',
       'OperationsQuery.graphql.ts',
       'Operations_list.graphql.ts',
@@ -185,6 +187,57 @@ describe('relay-runtime', () => {
       expect(operations()[1]!.status).toBe('FAILED');
     } finally {
       retained.dispose();
+    }
+  });
+  it.each([
+    ['refuses', 'refuse'],
+    ['ignores', 'ignore'],
+  ] as const)('pages on from a narrower first page of the same @connection with loadNext (count 10, 3, 20, 1, 5), widening the selection, over an upstream that %s $skip', async (_name, skip) => {
+    stack.upstream.setPaging({ skip, unevenPages: true, emptyPages: true });
+    stack.upstream.setPageSize(4);
+    const { environment, exchanges } = relayEnvironment();
+    const narrowVariables = { connectionId: 'c1', count: 5 };
+    const narrow = createOperationDescriptor(getRequest(OperationsNarrowQuery), narrowVariables);
+    // The wide list read through Operations_list, which shares the connection record (same key and filters).
+    const wide = createOperationDescriptor(getRequest(OperationsQuery), narrowVariables);
+    const retained = [environment.retain(narrow), environment.retain(wide)];
+    try {
+      await fetchQuery<OperationType>(environment, OperationsNarrowQuery, narrowVariables).toPromise();
+      const narrowList = () => (environment.lookup(narrow.fragment).data as OperationsNarrowQuery$data).connectionOperations;
+      expect(narrowList().edges?.map((edge) => edge?.node?.operationId)).toEqual(IDS.slice(0, 5));
+      expect(narrowList().pageInfo.hasNextPage).toBe(true);
+
+      // loadNext with the wide fragment's generated pagination query: `first` and the selection change.
+      let loaded = 5;
+      const counts = [10, 3, 20, 1, 5];
+      for (const count of counts) {
+        const cursor = narrowList().pageInfo.endCursor;
+        expect(cursor).toEqual(expect.any(String));
+        await fetchQuery<OperationType>(environment, OperationsPaginationQuery, { connectionId: 'c1', count, cursor }).toPromise();
+        const answered = exchanges.at(-1)!.response.data.connectionOperations.edges as unknown[];
+        expect(answered).toHaveLength(Math.min(count, IDS.length - loaded));
+        loaded += answered.length;
+      }
+      expect(narrowList().pageInfo.hasNextPage).toBe(false);
+      // Every node once, in order, in the one connection record.
+      expect(narrowList().edges?.map((edge) => edge?.node?.operationId)).toEqual(IDS);
+      const root = environment.lookup(wide.fragment).data;
+      const nodes = read<Operations_list$data>(environment, OperationsList, root).connectionOperations.edges.map((edge) => read<Operation>(environment, OperationsOperation, edge.node));
+      expect(new Set(nodes.map((op) => op.id)).size).toBe(IDS.length);
+      // The wide values of every node a wide page brought, as stored; the narrow page's nodes have none (never selected, not invented).
+      expect(nodes.slice(5).map(view)).toEqual(IDS.slice(5).map(fromStore));
+      expect(nodes.slice(0, 5).map((op) => [op.operationId, op.status])).toEqual(IDS.slice(0, 5).map((id) => [id, undefined]));
+      expect(exchanges.map((x) => [x.body.operationName, x.body.variables.count])).toEqual([['OperationsNarrowQuery', 5], ...counts.map((count) => ['OperationsPaginationQuery', count])]);
+
+      // Upstream: one first request ($top = 5, every mapped property selected), then only the nextLinks it issued, never a $skip.
+      const lists = stack.httpRequests();
+      expect(lists.every((r) => `${r.method} ${pathBelowRoot(stack, r)}` === 'GET /connections/c1/operations' && r.query.$top === '5')).toBe(true);
+      expect(lists.every((r) => selectOf(r.query).join() === 'error,id,status')).toBe(true);
+      const { started, followed } = expectOnlyIssuedLinks(stack.upstream.requests);
+      expect([started, followed]).toEqual([1, lists.length - 1]);
+      expect(lists.some((r) => r.answeredCount === 0 && r.nextLink !== undefined)).toBe(true);
+    } finally {
+      for (const disposable of retained) disposable.dispose();
     }
   });
 });

@@ -4,7 +4,7 @@
  * entity tags; GraphQL responses are left as they are.
  * Raw node:http requests, because fetch negotiates and decodes compression by itself.
  */
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -195,6 +195,51 @@ describe('the GraphiQL page not built', () => {
     expect(answer.body.toString('utf8')).toBe('The GraphiQL page has not been built.');
     expect(errors).toHaveLength(1);
     expect(String(errors[0]![0])).toContain('npm run build');
+  });
+});
+
+describe('the GraphiQL page unreadable once its answer has begun', () => {
+  let server: Server;
+  let url: string;
+  let directory: string;
+  const errors: unknown[][] = [];
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+
+  beforeAll(async () => {
+    // Each page file a directory: opening and stat succeed (the status and headers go out), reading fails
+    // (EISDIR), as a failing disk's EIO would.
+    directory = mkdtempSync(join(tmpdir(), 'graphiql-unreadable-'));
+    for (const encoding of [undefined, 'br', 'gzip'] as const) mkdirSync(join(directory, pageFileName(encoding)));
+    process.on('uncaughtException', record);
+    const quiet = () => undefined;
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
+      graphiql: false,
+      plugins: [useGraphiQLPage({ directory: pathToFileURL(`${directory}/`) })],
+      logging: { debug: quiet, info: quiet, warn: quiet, error: (...args: unknown[]) => errors.push(args) },
+    });
+    server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    process.off('uncaughtException', record);
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it.each([['identity', {}], ['br', { 'accept-encoding': 'br' }]] as const)('%s: the connection is cut at once, the failure logged, nothing left uncaught', async (_name, headers) => {
+    errors.length = 0;
+    const started = Date.now();
+    await expect(page(url, headers)).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // (An 'error' with no listener fails on a later turn of the event loop.)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(uncaught).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]![0])).toContain('reading its file failed');
   });
 });
 

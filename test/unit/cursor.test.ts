@@ -1,8 +1,20 @@
-import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createCipheriv, hkdfSync, randomBytes, type BinaryLike, type CipherGCMOptions, type CipherGCMTypes, type CipherKey } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { CursorCodec, MAX_CURSOR_LENGTH, MAX_INDEX, scopeKey, UnsealableLinkError, type ListScope } from '../../src/operations/cursor.js';
 import { MAX_LINK_BYTES } from '../../src/odata/url.js';
+
+/** How many deciphers the codec made: the length bound must refuse an over-long cursor before any. */
+const deciphers = vi.hoisted(() => ({ count: 0 }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const crypto = await importOriginal<typeof import('node:crypto')>();
+  // The codec deciphers AES-256-GCM only: the GCM overload is all it needs.
+  const createDecipheriv = (algorithm: CipherGCMTypes, key: CipherKey, iv: BinaryLike, options?: CipherGCMOptions) => {
+    deciphers.count++;
+    return crypto.createDecipheriv(algorithm, key, iv, options);
+  };
+  return { ...crypto, createDecipheriv };
+});
 
 const scope = (over: Partial<ListScope> = {}) => scopeKey({ list: 'operations', connectionId: 'c1', filter: undefined, orderBy: undefined, ...over });
 const SECRET = 'a-cursor-secret-of-at-least-32-characters';
@@ -133,5 +145,23 @@ describe('CursorCodec', () => {
     expect(cursor.length).toBeLessThanOrEqual(MAX_CURSOR_LENGTH);
     expect(codec.open(scope(), cursor).link).toBe(longest);
     expect(() => codec.seal(scope(), { link: `${longest}x`, index: 0 })).toThrow(UnsealableLinkError);
+  });
+
+  it('checks the length before decoding or deciphering anything', () => {
+    const long = sealByHand(SECRET, scope(), 0, `http://h/${'x'.repeat(MAX_LINK_BYTES)}`);
+    // The control case: opening a cursor of allowed length deciphers once, and the spies see it.
+    const decodes = vi.spyOn(Buffer, 'from');
+    try {
+      deciphers.count = 0;
+      codec.open(scope(), codec.seal(scope(), { link: LINK, index: 1 }));
+      expect(deciphers.count).toBe(1);
+      deciphers.count = 0;
+      decodes.mockClear();
+      for (const cursor of [long, 'A'.repeat(MAX_CURSOR_LENGTH + 1), 'A'.repeat(1_000_000)]) expect(refused(() => codec.open(scope(), cursor))).toBe(true);
+      expect(deciphers.count).toBe(0);
+      expect(decodes).not.toHaveBeenCalled();
+    } finally {
+      decodes.mockRestore();
+    }
   });
 });

@@ -46,3 +46,25 @@ export const OperationsOperation = graphql`
     }
   }
 `;
+
+/**
+ * A narrower first page of the same connection (same key and filters, so the same connection record): only
+ * `id` and `operationId` per node. Paging on with OperationsPaginationQuery then widens the selection on the
+ * later pages, as a screen that shows more than its first list does.
+ */
+export const OperationsNarrowQuery = graphql`
+  query OperationsNarrowQuery($connectionId: ID!, $count: Int!) {
+    connectionOperations(connectionId: $connectionId, first: $count) @connection(key: "Operations_connectionOperations", filters: ["connectionId"]) {
+      edges {
+        node {
+          id
+          operationId
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
