@@ -31,14 +31,11 @@ import { useRequestGuards } from './plugins/use-request-guards.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestRecords } from './plugins/use-request-records.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
-import { RequestSpans } from './tracing/request-spans.js';
-import { pollTracer } from './tracing/poll-spans.js';
-import { TRACER_NAME, TracingObserver } from './tracing/tracing.js';
+import type { GatewayTracing } from './tracing/gateway-tracing.js';
 import { requestLog } from './telemetry/request-log.js';
 import type { RequestReporter } from './telemetry/request-record.js';
 import { RequestTelemetry } from './telemetry/request-telemetry.js';
 import { combineObservers } from './odata/observer.js';
-import type { TracerProvider } from '@opentelemetry/api';
 import { UpstreamClient } from './odata/client.js';
 import { BatchedGets } from './odata/batched-gets.js';
 import { ConnectionLifecycleApi } from './odata/connection-lifecycle.js';
@@ -180,22 +177,22 @@ export interface GatewayOptions {
   /** Qualified connectionOperation type name for `@odata.type` in writes; the CLI reads it from `$metadata`. */
   operationType?: string;
   /**
-   * Traces with this provider: the OTLP one main.ts makes when `config.tracing` is `otlp` (tracing/otlp.ts),
-   * or a test's in-memory one. The gateway shuts it down (flushing its spans) at close(). Unset: no tracing.
+   * Traces with this (tracing/gateway-tracing.ts, made from the OTLP provider main.ts makes when
+   * `config.tracing` is `otlp`, or from a test's in-memory one). The gateway shuts it down (flushing its spans)
+   * at close(). Unset: no tracing, and no tracing module loaded.
    */
-  tracerProvider?: TracerProvider & { shutdown?(): Promise<void> };
+  tracing?: GatewayTracing;
 }
 
-export function createGateway({ config, serviceRoot, log, errorShape, operationType, tracerProvider }: GatewayOptions): Gateway {
+export function createGateway({ config, serviceRoot, log, errorShape, operationType, tracing }: GatewayOptions): Gateway {
   const metrics = config.metrics === 'on' ? new GatewayMetrics({ batchMax: config.batchMax }) : undefined;
   // Off: no tracer, no observer, no plugin (nothing on the hot path).
-  const tracer = tracerProvider?.getTracer(TRACER_NAME);
-  const observer = combineObservers([...(metrics !== undefined ? [metrics] : []), ...(tracer !== undefined ? [new TracingObserver(tracer)] : [])]);
+  const observer = combineObservers([...(metrics !== undefined ? [metrics] : []), ...(tracing !== undefined ? [tracing.observer] : [])]);
   const reporters: RequestReporter[] = [];
   if (metrics !== undefined) reporters.push(metrics);
   const logReporter = requestLog(log);
   if (logReporter !== undefined) reporters.push(logReporter);
-  if (tracer !== undefined) reporters.push(new RequestSpans(tracer));
+  if (tracing !== undefined) reporters.push(tracing.reporter);
   const telemetry = new RequestTelemetry(reporters);
   const client = new UpstreamClient({
     observer,
@@ -233,7 +230,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
   });
   const cursors = new CursorCodec(config.cursorSecret);
 
-  const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log, tracePoll: tracer && pollTracer(tracer) });
+  const subscriptions = new SubscriptionHub({ api, limits: config, budget: config, log, tracePoll: tracing?.tracePoll });
   const shared: SharedState = {
     operations: { api, cursors, defaultPageSize: config.defaultPageSize },
     connections: { api: connectionsApi, lifecycle: new ConnectionLifecycleApi(client, { connectionsPath: config.connectionsPath }), cursors, defaultPageSize: config.defaultPageSize },
@@ -321,7 +318,7 @@ export function createGateway({ config, serviceRoot, log, errorShape, operationT
       subscriptions.close();
       await client.close();
       try {
-        await tracerProvider?.shutdown?.();
+        await tracing?.shutdown();
       } catch (error) {
         // The spans still buffered could not be exported (the collector is down or refused them): they are
         // lost, which is worth a warning, not a failed close. Rejected, it reached `npm start`'s signal

@@ -12,6 +12,13 @@ import { createGateway } from './gateway.js';
 import { createProcessLog } from './logger.js';
 import { chooseUpstreamShapes } from './metadata-startup.js';
 import { serveGateway } from './server.js';
+import type { GatewayTracing } from './tracing/gateway-tracing.js';
+
+/** Tracing over OTLP: the SDK, the exporter and the gateway's tracing modules, loaded only now. */
+async function startTracing(serviceName: string): Promise<GatewayTracing> {
+  const [{ createOtlpTracerProvider }, { gatewayTracing }] = await Promise.all([import('./tracing/otlp.js'), import('./tracing/gateway-tracing.js')]);
+  return gatewayTracing(createOtlpTracerProvider(serviceName));
+}
 
 async function main(): Promise<void> {
   let config;
@@ -37,11 +44,10 @@ async function main(): Promise<void> {
 
   // Bounded by UPSTREAM_TIMEOUT_MS; drift or an unreachable upstream is a warning, never a failed start.
   const { errorShape, operationType } = await chooseUpstreamShapes({ config, serviceRoot, log });
-  // Tracing off (the default): the OpenTelemetry SDK and exporter are not loaded at all.
-  const tracerProvider =
-    config.tracing === 'otlp' ? (await import('./tracing/otlp.js')).createOtlpTracerProvider(config.otelServiceName) : undefined;
-  if (tracerProvider !== undefined) log.info({ serviceName: config.otelServiceName }, 'OpenTelemetry tracing on: spans exported over OTLP/HTTP');
-  const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType, ...(tracerProvider !== undefined ? { tracerProvider } : {}) });
+  // Tracing off (the default): the OpenTelemetry SDK and exporter, and the gateway's tracing modules, are not loaded at all.
+  const tracing = config.tracing === 'otlp' ? await startTracing(config.otelServiceName) : undefined;
+  if (tracing !== undefined) log.info({ serviceName: config.otelServiceName }, 'OpenTelemetry tracing on: spans exported over OTLP/HTTP');
+  const gateway = createGateway({ config, serviceRoot, log, errorShape, operationType, ...(tracing !== undefined ? { tracing } : {}) });
   const running = await serveGateway(gateway, config.port, config.host);
   const upstreamNote = embedded ? `embedded OData service with sample data at ${serviceRoot}` : `OData upstream ${serviceRoot}`;
   // After every line the start logged (the metadata check's warning, say): tests and scripts wait for this one.

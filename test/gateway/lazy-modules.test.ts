@@ -4,7 +4,8 @@
  * - the embedded OData service (the @odata-gateway/odata-service package) only when UPSTREAM_URL is unset;
  * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) never, GraphiQL pages served included:
  *   the build renders the page, the gateway streams its file (src/plugins/use-graphiql.ts);
- * - the OpenTelemetry SDK and OTLP exporter only when tracing is configured (never here: it is off).
+ * - the OpenTelemetry SDK, the OTLP exporter, @opentelemetry/core and the gateway's own tracing modules only when
+ *   tracing is configured.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EMBEDDED_SERVICE = /\/packages\/odata-service\/(src|dist)\//;
 const GRAPHIQL_BUNDLE = /\/@graphql-yoga\/render-graphiql\//;
-const OTEL_SDK = /\/@opentelemetry\/(sdk-trace-base|exporter-trace-otlp-http|resources)\/|\/src\/tracing\/otlp\./;
+const TRACING = /\/@opentelemetry\/(core|sdk-trace-base|exporter-trace-otlp-http|resources)\/|\/src\/tracing\//;
 
 let dir: string;
 let upstream: ODataService;
@@ -94,9 +95,20 @@ describe('modules a gateway process loads only when used', () => {
     // The check sees the gateway's GraphiQL modules: the plugin serving the page is loaded.
     expect(atEnd.some((url) => url.endsWith('/src/plugins/use-graphiql.ts'))).toBe(true);
     expect(atEnd.filter((url) => EMBEDDED_SERVICE.test(url))).toEqual([]);
-    expect(atEnd.filter((url) => OTEL_SDK.test(url))).toEqual([]);
-    // The check sees packages at all: the tracing API (used by the plugin and observer) is loaded.
-    expect(atEnd.some((url) => /\/@opentelemetry\/(api|core)\//.test(url))).toBe(true);
+    expect(atEnd.filter((url) => TRACING.test(url))).toEqual([]);
+    // The check sees packages at all (those imported as modules; prom-client's require of the tracing API is not seen).
+    expect(atEnd.some((url) => /\/node_modules\/graphql-yoga\//.test(url))).toBe(true);
+  });
+
+  it('with tracing on: the tracing modules, which the check above would see', async () => {
+    // A collector nobody listens on: spans are dropped, which is no matter here.
+    const gateway = await startGateway('tracing', { UPSTREAM_URL: upstreamRoot, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(await query(gateway.url)).toEqual({ data: { connectionOperations: { nodes: [{ operationId: 'hr-op-001' }] } } });
+    await gateway.stop();
+
+    const loaded = gateway.loaded();
+    expect(loaded.some((url) => url.endsWith('/src/tracing/gateway-tracing.ts'))).toBe(true);
+    expect(loaded.some((url) => /\/@opentelemetry\/core\//.test(url))).toBe(true);
   });
 
   it('with UPSTREAM_URL unset: the embedded service, and no GraphiQL bundle', async () => {

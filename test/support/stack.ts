@@ -3,6 +3,7 @@
  * real HTTP. Tests drive the service's store, fault controls and request log directly.
  */
 import type { TracerProvider } from '@opentelemetry/api';
+import { gatewayTracing } from '../../src/tracing/gateway-tracing.js';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../../src/config.js';
 import { testConfig } from './config.js';
@@ -61,7 +62,7 @@ export async function startStack(
     log: options.log ?? createLogger(config.logLevel),
     ...(options.errorShape !== undefined ? { errorShape: options.errorShape } : {}),
     ...(options.operationType !== undefined ? { operationType: options.operationType } : {}),
-    ...(options.tracerProvider !== undefined ? { tracerProvider: options.tracerProvider } : {}),
+    ...(options.tracerProvider !== undefined ? { tracing: gatewayTracing(options.tracerProvider) } : {}),
   });
   const running = await serveGateway(gateway, 0, '127.0.0.1');
   return {
