@@ -10,7 +10,7 @@ import { createRequestHandler, type RequestHandlerStats } from './http/request-h
 import { withMetricsEndpoint } from './metrics/http.js';
 import { withRequestRecords } from './telemetry/request-telemetry.js';
 import type { Gateway } from './gateway.js';
-import { serveWebSocket } from './subscriptions/websocket.js';
+import { serveWebSocketOnDemand } from './subscriptions/websocket-on-demand.js';
 
 export interface RunningServer {
   server: Server;
@@ -66,7 +66,7 @@ export async function serveGateway(gateway: Gateway, port: number, host: string)
   // descriptors, say): the connection is lost, the server keeps listening. Without a listener, the first one
   // would end the process and every request in it.
   server.on('error', (error) => gateway.log.error({ err: error }, 'HTTP server error (it goes on serving)'));
-  const webSocket = serveWebSocket(server, gateway);
+  const webSocket = serveWebSocketOnDemand(server, gateway);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

@@ -12,7 +12,8 @@
  * Credentials: browsers cannot set headers on a WebSocket, so an `authorization` (or `Authorization`) in
  * the connection_init payload is used, else the upgrade request's Authorization header.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -43,13 +44,13 @@ function connectionAuthorization(payload: Record<string, unknown> | undefined): 
 }
 
 export interface WebSocketEndpoint {
-  /** Sockets open now. */
-  readonly sockets: number;
+  /** Takes an upgrade request of the HTTP server (its 'upgrade' event). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every socket (1001) and the WebSocket server. */
   close(): Promise<void>;
 }
 
-export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpoint {
+export function serveWebSocket(gateway: Gateway): WebSocketEndpoint {
   const { yoga, config, telemetry } = gateway;
   // The record of each operation in progress (metrics, log line, span), by socket and operation id.
   const records = new WeakMap<object, Map<string, RequestRecord>>();
@@ -60,14 +61,10 @@ export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpo
     records.get(ctx)!.delete(id);
     telemetry.end(record);
   };
-  // Upgrades are handed over here rather than with ws's `server` option, which also re-emits every 'error' of
-  // the HTTP server on the WebSocket server, where graphql-ws listens only once: the first failed accept()
-  // would close every WebSocket with 1011, the second would end the process (server.ts logs them instead).
+  // Upgrades are handed over (handleUpgrade) rather than taken with ws's `server` option, which also re-emits
+  // every 'error' of the HTTP server on the WebSocket server, where graphql-ws listens only once: the first
+  // failed accept() would close every WebSocket with 1011, the second would end the process (server.ts logs them).
   const wss = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
-  server.on('upgrade', (request, socket, head) => {
-    // ws answers another path (400) or a closed server (503) itself.
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  });
   // Aborted when its socket closes: the context's signal, so upstream reads of its operations stop.
   const closedSignals = new WeakMap<WebSocket, AbortController>();
   wss.on('connection', (socket) => {
@@ -164,8 +161,9 @@ export function serveWebSocket(server: Server, gateway: Gateway): WebSocketEndpo
   );
 
   return {
-    get sockets() {
-      return wss.clients.size;
+    handleUpgrade(request, socket, head) {
+      // ws answers another path (400) or a closed server (503) itself.
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
     },
     close() {
       for (const socket of wss.clients) socket.close(GOING_AWAY, 'The gateway is shutting down');

@@ -5,7 +5,8 @@
  * - the bundled GraphiQL (@graphql-yoga/render-graphiql, a 9 MB module) never, GraphiQL pages served included:
  *   the build renders the page, the gateway streams its file (src/plugins/use-graphiql.ts);
  * - the OpenTelemetry SDK, the OTLP exporter, @opentelemetry/core and the gateway's own tracing modules only when
- *   tracing is configured.
+ *   tracing is configured;
+ * - ws, graphql-ws and the gateway's WebSocket endpoint only when a client asks for a WebSocket.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,9 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createODataService, type ODataService } from '@odata-gateway/odata-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 
 const EMBEDDED_SERVICE = /\/packages\/odata-service\/(src|dist)\//;
 const GRAPHIQL_BUNDLE = /\/@graphql-yoga\/render-graphiql\//;
+const WEBSOCKET = /\/node_modules\/(ws|graphql-ws)\/|\/src\/subscriptions\/websocket\./;
 const TRACING = /\/@opentelemetry\/(core|sdk-trace-base|exporter-trace-otlp-http|resources)\/|\/src\/tracing\//;
 
 let dir: string;
@@ -96,8 +99,25 @@ describe('modules a gateway process loads only when used', () => {
     expect(atEnd.some((url) => url.endsWith('/src/plugins/use-graphiql.ts'))).toBe(true);
     expect(atEnd.filter((url) => EMBEDDED_SERVICE.test(url))).toEqual([]);
     expect(atEnd.filter((url) => TRACING.test(url))).toEqual([]);
+    expect(atEnd.filter((url) => WEBSOCKET.test(url))).toEqual([]);
     // The check sees packages at all (those imported as modules; prom-client's require of the tracing API is not seen).
     expect(atEnd.some((url) => /\/node_modules\/graphql-yoga\//.test(url))).toBe(true);
+  });
+
+  it('a WebSocket asked for: ws, graphql-ws and the endpoint, which the check above would see', async () => {
+    const gateway = await startGateway('websocket', { UPSTREAM_URL: upstreamRoot });
+    expect(gateway.loaded().filter((url) => WEBSOCKET.test(url))).toEqual([]);
+    const socket = new WebSocket(gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    const [ack] = await once(socket, 'message');
+    expect(JSON.parse(String(ack))).toEqual({ type: 'connection_ack' });
+    socket.close();
+    await gateway.stop();
+
+    const loaded = gateway.loaded();
+    expect(loaded.some((url) => url.endsWith('/src/subscriptions/websocket.ts'))).toBe(true);
+    expect(loaded.some((url) => /\/node_modules\/ws\//.test(url))).toBe(true);
   });
 
   it('with tracing on: the tracing modules, which the check above would see', async () => {

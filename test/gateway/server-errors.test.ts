@@ -6,7 +6,7 @@
  * had no listener and ended the process.
  */
 import { once } from 'node:events';
-import { Writable } from 'node:stream';
+import { Writable, type Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createODataService, type ODataService } from '@odata-gateway/odata-service';
@@ -77,4 +77,28 @@ describe('the HTTP server after it listens', () => {
     expect(JSON.parse(pong.toString())).toEqual({ type: 'pong' });
     expect(open.closed).toEqual([]);
   });
+
+  it('drops an upgrade socket that fails before it reaches ws, and goes on (its WebSocket endpoint is made on the first upgrade)', async () => {
+    const { url, server } = await start();
+    // Between node:http's 'upgrade' and ws taking the socket (the endpoint is still being made), the socket has
+    // no 'error' listener of node's: this one fails right then, as a reset connection would.
+    let failed: Duplex | undefined;
+    server.on('upgrade', (_request, upgraded: Duplex) => {
+      if (failed !== undefined) return;
+      failed = upgraded;
+      upgraded.emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    });
+    const first = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const outcome = await new Promise<string>((resolve) => {
+      first.once('open', () => resolve('open'));
+      first.once('error', () => resolve('refused'));
+      first.once('close', () => resolve('refused'));
+    });
+    expect(outcome).toBe('refused');
+    expect(failed?.destroyed).toBe(true);
+    // The process is still up, and the next WebSocket is served.
+    const open = await openWebSocket(url);
+    socket = open.ws;
+  });
 });
+
