@@ -14,7 +14,7 @@
  * Idempotent requests are retried by the policy of retry-policy.ts; the loop is here rather than in undici's
  * retry interceptor because each attempt must take a slot and be bounded on its own.
  */
-import { Pool } from 'undici';
+import { Pool } from './undici-pool.js';
 import type { CallBudget } from './call-budget.js';
 import type { Departure } from './departure.js';
 import { sleep } from './concurrency.js';

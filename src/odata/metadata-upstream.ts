@@ -1,10 +1,11 @@
 /**
  * Reads an upstream's `{root}/$metadata` once and checks it (metadata-check.ts), for the start of the
  * gateway and `npm run check-upstream`. One request with one hard timer over connect, headers and the
- * whole body, a cap on the bytes read, and its own short-lived connection pool: a slow, huge or absent
+ * whole body, a cap on the bytes read, and its own short-lived connection pool (of one connection): a slow, huge or absent
  * upstream costs at most `timeoutMs` and never an exception. Problems name no URL and no credential.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool } from './undici-pool.js';
 import { errorCode } from './client.js';
 import { DEFAULT_CSDL_MAX_CHARS } from './csdl.js';
 import { checkMetadataText, type MetadataReport } from './metadata-check.js';
@@ -57,13 +58,15 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
 export async function fetchMetadata(serviceRoot: string, options: MetadataFetchOptions): Promise<FetchResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_CSDL_MAX_CHARS;
   const tooLarge = `$metadata is larger than ${maxBytes} bytes`;
-  const agent = new Agent({ connections: 1, connect: { timeout: options.timeoutMs } });
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+  let pool: Pool | undefined;
   try {
+    const url = new URL(`${serviceRoot.replace(/\/+$/, '')}/$metadata`);
+    pool = new Pool(url.origin, { connections: 1, connect: { timeout: options.timeoutMs } });
     const headers: Record<string, string> = { accept: 'application/xml' };
     if (options.authorization !== undefined) headers['authorization'] = options.authorization;
-    const response = await request(`${serviceRoot.replace(/\/+$/, '')}/$metadata`, { dispatcher: agent, signal: abort.signal, headers });
+    const response = await pool.request({ path: url.pathname + url.search, method: 'GET', signal: abort.signal, headers });
     if (response.statusCode !== 200) {
       await discard(response.body);
       return { ok: false, problem: `$metadata answered HTTP ${response.statusCode}` };
@@ -81,7 +84,7 @@ export async function fetchMetadata(serviceRoot: string, options: MetadataFetchO
   } finally {
     clearTimeout(timer);
     // Sockets of a slow upstream are cut, not waited for.
-    agent.destroy().catch(() => undefined);
+    pool?.destroy().catch(() => undefined);
   }
 }
 

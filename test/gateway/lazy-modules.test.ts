@@ -6,7 +6,8 @@
  *   the build renders the page, the gateway streams its file (src/plugins/use-graphiql.ts);
  * - the OpenTelemetry SDK, the OTLP exporter, @opentelemetry/core and the gateway's own tracing modules only when
  *   tracing is configured;
- * - ws, graphql-ws and the gateway's WebSocket endpoint only when a client asks for a WebSocket.
+ * - ws, graphql-ws and the gateway's WebSocket endpoint only when a client asks for a WebSocket;
+ * - undici's index (all of undici) never: the gateway loads its Pool alone (src/odata/undici-pool.ts).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +21,7 @@ import { WebSocket } from 'ws';
 const EMBEDDED_SERVICE = /\/packages\/odata-service\/(src|dist)\//;
 const GRAPHIQL_BUNDLE = /\/@graphql-yoga\/render-graphiql\//;
 const WEBSOCKET = /\/node_modules\/(ws|graphql-ws)\/|\/src\/subscriptions\/websocket\./;
+const UNDICI_INDEX = /\/node_modules\/undici\/index\.js$/;
 const TRACING = /\/@opentelemetry\/(core|sdk-trace-base|exporter-trace-otlp-http|resources)\/|\/src\/tracing\//;
 
 let dir: string;
@@ -100,6 +102,9 @@ describe('modules a gateway process loads only when used', () => {
     expect(atEnd.filter((url) => EMBEDDED_SERVICE.test(url))).toEqual([]);
     expect(atEnd.filter((url) => TRACING.test(url))).toEqual([]);
     expect(atEnd.filter((url) => WEBSOCKET.test(url))).toEqual([]);
+    expect(atEnd.filter((url) => UNDICI_INDEX.test(url))).toEqual([]);
+    // (It would be seen: the gateway's own module that loads undici's Pool is.)
+    expect(atEnd.some((url) => url.endsWith('/src/odata/undici-pool.ts'))).toBe(true);
     // The check sees packages at all (those imported as modules; prom-client's require of the tracing API is not seen).
     expect(atEnd.some((url) => /\/node_modules\/graphql-yoga\//.test(url))).toBe(true);
   });
