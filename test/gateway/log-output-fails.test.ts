@@ -10,8 +10,10 @@
  * (src/log-output.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { buildGateway } from '../support/gateway-process.js';
@@ -96,4 +98,53 @@ describe('npm start whose log output cannot be written', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(5000);
   });
+
+  it('stdout a pipe nobody reads yet: lines past 1 MiB waiting are dropped, said on stderr, and the log goes on once it is read', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const { UPSTREAM_URL: _unset, ...env } = process.env;
+    const started = spawn(process.execPath, ['dist/main.js'], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ERROR_SHAPE: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    // Nothing reads stdout until the end: the pipe's buffer fills, and then the gateway's memory would.
+    started.stdout!.pause();
+    let stderr = '';
+    started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    for (const startBy = Date.now() + 20_000; (await ask(port)) === undefined && Date.now() < startBy; ) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // About 1.5 MiB of request lines (each about 250 bytes), beyond the pipe's 64 KiB and the 1 MiB that may wait.
+    const failures = await new Promise<number>((resolve, reject) => {
+      autocannon(
+        { url: `http://127.0.0.1:${port}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }), connections: 10, amount: 6000 },
+        (error, result) => (error ? reject(error) : resolve(result.non2xx + result.errors + result.timeouts)),
+      );
+    });
+    expect(failures).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const dropNote = /^log output is behind \(more than 1048576 bytes of lines wait for stdout\): (\d+) log lines dropped; the gateway goes on serving$/m.exec(stderr);
+    expect(dropNote, stderr).not.toBeNull();
+    expect(Number(dropNote![1])).toBeGreaterThan(0);
+    expect(await ask(port)).toEqual(EXPECTED);
+
+    // Read now: what waited comes out, whole lines, and the lines of later requests too.
+    let out = '';
+    started.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    started.stdout!.resume();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const before = out.length;
+    expect(await ask(port)).toEqual(EXPECTED);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // (The start line is the one that is not JSON.)
+    const lines = out.split('\n').filter((line) => line.startsWith('{'));
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(lines.filter((line) => line.includes('"msg":"graphql request"')).length).toBeGreaterThan(3000);
+    expect(out.slice(before)).toContain('"msg":"graphql request"');
+
+    started.kill('SIGTERM');
+    const [code] = await once(started, 'exit');
+    expect(code).toBe(0);
+  });
 });
+
