@@ -13,7 +13,7 @@ export const GATEWAY_PEAK_TARGET_BYTES = 150 * 1024 * 1024;
 
 export function formatGatewayMemory(result: GatewayMemory, settings: BenchSettings): string {
   const steps = [
-    { label: 'at rest (ready, no request yet)', process: result.atRest },
+    { label: 'at rest (3 s after ready, no request yet)', process: result.atRest },
     { label: `after one GraphiQL page${result.graphiql ? ` (HTTP ${result.graphiql.status}, ${integer(result.graphiql.bytes)} bytes, ${integer(result.graphiql.ms)} ms)` : ''}`, process: result.afterGraphiql },
     { label: `after ${settings.memoryLoadS} s of load${result.load ? ` (${result.load.ok + result.load.rejected + result.load.failures} requests, ${integer(result.load.rps)} req/s)` : ''}`, process: result.afterLoad },
   ];

@@ -1,6 +1,6 @@
 /**
  * Scenario 5 (measurement, issue 21): the memory of the gateway process alone, the `node dist/main.js` that
- * `npm start` runs with the embedded OData service inside it: its resident set at rest (ready, no request yet),
+ * `npm start` runs with the embedded OData service inside it: its resident set at rest (idle 3 s after ready, no request yet),
  * after one GraphiQL page has been served (GET /graphql with `Accept: text/html`, the whole body read), and
  * its peak under `settings.memoryLoadS` s of load after that (the by-key and list-of-10 reads of scenario 4).
  * A fresh `npm start` of its own (npm-start.ts, as scenario 4), so that scenario 4's loads are not in its
@@ -14,6 +14,13 @@ import { SAMPLE_TARGETS, answeredWithData } from '../sample-workload.js';
 import type { BenchSettings } from '../settings.js';
 import type { Progress } from './latency.js';
 import { READY_TIMEOUT_MS, probeSample } from './tree-memory.js';
+
+/**
+ * How long the process idles after its ready line before "at rest" is read: right at that line it still holds
+ * its start's garbage (its resident set is its start-up peak then), which V8 collects within a second or two of
+ * idling. The start-up peak itself stays in every later VmHWM.
+ */
+const SETTLE_MS = 3000;
 
 /** What `npm start` finally runs; its process is the gateway with the embedded service. */
 const GATEWAY_SCRIPT = 'dist/main.js';
@@ -50,6 +57,7 @@ export async function measureGatewayMemory(settings: BenchSettings, projectRoot:
     problems: [],
   };
   try {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     result.atRest = await gatewayProcess(tree.pid);
     if (!result.atRest) {
       result.problems.push(`no process running ${GATEWAY_SCRIPT} under npm start (pid ${tree.pid})`);
