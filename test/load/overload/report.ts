@@ -6,7 +6,7 @@
 import type { ProcessReport } from '../process-monitor.js';
 import { type Cell, formatTable, percent } from '../table.js';
 import type { Violations } from '../violations.js';
-import { admittedLatencyBound, BOUNDS, REQUEST_DEADLINE_MS, type RunFigures } from './checks.js';
+import { admittedLatencyBound, BOUNDS, REQUEST_DEADLINE_MS, refusalLatencyBound, type RunFigures } from './checks.js';
 import type { GatewayLogs } from './gateway-process.js';
 import { BACKLOG_FROM_MS, BACKLOG_TO_MS } from './recovery.js';
 import type { LatencySummary, LoadTally } from './tally.js';
@@ -64,7 +64,7 @@ function latency(f: RunFigures, self: ProcessReport): string {
   const gateway = `  gateway during the load: event-loop delay max ${Math.round(f.gatewayLoopDelayMaxMs)} ms; bound = deadline ${REQUEST_DEADLINE_MS} + slack ${BOUNDS.latencySlackMs} + both loop delays`;
   return formatTable(
     ['client-side latency, ms', 'count', 'p50', 'p99', 'max', 'bound'],
-    [row('admitted (answered, not refused)', f.admitted, deadline), row('refused OVERLOADED', f.refusals, `p99 <= ${BOUNDS.refusalP99Ms}`), row('left at the end (age)', f.left, `max <= ${bound}`)],
+    [row('admitted (answered, not refused)', f.admitted, deadline), row('refused OVERLOADED', f.refusals, `p99 <= ${refusalLatencyBound(f)}`), row('left at the end (age)', f.left, `max <= ${bound}`)],
   ) + `\n${own}\n${gateway}`;
 }
 
