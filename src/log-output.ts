@@ -42,6 +42,15 @@ type SonicBoom = ReturnType<typeof pino.destination>;
 const open = new Set<BatchedLines>();
 let exitHooked = false;
 
+/** One line on stderr, written at once: what the log itself can no longer say. */
+function noteOnStderr(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // stderr is gone too: nowhere left to say it.
+  }
+}
+
 function writeAllOnExit(): void {
   for (const lines of open) lines.flushSync();
 }
@@ -105,11 +114,7 @@ export class BatchedLines implements DestinationStream {
     this.chars = 0;
     open.delete(this);
     this.out.destroy();
-    try {
-      writeSync(2, `log output failed (${error.code ?? error.message}): the gateway goes on serving, its log lines are dropped from now on\n`);
-    } catch {
-      // stderr is gone too: nowhere left to say it.
-    }
+    noteOnStderr(`log output failed (${error.code ?? error.message}): the gateway goes on serving, its log lines are dropped from now on`);
   }
 
   /** sonic-boom dropped a batch: stdout is more than WAITING_BYTES_MAX behind. */
@@ -129,21 +134,16 @@ export class BatchedLines implements DestinationStream {
     this.droppedNotedAt = now;
     const count = this.dropped;
     this.dropped = 0;
-    try {
-      writeSync(
-        2,
-        first
-          ? `log output is behind (more than ${WAITING_BYTES_MAX} bytes of lines wait for stdout): ${count} log lines dropped; the gateway goes on serving\n`
-          : `log output was behind: ${count} more log lines dropped\n`,
-      );
-    } catch {
-      // stderr is gone too: nowhere left to say it.
-    }
+    noteOnStderr(
+      first
+        ? `log output is behind (more than ${WAITING_BYTES_MAX} bytes of lines wait for stdout): ${count} log lines dropped; the gateway goes on serving`
+        : `log output was behind: ${count} more log lines dropped`,
+    );
   }
 
   /** The lines gathered go to sonic-boom, which writes them at once unless a write is under way. */
   private handOver(): void {
-    if (this.dropped > 0) this.noteDrops();
+    this.noteDrops();
     const lines = this.lines;
     if (lines.length === 0) return;
     this.lines = [];
