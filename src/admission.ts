@@ -86,7 +86,6 @@ function leaveOnClose(this: ServerResponse): void {
 }
 
 /** Wraps a node:http handler so that GraphQL requests beyond the gate's bound are refused at once. */
-
 export function withAdmission(gate: AdmissionGate, endpoint: string, handler: RequestListener, onRefused?: () => void): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     if (!runsGraphQL(request, endpoint)) {
