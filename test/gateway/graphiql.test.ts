@@ -165,6 +165,20 @@ describe('the GraphiQL page', () => {
   });
 });
 
+/** A yoga with the page plugin alone, serving the page files of `directory`; its error log lines go to `errors`. */
+async function servePagePlugin(directory: string, errors: unknown[][]): Promise<{ server: Server; url: string }> {
+  const quiet = () => undefined;
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
+    graphiql: false,
+    plugins: [useGraphiQLPage({ directory: pathToFileURL(`${directory}/`) })],
+    logging: { debug: quiet, info: quiet, warn: quiet, error: (...args: unknown[]) => errors.push(args) },
+  });
+  const server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 describe('the GraphiQL page not built', () => {
   let server: Server;
   let url: string;
@@ -173,16 +187,7 @@ describe('the GraphiQL page not built', () => {
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'graphiql-unbuilt-'));
-    const quiet = () => undefined;
-    const yoga = createYoga({
-      schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
-      graphiql: false,
-      plugins: [useGraphiQLPage({ directory: pathToFileURL(`${directory}/`) })],
-      logging: { debug: quiet, info: quiet, warn: quiet, error: (...args: unknown[]) => errors.push(args) },
-    });
-    server = createServer(yoga);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, url } = await servePagePlugin(directory, errors));
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
@@ -212,16 +217,7 @@ describe('the GraphiQL page unreadable once its answer has begun', () => {
     directory = mkdtempSync(join(tmpdir(), 'graphiql-unreadable-'));
     for (const encoding of [undefined, 'br', 'gzip'] as const) mkdirSync(join(directory, pageFileName(encoding)));
     process.on('uncaughtException', record);
-    const quiet = () => undefined;
-    const yoga = createYoga({
-      schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
-      graphiql: false,
-      plugins: [useGraphiQLPage({ directory: pathToFileURL(`${directory}/`) })],
-      logging: { debug: quiet, info: quiet, warn: quiet, error: (...args: unknown[]) => errors.push(args) },
-    });
-    server = createServer(yoga);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, url } = await servePagePlugin(directory, errors));
   });
   afterAll(async () => {
     process.off('uncaughtException', record);
