@@ -13,7 +13,7 @@
  * types, variables nested too deep), a document yoga refuses (syntax, validation, limits), an operation
  * that cannot be chosen, a subscription. All of that is decided before execution: no request runs twice.
  */
-import { execute, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { ErrorMask } from '../plugins/error-mask.js';
 import { maskResultErrors } from '../plugins/error-mask.js';
@@ -22,6 +22,7 @@ import { tagRequestErrors } from '../plugins/use-request-error-codes.js';
 import { jsonNesting } from '../plugins/use-nesting-limits.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { PreparedDocuments, type DocumentChecks } from './prepared-documents.js';
+import { QueryPlans, type QueryPlanLimits } from './query-plans.js';
 
 /** The parameters the direct path takes: the plain shape of a GraphQL-over-HTTP POST. */
 interface PlainParams {
@@ -106,16 +107,22 @@ export interface DirectExecutionOptions {
   /** Distinct query texts prepared and kept, and their characters in all. */
   maxDocuments?: number;
   maxDocumentChars?: number;
+  /** Bounds of the compiled query plans (query-plans.ts's defaults when not given). */
+  planLimits?: QueryPlanLimits;
 }
 
 export class DirectExecution {
   private readonly documents: PreparedDocuments;
+  readonly plans: QueryPlans;
 
   constructor(private readonly options: DirectExecutionOptions) {
+    const plans = new QueryPlans(options.schema, options.planLimits);
+    this.plans = plans;
     this.documents = new PreparedDocuments(options.checks, {
       maxEntries: options.maxDocuments ?? 1000,
       maxChars: options.maxDocumentChars ?? 8 * 1024 * 1024,
       maxDocumentNesting: options.maxDocumentNesting,
+      onReleased: (operation) => plans.released(operation),
     });
   }
 
@@ -141,7 +148,7 @@ export class DirectExecution {
     const { schema } = this.options;
     const refusal = this.options.budget(schema, operation.document, params.operationName, params.variables, contextValue);
     if (refusal !== undefined) return this.finish({ errors: [refusal] }, record);
-    const result = execute({ schema, document: operation.document, contextValue, variableValues: params.variables, operationName: params.operationName });
+    const result = this.plans.executorFor(operation)(contextValue, params.variables);
     // A query whose resolvers all answered at once needs no promise.
     return result instanceof Promise ? result.then((done) => this.finish(done, record)) : this.finish(result, record);
   }

@@ -12,6 +12,7 @@
  */
 import { getOperationAST, type DocumentNode, type GraphQLError, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import { documentNesting } from '../plugins/use-nesting-limits.js';
+import type { PlannedOperation } from './query-plans.js';
 
 /** Yoga's parse and validate, with every plugin's hooks (what `yoga.getEnveloped()` gives). */
 export interface DocumentChecks {
@@ -20,8 +21,7 @@ export interface DocumentChecks {
   schema: GraphQLSchema;
 }
 
-export interface PreparedOperation {
-  readonly document: DocumentNode;
+export interface PreparedOperation extends PlannedOperation {
   /** `query` or `mutation` (a subscription is never prepared: yoga serves those). */
   readonly kind: OperationTypeNode;
 }
@@ -42,6 +42,8 @@ export interface PreparedDocumentsOptions {
   maxChars: number;
   /** The deepest `{`/`[` nesting of a document yoga's nesting limit allows. */
   maxDocumentNesting: number;
+  /** Told of each kept operation whose text leaves the cache (its plan goes with it). */
+  onReleased?(operation: PreparedOperation): void;
 }
 
 export class PreparedDocuments {
@@ -68,9 +70,13 @@ export class PreparedDocuments {
     let operation = entry.operations.get(name);
     if (operation === undefined) {
       const node = getOperationAST(entry.document, operationName);
-      operation = node == null || node.operation === 'subscription' ? null : { document: entry.document, kind: node.operation };
       // Bounded by the document's own operations (plus one miss per name tried: at most a few per entry).
-      if (entry.operations.size < 16) entry.operations.set(name, operation);
+      const kept = entry.operations.size < 16;
+      operation =
+        node == null || node.operation === 'subscription'
+          ? null
+          : { document: entry.document, definition: node, kind: node.operation, operationName, chars: query.length, kept };
+      if (kept) entry.operations.set(name, operation);
     }
     return operation ?? undefined;
   }
@@ -100,10 +106,17 @@ export class PreparedDocuments {
     if (query.length > this.options.maxChars) return;
     for (const oldest of this.entries.keys()) {
       if (this.entries.size < this.options.maxEntries && this.chars + query.length <= this.options.maxChars) break;
+      this.release(this.entries.get(oldest)!);
       this.entries.delete(oldest);
       this.chars -= oldest.length;
     }
     this.entries.set(query, entry);
     this.chars += query.length;
+  }
+
+  private release(entry: Entry): void {
+    const { onReleased } = this.options;
+    if (onReleased === undefined) return;
+    for (const operation of entry.operations.values()) if (operation !== null) onReleased(operation);
   }
 }

@@ -1,0 +1,203 @@
+/**
+ * How a prepared operation of the direct path is executed: a query compiled by graphql-jit into one function
+ * for its document, or graphql-js `execute`.
+ *
+ * Why compile: graphql-js interprets the document on every request, and pays per field for it (an info
+ * object, argument coercion, a completion switch, a promise for each async level), which made the executor
+ * the largest cost of the gateway's own work per request. graphql-jit generates that walk once per document.
+ * (docs/benchmarks.md has the figures.)
+ *
+ * What a compiled query answers is what graphql-js answers, byte for byte (test/gateway/query-plans.test.ts
+ * runs a corpus both ways); where graphql-jit differs, graphql-js is kept:
+ * - variables are checked by graphql-js first (`getVariableValues`); when they do not coerce, graphql-js
+ *   answers with its own messages, before anything runs. A compiled query that refuses what graphql-js
+ *   accepted (no `data`: nothing ran either) is answered by graphql-js too;
+ * - errors are made graphql-js errors again (source and positions, so masking keeps their locations) and
+ *   the result has graphql-js's key order (`errors` before `data`);
+ * - mutations run on graphql-js: nothing to gain for the few there are, and their serial, once-only writes
+ *   stay exactly as the lifecycle tests have them.
+ *
+ * Compiling costs (measured): about 1.2 µs of CPU and 80–260 bytes of heap per character of query text (a
+ * 500-alias query: 86 ms and 3.5 MB). A client could send many new texts to make the gateway compile, so
+ * only texts of at most {@link QueryPlanLimits.maxQueryChars} are compiled, and the plans held at once are
+ * bounded in number and in characters; past that an operation runs on graphql-js. A plan lives as long as its
+ * prepared document (PreparedDocuments tells when one leaves).
+ */
+import {
+  execute,
+  getNamedType,
+  getVariableValues,
+  GraphQLError,
+  isLeafType,
+  typeFromAST,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type Source,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { GatewayContext } from '../context.js';
+
+/** Runs one operation of one prepared document with a request's context and variables. */
+export type Executor = (
+  contextValue: GatewayContext,
+  variableValues: Record<string, unknown> | undefined,
+) => Promise<ExecutionResult> | ExecutionResult;
+
+/** What QueryPlans needs of a prepared operation. */
+export interface PlannedOperation {
+  readonly document: DocumentNode;
+  readonly definition: OperationDefinitionNode;
+  readonly operationName: string | undefined;
+  /** Characters of its query text. */
+  readonly chars: number;
+  /** Kept by PreparedDocuments (made once per text and name), so its plan can be kept too. */
+  readonly kept: boolean;
+  /** Its executor once chosen. */
+  executor?: Executor;
+}
+
+export interface QueryPlanLimits {
+  /** Longest query text compiled. */
+  maxQueryChars: number;
+  /** Compiled plans held at once. */
+  maxPlans: number;
+  /** Characters of the query texts of the plans held, in all. */
+  maxPlannedChars: number;
+}
+
+export const DEFAULT_QUERY_PLAN_LIMITS: QueryPlanLimits = { maxQueryChars: 4096, maxPlans: 128, maxPlannedChars: 64 * 1024 };
+
+/** graphql-jit's options: graphql-js's skip/include semantics in fragment spreads; no stack trace per error. */
+const COMPILER_OPTIONS = { useExperimentalPathBasedSkipInclude: true, disablingCapturingStackErrors: true };
+
+export class QueryPlans {
+  private plans = 0;
+  private plannedChars = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly limits: QueryPlanLimits = DEFAULT_QUERY_PLAN_LIMITS,
+  ) {}
+
+  /** Compiled plans held now (for tests). */
+  get size(): number {
+    return this.plans;
+  }
+
+  /** The executor of `operation`: chosen on its first run and kept with it. */
+  executorFor(operation: PlannedOperation): Executor {
+    if (operation.executor !== undefined) return operation.executor;
+    const executor = this.compile(operation) ?? this.interpreted(operation);
+    if (operation.kept) operation.executor = executor;
+    return executor;
+  }
+
+  /** A prepared operation left the cache: its plan's share of the bounds is free again. */
+  released(operation: PlannedOperation): void {
+    if (operation.executor === undefined || !compiledExecutors.has(operation.executor)) return;
+    this.plans--;
+    this.plannedChars -= operation.chars;
+  }
+
+  private compile(operation: PlannedOperation): Executor | undefined {
+    const { limits } = this;
+    if (operation.definition.operation !== 'query' || !operation.kept || !this.hasPlainVariables(operation.definition)) return undefined;
+    if (operation.chars > limits.maxQueryChars || this.plans >= limits.maxPlans || this.plannedChars + operation.chars > limits.maxPlannedChars) {
+      return undefined;
+    }
+    let compiled: CompiledQuery | ExecutionResult;
+    try {
+      compiled = compileQuery(this.schema, operation.document, operation.operationName, COMPILER_OPTIONS);
+    } catch {
+      return undefined;
+    }
+    // A document graphql-js validated but graphql-jit cannot compile runs on graphql-js.
+    if (!isCompiledQuery(compiled)) return undefined;
+    this.plans++;
+    this.plannedChars += operation.chars;
+    const interpreted = this.interpreted(operation);
+    const source = operation.document.loc?.source;
+    const checksVariables = (operation.definition.variableDefinitions?.length ?? 0) > 0;
+    const { schema } = this;
+    const definitions = operation.definition.variableDefinitions ?? [];
+    const executor: Executor = (contextValue, variableValues) => {
+      // graphql-js decides whether the variables coerce, and words the refusal (see the file comment).
+      if (checksVariables && getVariableValues(schema, definitions, variableValues ?? {}).errors !== undefined) {
+        return interpreted(contextValue, variableValues);
+      }
+      const result = compiled.query(undefined, contextValue, variableValues) as Promise<ExecutionResult> | ExecutionResult;
+      return result instanceof Promise
+        ? result.then((done) => asGraphqlJs(done, source, () => interpreted(contextValue, variableValues)))
+        : asGraphqlJs(result, source, () => interpreted(contextValue, variableValues));
+    };
+    compiledExecutors.add(executor);
+    return executor;
+  }
+
+  /**
+   * Whether every variable is of a scalar or enum type (or lists of them). graphql-jit generates the parsing
+   * of input-object variables inline, and never ends on a recursive input type (its issue #81, open since
+   * 2020; `ConnectionOperationFilter.or` is one): operations with such variables run on graphql-js.
+   */
+  private hasPlainVariables(definition: OperationDefinitionNode): boolean {
+    for (const variable of definition.variableDefinitions ?? []) {
+      const type = typeFromAST(this.schema, variable.type);
+      if (type === undefined || !isLeafType(getNamedType(type))) return false;
+    }
+    return true;
+  }
+
+  private interpreted(operation: PlannedOperation): Executor {
+    const { schema } = this;
+    const { document, operationName } = operation;
+    return (contextValue, variableValues) => execute({ schema, document, contextValue, variableValues, operationName });
+  }
+}
+
+/** The executors QueryPlans compiled (to count them out again when their operation leaves). */
+const compiledExecutors = new WeakSet<Executor>();
+
+/**
+ * A compiled query's result as graphql-js would give it. Without `data` nothing ran (a variable graphql-jit
+ * refused): graphql-js answers then (`fallback`).
+ */
+function asGraphqlJs(
+  result: ExecutionResult,
+  source: Source | undefined,
+  fallback: () => Promise<ExecutionResult> | ExecutionResult,
+): Promise<ExecutionResult> | ExecutionResult {
+  if (!('data' in result)) return fallback();
+  const { errors } = result;
+  if (errors === undefined || errors.length === 0) return { data: result.data };
+  return { errors: errors.map((error) => asGraphqlJsError(error, source)), data: result.data };
+}
+
+/**
+ * graphql-jit's error as graphql-js's: graphql-jit gives locations only, graphql-js errors carry the
+ * document's source and positions, from which masking (yoga's maskError) rebuilds the locations.
+ */
+function asGraphqlJsError(error: GraphQLError, source: Source | undefined): GraphQLError {
+  const positions = source === undefined ? undefined : error.locations?.map((location) => offsetOf(source.body, location.line, location.column));
+  return new GraphQLError(error.message, {
+    source: positions === undefined ? undefined : source,
+    positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
+/** The offset in `body` of a 1-based line and column (as graphql-js's getLocation counts them). */
+function offsetOf(body: string, line: number, column: number): number {
+  let offset = 0;
+  for (let at = 1; at < line; at++) {
+    const next = /\r\n|[\n\r]/g;
+    next.lastIndex = offset;
+    const found = next.exec(body);
+    if (found === null) break;
+    offset = found.index + found[0].length;
+  }
+  return offset + column - 1;
+}
