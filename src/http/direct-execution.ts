@@ -1,8 +1,9 @@
 /**
  * The direct path of a GraphQL request: a POST of JSON answered as JSON, which is nearly every request a
  * frontend or a router sends. The document comes prepared from the cache (parsed, limit-checked and
- * validated once per query text by yoga's own parse and validate: prepared-documents.ts); graphql-js
- * `execute` runs it with the gateway's context; the per-request steps of the plugins are plain calls in
+ * validated once per query text by yoga's own parse and validate: prepared-documents.ts); it runs with the
+ * gateway's context as its plan says (query-plans.ts: compiled by graphql-jit, or graphql-js `execute`);
+ * the per-request steps of the plugins are plain calls in
  * their order: the request record, the budget check (use-request-budget.ts), the request errors' code
  * (use-request-error-codes.ts), masking (error-mask.ts). What yoga's envelop pipeline adds per request
  * beyond that (hook chains with nothing to do for such a request, promise helpers, a context merge, a

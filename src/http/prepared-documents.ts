@@ -8,7 +8,8 @@
  * A text yoga would refuse is remembered as refused, so a client repeating it does not make the gateway
  * parse it twice per request; yoga answers it (the direct path hands it over). The cache is bounded in
  * entries and in characters kept, the first prepared first out: a hit costs no reordering, and a text that
- * left while still in use is prepared again on its next request.
+ * left while still in use is prepared again on its next request. Each operation kept here also keeps how it
+ * runs (query-plans.ts: a compiled query, or graphql-js), and its plan leaves with its text.
  */
 import { getOperationAST, type DocumentNode, type GraphQLError, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import { documentNesting } from '../plugins/use-nesting-limits.js';

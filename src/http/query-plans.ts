@@ -10,8 +10,7 @@
  * What a compiled query answers is what graphql-js answers, byte for byte (test/gateway/query-plans.test.ts
  * runs a corpus both ways); where graphql-jit differs, graphql-js is kept:
  * - variables are checked by graphql-js first (`getVariableValues`); when they do not coerce, graphql-js
- *   answers with its own messages, before anything runs. A compiled query that refuses what graphql-js
- *   accepted (no `data`: nothing ran either) is answered by graphql-js too;
+ *   answers, before anything runs, in its own words (graphql-jit words its refusals differently);
  * - errors are made graphql-js errors again (source and positions, so masking keeps their locations) and
  *   the result has graphql-js's key order (`errors` before `data`);
  * - mutations run on graphql-js: nothing to gain for the few there are, and their serial, once-only writes
@@ -72,9 +71,16 @@ export const DEFAULT_QUERY_PLAN_LIMITS: QueryPlanLimits = { maxQueryChars: 4096,
 /** graphql-jit's options: graphql-js's skip/include semantics in fragment spreads; no stack trace per error. */
 const COMPILER_OPTIONS = { useExperimentalPathBasedSkipInclude: true, disablingCapturingStackErrors: true };
 
+/** Runs so far by each executor (the tests check which one answered). */
+export interface QueryPlanStats {
+  compiled: number;
+  interpreted: number;
+}
+
 export class QueryPlans {
   private plans = 0;
   private plannedChars = 0;
+  readonly stats: QueryPlanStats = { compiled: 0, interpreted: 0 };
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -89,9 +95,8 @@ export class QueryPlans {
   /** The executor of `operation`: chosen on its first run and kept with it. */
   executorFor(operation: PlannedOperation): Executor {
     if (operation.executor !== undefined) return operation.executor;
-    const executor = this.compile(operation) ?? this.interpreted(operation);
-    if (operation.kept) operation.executor = executor;
-    return executor;
+    operation.executor = this.compile(operation) ?? this.interpreted(operation);
+    return operation.executor;
   }
 
   /** A prepared operation left the cache: its plan's share of the bounds is free again. */
@@ -120,17 +125,16 @@ export class QueryPlans {
     const interpreted = this.interpreted(operation);
     const source = operation.document.loc?.source;
     const checksVariables = (operation.definition.variableDefinitions?.length ?? 0) > 0;
-    const { schema } = this;
+    const { schema, stats } = this;
     const definitions = operation.definition.variableDefinitions ?? [];
     const executor: Executor = (contextValue, variableValues) => {
       // graphql-js decides whether the variables coerce, and words the refusal (see the file comment).
       if (checksVariables && getVariableValues(schema, definitions, variableValues ?? {}).errors !== undefined) {
         return interpreted(contextValue, variableValues);
       }
+      stats.compiled++;
       const result = compiled.query(undefined, contextValue, variableValues) as Promise<ExecutionResult> | ExecutionResult;
-      return result instanceof Promise
-        ? result.then((done) => asGraphqlJs(done, source, () => interpreted(contextValue, variableValues)))
-        : asGraphqlJs(result, source, () => interpreted(contextValue, variableValues));
+      return result instanceof Promise ? result.then((done) => asGraphqlJs(done, source)) : asGraphqlJs(result, source);
     };
     compiledExecutors.add(executor);
     return executor;
@@ -150,28 +154,24 @@ export class QueryPlans {
   }
 
   private interpreted(operation: PlannedOperation): Executor {
-    const { schema } = this;
+    const { schema, stats } = this;
     const { document, operationName } = operation;
-    return (contextValue, variableValues) => execute({ schema, document, contextValue, variableValues, operationName });
+    return (contextValue, variableValues) => {
+      stats.interpreted++;
+      return execute({ schema, document, contextValue, variableValues, operationName });
+    };
   }
 }
 
 /** The executors QueryPlans compiled (to count them out again when their operation leaves). */
 const compiledExecutors = new WeakSet<Executor>();
 
-/**
- * A compiled query's result as graphql-js would give it. Without `data` nothing ran (a variable graphql-jit
- * refused): graphql-js answers then (`fallback`).
- */
-function asGraphqlJs(
-  result: ExecutionResult,
-  source: Source | undefined,
-  fallback: () => Promise<ExecutionResult> | ExecutionResult,
-): Promise<ExecutionResult> | ExecutionResult {
-  if (!('data' in result)) return fallback();
+/** A compiled query's result as graphql-js gives it: graphql-js's errors, listed before `data`. */
+function asGraphqlJs(result: ExecutionResult, source: Source | undefined): ExecutionResult {
   const { errors } = result;
-  if (errors === undefined || errors.length === 0) return { data: result.data };
-  return { errors: errors.map((error) => asGraphqlJsError(error, source)), data: result.data };
+  if (errors === undefined || errors.length === 0) return result;
+  const converted = errors.map((error) => asGraphqlJsError(error, source));
+  return 'data' in result ? { errors: converted, data: result.data } : { errors: converted };
 }
 
 /**
@@ -180,14 +180,20 @@ function asGraphqlJs(
  */
 function asGraphqlJsError(error: GraphQLError, source: Source | undefined): GraphQLError {
   const positions = source === undefined ? undefined : error.locations?.map((location) => offsetOf(source.body, location.line, location.column));
+  // graphql-js makes a null in a non-null field a plain Error (so masking hides it, as a bug of the
+  // resolvers); graphql-jit makes it with no original error at all.
+  const originalError = error.originalError ?? (error.message.startsWith(NON_NULL_VIOLATION) ? new Error(error.message) : undefined);
   return new GraphQLError(error.message, {
     source: positions === undefined ? undefined : source,
     positions,
     path: error.path,
-    originalError: error.originalError,
+    originalError,
     extensions: error.extensions,
   });
 }
+
+/** How graphql-js 16 (and graphql-jit) begin the message of a null in a non-null field. */
+const NON_NULL_VIOLATION = 'Cannot return null for non-nullable field ';
 
 /** The offset in `body` of a 1-based line and column (as graphql-js's getLocation counts them). */
 function offsetOf(body: string, line: number, column: number): number {

@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { encodeGlobalId } from '../../src/global-id.js';
 import type { RequestHandlerStats } from '../../src/http/request-handler.js';
 import { MediaTypeMemo, regularMediaType } from '../../src/http/regular-media-type.js';
 import { createLogger } from '../../src/logger.js';
@@ -25,6 +26,10 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const LIST = '{ connectionOperations(connectionId: "contosohr", first: 2) { nodes { id operationId status error { errorCode message } } pageInfo { hasNextPage endCursor } } }';
 const BY_KEY = 'query One($c: ID!, $o: ID!) { connectionOperation(connectionId: $c, operationId: $o) { id operationId status } }';
 const PERSISTED = '{ externalConnections(first: 1) { nodes { connectionId name } } }';
+const NODES = 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ...Operation ... on ExternalConnection { connectionId name } } } fragment Operation on ConnectionOperation { operationId connectionId status }';
+const OPERATION_ID = encodeGlobalId({ type: 'ConnectionOperation', connectionId: 'contosohr', operationId: 'hr-op-001' });
+const FAILED_ID = encodeGlobalId({ type: 'ConnectionOperation', connectionId: 'contosohr', operationId: 'hr-op-004' });
+const CONNECTION_ID = encodeGlobalId({ type: 'ExternalConnection', connectionId: 'contosotickets' });
 const JSON_TYPE = { 'content-type': 'application/json' };
 const GRAPHQL_RESPONSE = { ...JSON_TYPE, accept: 'application/graphql-response+json' };
 
@@ -77,6 +82,13 @@ const corpus: Array<[string, RawRequest, Path]> = [
   ['JSON null', { headers: GRAPHQL_RESPONSE, body: 'null' }, 'replayed'],
   ['a JSON string', { headers: GRAPHQL_RESPONSE, body: '"{}"' }, 'replayed'],
   ['a subscription over POST with JSON accepted', { headers: GRAPHQL_RESPONSE, body: json({ query: 'subscription { connectionOperationUpdates(connectionId: "contosohr", operationId: "hr-schema-1") { status } }' }) }, 'replayed'],
+  ['nodes by global id, fragments and __typename, one id malformed', { headers: GRAPHQL_RESPONSE, body: json({ query: NODES, variables: { ids: [OPERATION_ID, CONNECTION_ID, 'not-a-global-id'] } }) }, 'direct'],
+  ['node with @include and @skip by variables', { headers: GRAPHQL_RESPONSE, body: json({ query: 'query($id: ID!, $yes: Boolean!) { node(id: $id) { id ... on ConnectionOperation @include(if: $yes) { status error { errorCode details { code message } } } ... on ConnectionOperation { etag @skip(if: $yes) } } }', variables: { id: FAILED_ID, yes: true } }) }, 'direct'],
+  ['connections with their operations and schemas', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ externalConnections(first: 2) { nodes { connectionId state operations(first: 2, orderBy: [{ field: STATUS, direction: DESC }]) { nodes { operationId status } pageInfo { hasNextPage } } schema { baseType properties { name type labels } } } } }' }) }, 'direct'],
+  ['a filter as a literal (a recursive input type)', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ connectionOperations(connectionId: "contosohr", first: 3, filter: { or: [{ status: { eq: FAILED } }, { operationId: { eq: "hr-op-001" } }] }) { nodes { operationId status } } }' }) }, 'direct'],
+  ['a filter as a variable (graphql-js runs it)', { headers: GRAPHQL_RESPONSE, body: json({ query: 'query($f: ConnectionOperationFilter) { connectionOperations(connectionId: "contosohr", first: 3, filter: $f) { nodes { operationId } } }', variables: { f: { or: [{ status: { eq: 'FAILED' } }] } } }) }, 'direct'],
+  ['federation entities', { headers: GRAPHQL_RESPONSE, body: json({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on ConnectionOperation { id status } ... on ExternalConnection { name } } }', variables: { r: [{ __typename: 'ConnectionOperation', connectionId: 'contosohr', operationId: 'hr-op-002' }, { __typename: 'ExternalConnection', connectionId: 'contosohr' }, { __typename: 'ConnectionOperation', id: OPERATION_ID }] } }) }, 'direct'],
+  ['introspection', { headers: GRAPHQL_RESPONSE, body: json({ query: '{ __type(name: "ConnectionOperationStatus") { kind enumValues { name } } __schema { queryType { name } } }' }) }, 'direct'],
   ['Accept: text/event-stream only', { headers: { ...JSON_TYPE, accept: 'text/event-stream' }, body: json({ query: LIST }) }, 'yoga'],
   ['Accept with a charset yoga does not serve', { headers: { ...JSON_TYPE, accept: 'application/json; charset=iso-8859-1' }, body: json({ query: LIST }) }, 'yoga'],
   ['Accept: text/html', { headers: { ...JSON_TYPE, accept: 'text/html' }, body: json({ query: LIST }) }, 'yoga'],
@@ -89,6 +101,18 @@ const corpus: Array<[string, RawRequest, Path]> = [
   ['PUT to the endpoint', { method: 'PUT', headers: GRAPHQL_RESPONSE, body: json({ query: LIST }) }, 'yoga'],
   ['GET with a query', { method: 'GET', path: `/graphql?query=${encodeURIComponent(LIST)}`, headers: { accept: 'application/json' } }, 'yoga'],
 ];
+
+/** Corpus cases on the direct path that graphql-js executes rather than a compiled plan (query-plans.ts). */
+const INTERPRETED = new Map(
+  [
+    'a variable of the wrong type',
+    'a required variable missing',
+    'a mutation refused by the argument checks',
+    'a mutation of a missing operation',
+    'a mutation with an error that is not a GraphQL error upstream',
+    'a filter as a variable (graphql-js runs it)',
+  ].map((name) => [name, 'interpreted'] as const),
+);
 
 describe('the request handler answers exactly as yoga does', () => {
   let upstream: ODataService;
@@ -114,15 +138,24 @@ describe('the request handler answers exactly as yoga does', () => {
     await upstream?.close();
   });
 
-  it.each(corpus)('%s', async (_name, raw, path) => {
+  it.each(corpus)('%s', async (name, raw, path) => {
     const before = { ...served.handlerStats };
+    const ranBefore = { ...gateway.direct.plans.stats };
     const fromHandler = await send(served.url, raw);
+    const ran = gateway.direct.plans.stats;
     const fromYoga = await send(yogaUrl, raw);
     expect(fromHandler).toEqual(fromYoga);
     const after = served.handlerStats;
     const taken = (Object.keys(before) as Path[]).filter((key) => after[key] !== before[key]);
     expect(taken).toEqual([path]);
     expect(after[path] - before[path]).toBe(1);
+    // On the direct path a query runs compiled; graphql-js answers mutations, variables that do not
+    // coerce, and nothing runs over the budget. So the compiled queries are what matched yoga here.
+    const executor = path !== 'direct' || name === 'over the budget' ? 'none' : (INTERPRETED.get(name) ?? 'compiled');
+    expect({ compiled: ran.compiled - ranBefore.compiled, interpreted: ran.interpreted - ranBefore.interpreted }).toEqual({
+      compiled: executor === 'compiled' ? 1 : 0,
+      interpreted: executor === 'interpreted' ? 1 : 0,
+    });
   });
 
   it('answers the list query with its data on the direct path', async () => {
