@@ -35,7 +35,7 @@ import {
   type OperationDefinitionNode,
   type Source,
 } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { GatewayContext } from '../context.js';
 
 /** Runs one operation of one prepared document with a request's context and variables. */
@@ -112,13 +112,9 @@ export class QueryPlans {
     if (operation.chars > limits.maxQueryChars || this.plans >= limits.maxPlans || this.plannedChars + operation.chars > limits.maxPlannedChars) {
       return undefined;
     }
-    let compiled: CompiledQuery | ExecutionResult;
-    try {
-      compiled = compileQuery(this.schema, operation.document, operation.operationName, COMPILER_OPTIONS);
-    } catch {
-      return undefined;
-    }
-    // A document graphql-js validated but graphql-jit cannot compile runs on graphql-js.
+    // (compileQuery answers its failures as a result rather than throwing them.)
+    const compiled = compileQuery(this.schema, operation.document, operation.operationName, COMPILER_OPTIONS);
+    // A document graphql-js validated but graphql-jit cannot compile (an alias named __proto__, say) runs on graphql-js.
     if (!isCompiledQuery(compiled)) return undefined;
     this.plans++;
     this.plannedChars += operation.chars;

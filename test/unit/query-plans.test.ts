@@ -121,6 +121,7 @@ const corpus: Array<[string, string, Record<string, unknown> | undefined]> = [
   ['an object nested in an object', '{ item(id: "i2") { owner { id login } } }', undefined],
   ['introspection', '{ __typename __type(name: "Item") { name fields { name type { kind ofType { name } } } } __schema { queryType { name } } }', undefined],
   ['two operations, the second chosen', 'query A { plain } query B { item(id: "i3") { name } }', undefined],
+  ['strings that would break out of generated code', String.raw`{ item(id: "\"); globalThis.escaped = 1; (\"") { id } b: item(id: "${'`'}${'$'}{globalThis.escaped = 2}${'`'}\u2028") { id } }`, undefined],
 ];
 
 describe('a compiled query answers what graphql-js answers', () => {
@@ -134,6 +135,7 @@ describe('a compiled query answers what graphql-js answers', () => {
     expect(plans.size).toBe(1);
     const interpreted = await execute({ schema, document: operation.document, variableValues: variables, operationName, contextValue: CONTEXT });
     expect(shown(compiled)).toBe(shown(interpreted));
+    expect((globalThis as { escaped?: unknown }).escaped).toBeUndefined();
   });
 
   it('answers a variable that does not coerce in graphql-js words, and runs nothing', async () => {
@@ -153,6 +155,18 @@ describe('a compiled query answers what graphql-js answers', () => {
       expect(JSON.stringify(compiled), JSON.stringify(variables)).toBe(JSON.stringify(interpreted));
     }
     expect(plans.size).toBe(cases.length);
+  });
+
+  it('leaves a document graphql-jit cannot compile to graphql-js (aliases named like Object.prototype members)', async () => {
+    const plans = new QueryPlans(schema);
+    for (const query of ['{ __proto__: plain item(id: "i1") { __proto__: name } }', '{ constructor: plain toString: item(id: "i1") { valueOf: id hasOwnProperty: name } }']) {
+      const operation = operationOf(query);
+      const result = await plans.executorFor(operation)(CONTEXT, undefined);
+      expect(JSON.stringify(result)).toBe(JSON.stringify(await execute({ schema, document: operation.document })));
+    }
+    expect(JSON.stringify(await plans.executorFor(operationOf('{ __proto__: plain }'))(CONTEXT, undefined))).toBe('{"data":{"__proto__":"plain"}}');
+    expect(plans.size).toBe(0);
+    expect(plans.stats).toEqual({ compiled: 0, interpreted: 3 });
   });
 
   it('reuses the plan of an operation it keeps, and compiles again one it does not', () => {
