@@ -35,7 +35,6 @@ import {
   type OperationDefinitionNode,
   type Source,
 } from 'graphql';
-import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { GatewayContext } from '../context.js';
 
 /** Runs one operation of one prepared document with a request's context and variables. */
@@ -68,6 +67,28 @@ export interface QueryPlanLimits {
 
 export const DEFAULT_QUERY_PLAN_LIMITS: QueryPlanLimits = { maxQueryChars: 4096, maxPlans: 128, maxPlannedChars: 64 * 1024 };
 
+type Compiler = typeof import('graphql-jit');
+
+/**
+ * graphql-jit, loaded when the first query that could be compiled comes rather than at start: with the modules
+ * it pulls in (fast-json-stringify and ajv, which the gateway does not use) it is some 100 modules and 3.3 MiB
+ * of a process that may serve no query for a while. Until it is there, queries run on graphql-js.
+ */
+let compiler: Compiler | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads graphql-jit (once); resolves when compiling can begin. */
+export function loadQueryCompiler(): Promise<void> {
+  loading ??= import('graphql-jit').then(
+    (module) => {
+      compiler = module;
+    },
+    // It is part of the install; were it missing, every query would run on graphql-js.
+    () => undefined,
+  );
+  return loading;
+}
+
 /** graphql-jit's options: graphql-js's skip/include semantics in fragment spreads; no stack trace per error. */
 const COMPILER_OPTIONS = { useExperimentalPathBasedSkipInclude: true, disablingCapturingStackErrors: true };
 
@@ -92,10 +113,17 @@ export class QueryPlans {
     return this.plans;
   }
 
-  /** The executor of `operation`: chosen on its first run and kept with it. */
+  /**
+   * The executor of `operation`: chosen on its first run and kept with it, except while graphql-jit is still
+   * loading (the operation is run by graphql-js and its executor chosen again on its next run).
+   */
   executorFor(operation: PlannedOperation): Executor {
     if (operation.executor !== undefined) return operation.executor;
-    operation.executor = this.compile(operation) ?? this.interpreted(operation);
+    if (compiler === undefined && this.compilable(operation)) {
+      void loadQueryCompiler();
+      return this.interpreted(operation);
+    }
+    operation.executor = (compiler !== undefined ? this.compile(compiler, operation) : undefined) ?? this.interpreted(operation);
     return operation.executor;
   }
 
@@ -106,12 +134,19 @@ export class QueryPlans {
     this.plannedChars -= operation.chars;
   }
 
-  private compile(operation: PlannedOperation): Executor | undefined {
+  /** Whether `operation` is of a kind that is compiled (the bounds on plans held aside). */
+  private compilable(operation: PlannedOperation): boolean {
+    return (
+      operation.definition.operation === 'query' &&
+      operation.kept &&
+      operation.chars <= this.limits.maxQueryChars &&
+      this.hasPlainVariables(operation.definition)
+    );
+  }
+
+  private compile({ compileQuery, isCompiledQuery }: Compiler, operation: PlannedOperation): Executor | undefined {
     const { limits } = this;
-    if (operation.definition.operation !== 'query' || !operation.kept || !this.hasPlainVariables(operation.definition)) return undefined;
-    if (operation.chars > limits.maxQueryChars || this.plans >= limits.maxPlans || this.plannedChars + operation.chars > limits.maxPlannedChars) {
-      return undefined;
-    }
+    if (!this.compilable(operation) || this.plans >= limits.maxPlans || this.plannedChars + operation.chars > limits.maxPlannedChars) return undefined;
     // (compileQuery answers its failures as a result rather than throwing them.)
     const compiled = compileQuery(this.schema, operation.document, operation.operationName, COMPILER_OPTIONS);
     // A document graphql-js validated but graphql-jit cannot compile (an alias named __proto__, say) runs on graphql-js.

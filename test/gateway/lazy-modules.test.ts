@@ -7,7 +7,8 @@
  * - the OpenTelemetry SDK, the OTLP exporter, @opentelemetry/core and the gateway's own tracing modules only when
  *   tracing is configured;
  * - ws, graphql-ws and the gateway's WebSocket endpoint only when a client asks for a WebSocket;
- * - undici's index (all of undici) never: the gateway loads its Pool alone (src/odata/undici-pool.ts).
+ * - undici's index (all of undici) never: the gateway loads its Pool alone (src/odata/undici-pool.ts);
+ * - graphql-jit (and the 100 modules it pulls in) only when the first query comes (src/http/query-plans.ts).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,6 +23,7 @@ const EMBEDDED_SERVICE = /\/packages\/odata-service\/(src|dist)\//;
 const GRAPHIQL_BUNDLE = /\/@graphql-yoga\/render-graphiql\//;
 const WEBSOCKET = /\/node_modules\/(ws|graphql-ws)\/|\/src\/subscriptions\/websocket\./;
 const UNDICI_INDEX = /\/node_modules\/undici\/index\.js$/;
+const GRAPHQL_JIT = /\/node_modules\/graphql-jit\//;
 const TRACING = /\/@opentelemetry\/(core|sdk-trace-base|exporter-trace-otlp-http|resources)\/|\/src\/tracing\//;
 
 let dir: string;
@@ -81,6 +83,8 @@ async function query(url: string): Promise<unknown> {
 describe('modules a gateway process loads only when used', () => {
   it('in front of an upstream: never the embedded service, never GraphiQL\'s bundle, even serving GraphiQL', async () => {
     const gateway = await startGateway('upstream', { UPSTREAM_URL: upstreamRoot });
+    // graphql-jit comes with the first query that could be compiled, not before.
+    expect(gateway.loaded().filter((url) => GRAPHQL_JIT.test(url))).toEqual([]);
     expect(await query(gateway.url)).toEqual({ data: { connectionOperations: { nodes: [{ operationId: 'hr-op-001' }] } } });
 
     const atStart = gateway.loaded();
@@ -103,6 +107,7 @@ describe('modules a gateway process loads only when used', () => {
     expect(atEnd.filter((url) => TRACING.test(url))).toEqual([]);
     expect(atEnd.filter((url) => WEBSOCKET.test(url))).toEqual([]);
     expect(atEnd.filter((url) => UNDICI_INDEX.test(url))).toEqual([]);
+    expect(atEnd.some((url) => GRAPHQL_JIT.test(url))).toBe(true);
     // (It would be seen: the gateway's own module that loads undici's Pool is.)
     expect(atEnd.some((url) => url.endsWith('/src/odata/undici-pool.ts'))).toBe(true);
     // The check sees packages at all (those imported as modules; prom-client's require of the tracing API is not seen).

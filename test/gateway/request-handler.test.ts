@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { encodeGlobalId } from '../../src/global-id.js';
 import type { RequestHandlerStats } from '../../src/http/request-handler.js';
+import { loadQueryCompiler } from '../../src/http/query-plans.js';
 import { MediaTypeMemo, regularMediaType } from '../../src/http/regular-media-type.js';
 import { createLogger } from '../../src/logger.js';
 import { serveGateway, type RunningServer } from '../../src/server.js';
@@ -126,6 +127,8 @@ describe('the request handler answers exactly as yoga does', () => {
     const serviceRoot = await upstream.listen(0, '127.0.0.1');
     const config = testConfig({ port: 0, logLevel: 'silent', retryMax: 0 });
     gateway = createGateway({ config, serviceRoot, log: createLogger('silent') });
+    // graphql-jit loads with the first query otherwise, and that query would run on graphql-js.
+    await loadQueryCompiler();
     served = await serveGateway(gateway, 0, '127.0.0.1');
     yogaAlone = createServer(gateway.yoga);
     await new Promise<void>((resolve) => yogaAlone.listen(0, '127.0.0.1', resolve));

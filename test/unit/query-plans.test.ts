@@ -5,9 +5,9 @@
  */
 import { buildSchema, execute, parse, getOperationAST, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { maskError } from 'graphql-yoga';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../../src/context.js';
-import { QueryPlans, type PlannedOperation, type QueryPlanLimits } from '../../src/http/query-plans.js';
+import { loadQueryCompiler, QueryPlans, type PlannedOperation, type QueryPlanLimits } from '../../src/http/query-plans.js';
 
 const SDL = `
   enum Status { IN_PROGRESS COMPLETED }
@@ -124,8 +124,24 @@ const corpus: Array<[string, string, Record<string, unknown> | undefined]> = [
   ['strings that would break out of generated code', String.raw`{ item(id: "\"); globalThis.escaped = 1; (\"") { id } b: item(id: "${'`'}${'$'}{globalThis.escaped = 2}${'`'}\u2028") { id } }`, undefined],
 ];
 
+// First in the file: graphql-jit is loaded once per module instance, and this file's is fresh.
+describe('before graphql-jit has loaded', () => {
+  it('runs a query on graphql-js, loads graphql-jit, and compiles the query on its next run', async () => {
+    const plans = new QueryPlans(buildTestSchema());
+    const operation = operationOf('{ item(id: "i1") { name } }');
+    expect(await plans.executorFor(operation)(CONTEXT, undefined)).toEqual({ data: { item: { name: 'one' } } });
+    expect(plans.stats).toEqual({ compiled: 0, interpreted: 1 });
+    expect(operation.executor).toBeUndefined();
+    await loadQueryCompiler();
+    expect(await plans.executorFor(operation)(CONTEXT, undefined)).toEqual({ data: { item: { name: 'one' } } });
+    expect(plans.stats).toEqual({ compiled: 1, interpreted: 1 });
+    expect(plans.size).toBe(1);
+  });
+});
+
 describe('a compiled query answers what graphql-js answers', () => {
   const schema = buildTestSchema();
+  beforeAll(loadQueryCompiler);
 
   it.each(corpus)('%s', async (name, query, variables) => {
     const plans = new QueryPlans(schema);
@@ -184,6 +200,7 @@ describe('a compiled query answers what graphql-js answers', () => {
 
 describe('what runs on graphql-js instead', () => {
   const schema = buildTestSchema();
+  beforeAll(loadQueryCompiler);
   const limits: QueryPlanLimits = { maxQueryChars: 200, maxPlans: 3, maxPlannedChars: 400 };
 
   it('a mutation', async () => {
