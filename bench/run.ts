@@ -29,7 +29,7 @@ import { type CountRow, formatRequestCounts, measureRequestCounts } from './scen
 import { formatTreeMemory, treeProblems } from './scenarios/tree-memory-report.js';
 import { measureTreeMemory } from './scenarios/tree-memory.js';
 import { type BenchSettings, loadSettings } from './settings.js';
-import { startBare, startGateway, startProxy, startUpstream } from './stack.js';
+import { START_NODE_FLAGS, startBare, startGateway, startProxy, startUpstream } from './stack.js';
 import { ratio } from './stats.js';
 import {
   type Verdict,
@@ -65,6 +65,7 @@ function setupNote(settings: BenchSettings): string {
     '  CSRF rule, readiness, request log, cache headers, error masking) are not switchable, and every setting is at its default, LOG_LEVEL info',
     '  included (one log line per GraphQL request, to the child\'s stdout = /dev/null), except UPSTREAM_URL (the bench upstream), PORT=0,',
     '  BATCH_MODE as named, and BATCH_MAX=20 / UPSTREAM_CONNECTIONS=32 (their defaults, pinned); NODE_ENV=production as `npm start` sets it.',
+    `  The gateway and bare children run with the node flags \`npm start\` gives the gateway: ${START_NODE_FLAGS.join(' ') || 'none'}.`,
     '  METRICS is on (the default, pinned; Prometheus metrics at /metrics) in every gateway but gateway-nometrics, which has METRICS=off; tracing is off',
     '  in all of them (the default: no OTEL_* variable is passed), so gateway ÷ gateway-nometrics is the throughput the default observability costs.',
     '  gateway-nometrics is a second gateway in the gateway child\'s own process (on a port of its own, idle while the gateway is measured and the other way',

@@ -9,8 +9,10 @@
  * `off` (scenario 2's measure of what metrics cost), and no OTEL_* variable is passed, so tracing is off.
  * The gateway has one request path: no HTTP_HANDLER is passed.
  */
+import { readFileSync } from 'node:fs';
 import { configVariables, type BatchMode } from '../src/config.js';
 import { type BenchChild, startChild } from './children.js';
+import { startNodeFlags } from './start-flags.js';
 import { BATCH_MAX } from './workload.js';
 
 /** Upstream keep-alive connections: the gateway's default, used by the proxy too. */
@@ -58,6 +60,11 @@ export function gatewaySettings(options: Omit<GatewayStart, 'profileDir'>): Reco
   };
 }
 
+/** The node flags `npm start` runs the gateway with (package.json's start script). */
+export const START_NODE_FLAGS: readonly string[] = startNodeFlags(
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start,
+);
+
 export function startGateway(options: GatewayStart): Promise<BenchChild> {
   return startChild('gateway', {
     label: `gateway (BATCH_MODE=${options.batchMode}${options.metricsOffTwin === true ? ', and its METRICS=off twin' : ''})`,
@@ -69,7 +76,7 @@ export function startGateway(options: GatewayStart): Promise<BenchChild> {
       NODE_ENV: 'production',
     },
     // --expose-gc only lets the `memory` command measure live heap; it changes no GC behaviour.
-    nodeFlags: ['--expose-gc', ...(options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
+    nodeFlags: ['--expose-gc', ...START_NODE_FLAGS, ...(options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
   });
 }
 
@@ -78,7 +85,8 @@ export function startBare(upstreamUrl: string): Promise<BenchChild> {
   return startChild('bare', {
     label: 'bare graphql-js server',
     env: { ...baseEnv(), UPSTREAM_URL: upstreamUrl, UPSTREAM_CONNECTIONS: String(UPSTREAM_CONNECTIONS), NODE_ENV: 'production' },
-    nodeFlags: ['--expose-gc'],
+    // The gateway's runtime settings, so that the two differ in their code only.
+    nodeFlags: ['--expose-gc', ...START_NODE_FLAGS],
   });
 }
 

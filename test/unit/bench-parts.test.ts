@@ -9,6 +9,8 @@ import { growth, treeTotals } from '../../bench/scenarios/tree-memory-report.js'
 import { type Measurement, type Run, TARGETS, type TargetName } from '../../bench/scenarios/latency.js';
 import { compareRows } from '../../bench/scenarios/latency-report.js';
 import { median, rotate } from '../../bench/stats.js';
+import { startNodeFlags } from '../../bench/start-flags.js';
+import { readFileSync } from 'node:fs';
 import { cpuVsBareVerdict, metricsCostVerdict, throughputVerdict } from '../../bench/summary.js';
 
 describe('/proc parsing', () => {
@@ -144,5 +146,19 @@ describe('the gateway against the proxy and the bare server (issue 21)', () => {
   it('misses a row whose gateway, proxy or bare server failed a request', () => {
     expect(compareRows(row(1, { proxy: [run(1000, 60, 1)] }))[0]!.throughputMet).toBe(false);
     expect(compareRows(row(1, { bare: [run(1000, 100, 1)] }))[0]!.cpuMet).toBe(false);
+  });
+});
+
+describe("the node flags of npm start's gateway process", () => {
+  it('reads the flags between node and dist/main.js', () => {
+    expect(startNodeFlags('npm run -s build && NODE_ENV=x exec node --max-semi-space-size=4 --foo=1 dist/main.js')).toEqual(['--max-semi-space-size=4', '--foo=1']);
+    expect(startNodeFlags('node dist/main.js')).toEqual([]);
+    expect(startNodeFlags('tsx src/main.ts')).toEqual([]);
+    expect(startNodeFlags('node --a dist/main.jsx')).toEqual([]);
+  });
+
+  it("finds package.json's start script's flags (the young generation's bound, which keeps the memory goals)", () => {
+    const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+    expect(startNodeFlags(scripts.start)).toEqual(['--max-semi-space-size=4']);
   });
 });
