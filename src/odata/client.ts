@@ -139,8 +139,11 @@ export class UpstreamClient {
     this.pool = new Pool(this.origin, {
       connections: options.connections,
       keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      // undici's own idle timers are off: every attempt has one hard timer over all of it (exchange.ts), and
+      // undici's (a "fast timer" per request, kept in a list for at least half a second after it is cleared)
+      // were objects that outlived two young-generation collections on every request, promoted only to die.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
     this.slots = new UpstreamSlots({ capacity: options.connections, queueMax: options.queueMax ?? 1024 });

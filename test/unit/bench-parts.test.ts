@@ -157,8 +157,8 @@ describe("the node flags of npm start's gateway process", () => {
     expect(startNodeFlags('node --a dist/main.jsx')).toEqual([]);
   });
 
-  it("finds package.json's start script's flags (the young generation's bound, which keeps the memory goals)", () => {
+  it("finds package.json's start script's flags (the heap's bounds, which keep the memory goals)", () => {
     const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-    expect(startNodeFlags(scripts.start)).toEqual(['--max-semi-space-size=4']);
+    expect(startNodeFlags(scripts.start)).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=50']);
   });
 });
