@@ -7,14 +7,17 @@
  * the largest cost of the gateway's own work per request. graphql-jit generates that walk once per document.
  * (docs/benchmarks.md has the figures.)
  *
- * What a compiled query answers is what graphql-js answers, byte for byte (test/gateway/query-plans.test.ts
- * runs a corpus both ways); where graphql-jit differs, graphql-js is kept:
+ * What a compiled query answers is what graphql-js answers, byte for byte (test/unit/query-plans.test.ts runs
+ * a corpus both ways; test/gateway/request-handler.test.ts compares the gateway's answers with yoga's); where
+ * graphql-jit differs or fails, graphql-js is kept:
  * - variables are checked by graphql-js first (`getVariableValues`); when they do not coerce, graphql-js
  *   answers, before anything runs, in its own words (graphql-jit words its refusals differently);
  * - errors are made graphql-js errors again (source and positions, so masking keeps their locations) and
  *   the result has graphql-js's key order (`errors` before `data`);
  * - mutations run on graphql-js: nothing to gain for the few there are, and their serial, once-only writes
- *   stay exactly as the lifecycle tests have them.
+ *   stay exactly as the lifecycle tests have them;
+ * - so do operations with input-object variables ({@link QueryPlans.hasPlainVariables}) and documents
+ *   graphql-jit cannot compile.
  *
  * Compiling costs (measured): about 1.2 µs of CPU and 80–260 bytes of heap per character of query text (a
  * 500-alias query: 86 ms and 3.5 MB). A client could send many new texts to make the gateway compile, so
