@@ -158,9 +158,9 @@ export class QueryPlans {
     this.plannedChars += operation.chars;
     const interpreted = this.interpreted(operation);
     const source = operation.document.loc?.source;
-    const checksVariables = (operation.definition.variableDefinitions?.length ?? 0) > 0;
     const { schema, stats } = this;
     const definitions = operation.definition.variableDefinitions ?? [];
+    const checksVariables = definitions.length > 0;
     const executor: Executor = (contextValue, variableValues) => {
       // graphql-js decides whether the variables coerce, and words the refusal (see the file comment).
       if (checksVariables && getVariableValues(schema, definitions, variableValues ?? {}).errors !== undefined) {
@@ -231,13 +231,12 @@ const NON_NULL_VIOLATION = 'Cannot return null for non-nullable field ';
 
 /** The offset in `body` of a 1-based line and column (as graphql-js's getLocation counts them). */
 function offsetOf(body: string, line: number, column: number): number {
+  const lineBreak = /\r\n|[\n\r]/g;
   let offset = 0;
   for (let at = 1; at < line; at++) {
-    const next = /\r\n|[\n\r]/g;
-    next.lastIndex = offset;
-    const found = next.exec(body);
+    const found = lineBreak.exec(body);
     if (found === null) break;
-    offset = found.index + found[0].length;
+    offset = lineBreak.lastIndex;
   }
   return offset + column - 1;
 }
